@@ -1,0 +1,426 @@
+package dev.simplepush.core;
+
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.Ack;
+import dev.simplepush.core.protocol.ClientMessage.Hello;
+import dev.simplepush.core.protocol.ClientMessage.Ping;
+import dev.simplepush.core.protocol.ClientMessage.Register;
+import dev.simplepush.core.protocol.ClientMessage.Unregister;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.DeviceConnection;
+import dev.simplepush.core.protocol.ServerMessage.HelloReply;
+import dev.simplepush.core.protocol.ServerMessage.Notification;
+import dev.simplepush.core.protocol.ServerMessage.Pong;
+import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
+import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
+import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.LocalDevice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state machine of one device connection: awaiting hello → ready → closed.
+ *
+ * <p>The transport creates one per socket with {@link PushService#openSession}, passes every decoded message to
+ * {@link #receive} and calls {@link #closed()} once when the socket is gone. Messages are processed one at a
+ * time in arrival order, even though each may wait for the store; no thread is held meanwhile.
+ *
+ * <p>An idle session holds only a few fields: no thread, no timer once hello is done, no channel list. The one
+ * collection, the highest version sent per channel on this connection (P5.5), exists only once something was
+ * sent, and is bounded by the channel limit.
+ *
+ * <p>Thread-safe; never blocks.
+ */
+public final class DeviceSession implements LocalDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private enum State { AWAITING_HELLO, HELLO_PENDING, READY, CLOSED }
+
+    private final PushService service;
+    private final DeviceConnection connection;
+
+    private volatile State state = State.AWAITING_HELLO;
+    private volatile @Nullable Uaid uaid;
+    private @Nullable Future<?> helloTimeout;
+    private long lastPingMillis = NEVER;
+    private CompletionStage<Void> tail = DONE;
+    private @Nullable Map<ChannelId, Long> sent;
+    private boolean socketGone;
+
+    DeviceSession(PushService service, DeviceConnection connection) {
+        this.service = service;
+        this.connection = connection;
+    }
+
+    void armHelloTimeout() {
+        Future<?> timer = service.timers().schedule(this::helloTimedOut, service.config().helloTimeout());
+        synchronized (this) {
+            helloTimeout = timer;
+        }
+        if (state != State.AWAITING_HELLO) {
+            timer.cancel(false);
+        }
+    }
+
+    /** The device's UAID, once hello succeeded. */
+    public Optional<Uaid> uaid() {
+        return Optional.ofNullable(uaid);
+    }
+
+    /**
+     * Processes a message from the device. Returns at once; the message is handled after the ones before it.
+     * Never throws.
+     */
+    public void receive(ClientMessage message) {
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        CompletionStage<Void> previous;
+        synchronized (this) {
+            previous = tail;
+            tail = next;
+        }
+        previous.whenComplete((ignored, alsoIgnored) -> {
+            CompletionStage<Void> handled;
+            try {
+                handled = handle(message);
+            } catch (RuntimeException bug) {
+                LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), bug);
+                handled = DONE;
+            }
+            handled.whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), failure);
+                }
+                synchronized (this) {
+                    if (tail == next) {
+                        tail = DONE;
+                    }
+                }
+                next.complete(null);
+            });
+        });
+    }
+
+    /** The socket is gone (closed by either side). Releases the device's presence. Idempotent. */
+    public void closed() {
+        Uaid held;
+        synchronized (this) {
+            if (socketGone) {
+                return;
+            }
+            socketGone = true;
+            state = State.CLOSED;
+            held = uaid;
+            uaid = null;
+        }
+        cancelHelloTimeout();
+        service.sessionClosed();
+        if (held != null) {
+            release(held);
+        }
+    }
+
+    private void release(Uaid held) {
+        service.router().release(held, this).whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("could not release presence of {}: {}", held, rootMessage(failure));
+            }
+        });
+    }
+
+    private CompletionStage<Void> handle(ClientMessage message) {
+        if (state == State.CLOSED) {
+            return DONE;
+        }
+        if (message instanceof Ping) {
+            return ping();
+        }
+        if (message instanceof Hello hello) {
+            return hello(hello);
+        }
+        if (state != State.READY) {
+            // P2.9: register, unregister and ack need a device.
+            close(CloseCodes.POLICY_VIOLATION, message.getClass().getSimpleName().toLowerCase() + " before hello");
+            return DONE;
+        }
+        if (message instanceof Register register) {
+            return register(register);
+        }
+        if (message instanceof Unregister unregister) {
+            return unregister(unregister);
+        }
+        if (message instanceof Ack ack) {
+            return ack(ack);
+        }
+        throw new IllegalStateException("unhandled message " + message);
+    }
+
+    private CompletionStage<Void> ping() {
+        long now = service.clock().millis();
+        long floor = service.config().minPingInterval().toMillis();
+        // P6.2: the first ping is always answered; a later one sooner than the floor closes the socket.
+        if (lastPingMillis != NEVER && now - lastPingMillis < floor) {
+            close(CloseCodes.POLICY_VIOLATION, "pings too frequent: at most one every "
+                    + service.config().minPingInterval().toSeconds() + "s");
+            return DONE;
+        }
+        lastPingMillis = now;
+        connection.send(Pong.INSTANCE);
+        return DONE;
+    }
+
+    private CompletionStage<Void> hello(Hello hello) {
+        if (state != State.AWAITING_HELLO) {
+            // P2.6: one hello per socket.
+            connection.send(new HelloReply(Optional.ofNullable(uaid), 401));
+            close(CloseCodes.POLICY_VIOLATION, "second hello on this connection");
+            return DONE;
+        }
+        state = State.HELLO_PENDING;
+        cancelHelloTimeout();
+        DeviceStore store = service.store();
+        Optional<Uaid> sentUaid = hello.uaid().flatMap(Uaid::parse);
+        CompletionStage<Uaid> decided;
+        if (sentUaid.isEmpty()) {
+            decided = fresh(Optional.empty());
+        } else {
+            Optional<Set<ChannelId>> listed = parseListed(hello.channelIds());
+            Uaid known = sentUaid.get();
+            if (listed.isPresent() && listed.get() == INVALID) {
+                decided = fresh(Optional.of(known));
+            } else {
+                decided = store.resume(known, listed).thenCompose(resume -> {
+                    switch (resume) {
+                        case RESUMED:
+                            return CompletableFuture.completedFuture(known);
+                        case MISMATCH:
+                            return fresh(Optional.of(known));
+                        default:
+                            return fresh(Optional.empty());
+                    }
+                });
+            }
+        }
+        return decided
+                .thenCompose(device -> service.router().claim(device, this).thenApply(v -> device))
+                .thenCompose(device -> {
+                    synchronized (this) {
+                        if (state == State.CLOSED) {
+                            release(device);
+                            return DONE;
+                        }
+                        uaid = device;
+                        // The reply goes out before READY, so no notification can precede it (P2.2).
+                        connection.send(new HelloReply(Optional.of(device), 200));
+                        state = State.READY;
+                    }
+                    service.helloCompleted(!sentUaid.equals(Optional.of(device)));
+                    // P2.7: the claim above happened before this read, so an update stored meanwhile is either
+                    // delivered live or found here.
+                    return store.pending(device).thenAccept(this::sendAll);
+                })
+                .exceptionally(failure -> {
+                    LOG.warn("hello failed for {}: {}", describe(), rootMessage(failure));
+                    if (state != State.READY) {
+                        connection.send(new HelloReply(Optional.empty(), 503));
+                        close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");
+                    }
+                    return null;
+                });
+    }
+
+    private static final Set<ChannelId> INVALID = Set.of();
+
+    /** The listed channels; {@link #INVALID} if one entry is not a UUID, which no stored channel can match. */
+    private static Optional<Set<ChannelId>> parseListed(Optional<List<String>> texts) {
+        if (texts.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<ChannelId> listed = new LinkedHashSet<>();
+        for (String text : texts.get()) {
+            Optional<ChannelId> id = ChannelId.parse(text);
+            if (id.isEmpty()) {
+                return Optional.of(INVALID);
+            }
+            listed.add(id.get());
+        }
+        return Optional.of(listed);
+    }
+
+    /** P2.4 reset: mint a new UAID; the old one's data, if any, is dropped so its endpoints answer 410. */
+    private CompletionStage<Uaid> fresh(Optional<Uaid> dropped) {
+        Uaid minted = Uaid.random();
+        CompletionStage<Void> before = dropped.isPresent() ? service.store().drop(dropped.get()) : DONE;
+        return before.thenCompose(v -> service.store().create(minted)).thenApply(v -> minted);
+    }
+
+    private CompletionStage<Void> register(Register register) {
+        Optional<ChannelId> channel = register.channelId().flatMap(ChannelId::parse);
+        if (channel.isEmpty()) {
+            connection.send(new RegisterReply(register.channelId(), 401, Optional.empty()));
+            return DONE;
+        }
+        Uaid device = uaid;
+        if (device == null) {
+            return DONE;
+        }
+        return service.store().register(device, channel.get(), service.config().maxChannelsPerDevice())
+                .handle((outcome, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("register failed for {}: {}", describe(), rootMessage(failure));
+                        connection.send(new RegisterReply(register.channelId(), 500, Optional.empty()));
+                        return null;
+                    }
+                    switch (outcome) {
+                        case REGISTERED:
+                        case EXISTS:
+                            String token = service.tokens().encode(new Endpoint(device, channel.get()));
+                            connection.send(new RegisterReply(register.channelId(), 200,
+                                    Optional.of(service.endpointUrls().endpointFor(token))));
+                            break;
+                        case LIMIT_REACHED:
+                            connection.send(new RegisterReply(register.channelId(), 503, Optional.empty()));
+                            break;
+                        default:
+                            // The device was reset by another connection: it must say hello again.
+                            connection.send(new RegisterReply(register.channelId(), 410, Optional.empty()));
+                            close(CloseCodes.NORMAL, "device no longer known; say hello again");
+                    }
+                    return null;
+                });
+    }
+
+    private CompletionStage<Void> unregister(Unregister unregister) {
+        Optional<ChannelId> channel = unregister.channelId().flatMap(ChannelId::parse);
+        Uaid device = uaid;
+        if (channel.isEmpty() || device == null) {
+            connection.send(new UnregisterReply(unregister.channelId(), 401));
+            return DONE;
+        }
+        return service.store().unregister(device, channel.get()).handle((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("unregister failed for {}: {}", describe(), rootMessage(failure));
+                connection.send(new UnregisterReply(unregister.channelId(), 500));
+            } else {
+                connection.send(new UnregisterReply(unregister.channelId(), 200));
+            }
+            return null;
+        });
+    }
+
+    private CompletionStage<Void> ack(Ack ack) {
+        Uaid device = uaid;
+        if (device == null || ack.updates().isEmpty()) {
+            return DONE;
+        }
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>(ack.updates().size());
+        for (Update update : ack.updates()) {
+            acks.add(service.store().ack(device, update.channelId(), update.version()).toCompletableFuture());
+        }
+        // P5.3: a failed ack leaves the update pending, so it is redelivered; nothing is lost.
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("ack failed for {}: {}", describe(), rootMessage(failure));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deliver(Update update) {
+        if (state != State.READY) {
+            return false;
+        }
+        return sendAll(List.of(update));
+    }
+
+    @Override
+    public void evict() {
+        close(CloseCodes.NORMAL, "replaced by a newer connection of this device");
+    }
+
+    /**
+     * Sends the updates whose version is above what this connection already sent for their channel (P5.5), in
+     * one notification. Returns false if the connection is closed.
+     */
+    private synchronized boolean sendAll(List<Update> updates) {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        List<Update> fresh = new ArrayList<>(updates.size());
+        for (Update update : updates) {
+            Long already = sent == null ? null : sent.get(update.channelId());
+            if (already != null && already >= update.version().value()) {
+                continue;
+            }
+            if (sent == null) {
+                sent = new HashMap<>(4);
+            }
+            sent.put(update.channelId(), update.version().value());
+            fresh.add(update);
+        }
+        if (fresh.isEmpty()) {
+            return true;
+        }
+        boolean queued = connection.send(new Notification(fresh));
+        if (queued) {
+            service.notificationsSent(fresh.size());
+        }
+        return queued;
+    }
+
+    private void helloTimedOut() {
+        if (state == State.AWAITING_HELLO) {
+            close(CloseCodes.POLICY_VIOLATION, "no hello within " + service.config().helloTimeout().toSeconds() + "s");
+        }
+    }
+
+    private void close(int code, String reason) {
+        if (state != State.CLOSED) {
+            LOG.debug("closing {}: {} {}", describe(), code, reason);
+        }
+        // closed() follows from the transport when the socket is gone; mark now so nothing more is sent.
+        synchronized (this) {
+            state = State.CLOSED;
+        }
+        connection.close(code, reason);
+    }
+
+    private void cancelHelloTimeout() {
+        Future<?> timer;
+        synchronized (this) {
+            timer = helloTimeout;
+            helloTimeout = null;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private String describe() {
+        Uaid device = uaid;
+        return device == null ? "a device before hello" : "device " + device;
+    }
+
+    static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.simplepush.core.spi;
+
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.WakeupAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The durable source of truth: devices, their channels, each channel's latest version and whether that version
+ * is still pending (not acked).
+ *
+ * <p>Every method is atomic with respect to the others on the same device, across all nodes that share the
+ * store. Thread-safe; never blocks the caller. Stages fail with {@link dev.simplepush.core.StoreException}.
+ * Behaviour is specified by {@code DeviceStoreContract} in core's test-jar.
+ */
+public interface DeviceStore extends Lifecycle {
+
+    /** Creates a device with no channels; a no-op if it exists. */
+    CompletionStage<Void> create(Uaid uaid);
+
+    /**
+     * Resumes a known device at hello (P2.4), atomically: if the device is unknown, {@link Resume#UNKNOWN};
+     * if {@code listed} is present and names a channel the device does not have, {@link Resume#MISMATCH} and
+     * nothing changes; otherwise the device's channels absent from a present {@code listed} are dropped (with
+     * their pending updates), the device is marked as seen, and {@link Resume#RESUMED}.
+     *
+     * @param listed the channel IDs the device says it has, or empty if its hello carried no list
+     */
+    CompletionStage<Resume> resume(Uaid uaid, Optional<Set<ChannelId>> listed);
+
+    /** Outcome of {@link #resume}. */
+    enum Resume {
+        /** The device exists and now holds exactly what it listed (or everything it had, with no list). */
+        RESUMED,
+        /** No such device. */
+        UNKNOWN,
+        /** The device listed a channel the store does not have: it must be reset. */
+        MISMATCH
+    }
+
+    /** Deletes a device with all its channels and pending updates; its endpoints answer 410 from then on. */
+    CompletionStage<Void> drop(Uaid uaid);
+
+    /**
+     * Registers a channel for a device (P3.1, P3.3, P3.4). Idempotent: an existing channel is
+     * {@link Registration#EXISTS} and keeps its version and pending update.
+     *
+     * @param maxChannels the most channels the device may hold
+     */
+    CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels);
+
+    /** Outcome of {@link #register}. */
+    enum Registration {
+        /** The channel is new. */
+        REGISTERED,
+        /** The channel was already registered to this device. */
+        EXISTS,
+        /** The device already holds {@code maxChannels} channels; nothing changed. */
+        LIMIT_REACHED,
+        /** No such device. */
+        UNKNOWN_DEVICE
+    }
+
+    /** Unregisters a channel and drops its pending update (P3.5). Idempotent. */
+    CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId);
+
+    /**
+     * Compare-and-raise (P5.1): if the channel exists and {@code version} is newer than its stored version (as
+     * {@link Version#isNewerThan} defines), stores it and marks it pending, {@link Advance#ADVANCED}; if not
+     * newer, changes nothing, {@link Advance#STALE}; if the device or channel does not exist,
+     * {@link Advance#GONE}. A fresh channel's stored version is below every version, so its first update
+     * always advances.
+     */
+    CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version);
+
+    /** Outcome of {@link #advance}. */
+    enum Advance {
+        /** Stored and pending. */
+        ADVANCED,
+        /** Accepted but not newer than what is stored: nothing changed. */
+        STALE,
+        /** The device or the channel does not exist. */
+        GONE
+    }
+
+    /** The device's pending updates (without data), one per channel; empty if none or if the device is unknown. */
+    CompletionStage<List<Update>> pending(Uaid uaid);
+
+    /**
+     * Conditional ack (P5.3): clears the channel's pending mark only if {@code version} ≥ the pending version,
+     * so a newer version that arrived meanwhile survives. Completes with whether it cleared something; an
+     * unknown device or channel, or nothing pending, is {@code false}.
+     */
+    CompletionStage<Boolean> ack(Uaid uaid, ChannelId channelId, Version version);
+
+    /** The device's channels; empty if none or the device is unknown. */
+    CompletionStage<Set<ChannelId>> channels(Uaid uaid);
+
+    /** Records (or, with empty, forgets) how to wake the device by UDP (P8); a no-op for an unknown device. */
+    CompletionStage<Void> setWakeup(Uaid uaid, Optional<WakeupAddress> address);
+
+    /** How to wake the device, if it said so at its last hello. */
+    CompletionStage<Optional<WakeupAddress>> wakeup(Uaid uaid);
+}
