@@ -1,0 +1,46 @@
+package dev.simplepush.store.memory;
+
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.spi.LocalDevice;
+import dev.simplepush.core.spi.Router;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Presence in a concurrent map of this node's connections; delivery is a direct call. */
+final class InMemoryRouter implements Router {
+
+    private final ConcurrentHashMap<Uaid, LocalDevice> holders = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletionStage<Void> claim(Uaid uaid, LocalDevice device) {
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(device, "device");
+        LocalDevice previous = holders.put(uaid, device);
+        // P2.5: newest connection wins; the previous holder is told to close and delivers nothing more.
+        if (previous != null && previous != device) {
+            previous.evict();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> release(Uaid uaid, LocalDevice device) {
+        holders.remove(uaid, device);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
+        Objects.requireNonNull(update, "update");
+        LocalDevice device = holders.get(uaid);
+        return CompletableFuture.completedFuture(device != null && device.deliver(update));
+    }
+
+    @Override
+    public CompletionStage<Boolean> isConnected(Uaid uaid) {
+        return CompletableFuture.completedFuture(holders.containsKey(uaid));
+    }
+}
