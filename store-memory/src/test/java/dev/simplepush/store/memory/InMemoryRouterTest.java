@@ -1,0 +1,13 @@
+package dev.simplepush.store.memory;
+
+import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.RouterContract;
+
+/** Runs the {@link RouterContract} against the single-node router. */
+class InMemoryRouterTest extends RouterContract {
+
+    @Override
+    protected Router newRouter() {
+        return InMemoryStoreModule.newRouter();
+    }
+}
