@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
 public abstract class DeviceStoreContract {
 
     private static final int CONCURRENT_THREADS = 8;
+    private static final int CONCURRENT_ROUNDS = 20;
 
     private DeviceStore store;
 
@@ -326,15 +327,17 @@ public abstract class DeviceStoreContract {
 
     @Test
     void concurrentRegistersNeverExceedLimit() throws Exception {
-        Uaid uaid = newDevice();
         int limit = 10;
-        List<ChannelId> candidates = IntStream.range(0, 5 * limit).mapToObj(i -> newChannel()).toList();
+        for (int round = 0; round < CONCURRENT_ROUNDS; round++) {
+            Uaid uaid = newDevice();
+            List<ChannelId> candidates = IntStream.range(0, 4 * limit).mapToObj(i -> newChannel()).toList();
 
-        List<Registration> outcomes = concurrently(candidates, channel -> store.register(uaid, channel, limit));
+            List<Registration> outcomes = concurrently(candidates, channel -> store.register(uaid, channel, limit));
 
-        assertThat(outcomes).filteredOn(o -> o == Registration.REGISTERED).hasSize(limit);
-        assertThat(outcomes).filteredOn(o -> o == Registration.LIMIT_REACHED).hasSize(candidates.size() - limit);
-        assertThat(await(store.channels(uaid))).hasSize(limit);
+            assertThat(outcomes).filteredOn(o -> o == Registration.REGISTERED).hasSize(limit);
+            assertThat(outcomes).filteredOn(o -> o == Registration.LIMIT_REACHED).hasSize(candidates.size() - limit);
+            assertThat(await(store.channels(uaid))).hasSize(limit);
+        }
     }
 
     @Test
@@ -427,6 +430,7 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
 
         assertThat(await(store.advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store.advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 0));
     }
@@ -504,14 +508,38 @@ public abstract class DeviceStoreContract {
 
     @Test
     void concurrentAdvancesKeepTheMaximum() throws Exception {
-        Uaid uaid = newDevice();
-        ChannelId channel = registered(uaid);
-        // A small range makes equal versions race each other too.
-        List<Version> versions = ThreadLocalRandom.current().longs(400, 0, 1_000).mapToObj(Version::of).toList();
+        for (int round = 0; round < CONCURRENT_ROUNDS; round++) {
+            Uaid uaid = newDevice();
+            ChannelId channel = registered(uaid);
+            // A small range makes equal versions race each other too.
+            List<Version> versions = ThreadLocalRandom.current().longs(200, 0, 1_000).mapToObj(Version::of).toList();
+
+            List<Advance> outcomes = concurrently(versions, version -> store.advance(uaid, channel, version));
+
+            assertKeptTheMaximum(uaid, channel, versions, outcomes);
+        }
+    }
+
+    @Test
+    void concurrentClimbingAdvancesKeepTheMaximum() throws Exception {
+        for (int round = 0; round < CONCURRENT_ROUNDS; round++) {
+            Uaid uaid = newDevice();
+            ChannelId channel = registered(uaid);
+            // Random versions that rise over time, so that the threads keep racing for the top.
+            List<Version> versions = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                versions.add(Version.of(i * 10L + ThreadLocalRandom.current().nextLong(30)));
+            }
+
+            List<Advance> outcomes = concurrently(versions, version -> store.advance(uaid, channel, version));
+
+            assertKeptTheMaximum(uaid, channel, versions, outcomes);
+        }
+    }
+
+    /** P5.1 under concurrency: the maximum is stored and pending, advanced exactly once, no version twice. */
+    private void assertKeptTheMaximum(Uaid uaid, ChannelId channel, List<Version> versions, List<Advance> outcomes) {
         Version max = versions.stream().max(Version::compareTo).orElseThrow();
-
-        List<Advance> outcomes = concurrently(versions, version -> store.advance(uaid, channel, version));
-
         List<Version> advancedVersions = IntStream.range(0, versions.size())
                 .filter(i -> outcomes.get(i) == Advance.ADVANCED)
                 .mapToObj(versions::get)
