@@ -677,7 +677,8 @@ public abstract class DeviceStoreContract {
                 assertThat(advance.get(5, TimeUnit.SECONDS)).isEqualTo(Advance.ADVANCED);
                 ack.get(5, TimeUnit.SECONDS);
                 // P5.3: whichever ran first, the ack covered only the older version.
-                assertThat(await(store.pending(uaid))).as("after round %d", acked).containsExactly(update(channel, newer));
+                assertThat(await(store.pending(uaid))).as("acked %d", acked)
+                        .containsExactly(update(channel, newer));
                 assertThat(await(store.ack(uaid, channel, Version.of(newer)))).isTrue();
             }
         } finally {
