@@ -35,7 +35,12 @@ public record Version(long value) implements Comparable<Version> {
      * Empty for anything else (text, sign, negative, overflow, blank).
      */
     public static Optional<Version> parse(String text) {
-        if (text.isEmpty() || text.length() > 19) {
+        int first = 0;
+        while (first < text.length() - 1 && text.charAt(first) == '0') {
+            first++;
+        }
+        // Leading zeros are digits too ("007" is 7); only the significant part is bounded.
+        if (text.isEmpty() || text.length() - first > 19) {
             return Optional.empty();
         }
         for (int i = 0; i < text.length(); i++) {
@@ -45,7 +50,7 @@ public record Version(long value) implements Comparable<Version> {
             }
         }
         try {
-            return Optional.of(new Version(Long.parseLong(text)));
+            return Optional.of(new Version(Long.parseLong(text.substring(first))));
         } catch (NumberFormatException overflow) {
             return Optional.empty();
         }
