@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xnio.ChannelListener;
@@ -45,6 +45,10 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
     private static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final int INITIAL_MESSAGE_CAPACITY = 256;
 
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int GONE = 2;
+
     private static final WebSocketCallback<Void> SENT = new WebSocketCallback<>() {
         @Override
         public void complete(WebSocketChannel channel, Void context) {
@@ -60,9 +64,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
     private final WebSocketChannel channel;
     private final int maxFrameBytes;
     private final Consumer<DeviceSocket> onGone;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicBoolean gone = new AtomicBoolean();
-    private final ChannelListener<StreamSourceFrameChannel> readMore = this::pump;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
     private volatile @Nullable DeviceSession session;
 
     // Touched only by the socket's I/O thread: the message being received, absent between messages.
@@ -95,7 +97,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
 
     @Override
     public boolean send(ServerMessage message) {
-        if (closing.get() || !channel.isOpen()) {
+        if (state.get() != OPEN || !channel.isOpen()) {
             return false;
         }
         WebSockets.sendText(ByteBuffer.wrap(ProtocolCodec.encode(message)), channel, SENT);
@@ -104,7 +106,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
 
     @Override
     public void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true) || !channel.isOpen()) {
+        if (!state.compareAndSet(OPEN, CLOSING) || !channel.isOpen()) {
             return;
         }
         WebSockets.sendClose(code, truncated(reason), channel, new WebSocketCallback<Void>() {
@@ -124,7 +126,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
 
     @Override
     protected void onText(WebSocketChannel webSocket, StreamSourceFrameChannel frame) {
-        if (!closing.get()) {
+        if (state.get() == OPEN) {
             message = new byte[Math.min(INITIAL_MESSAGE_CAPACITY, maxFrameBytes)];
             messageLength = 0;
         }
@@ -158,7 +160,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
                     return;
                 }
                 if (read == 0) {
-                    frame.getReadSetter().set(readMore);
+                    frame.getReadSetter().set((ChannelListener<StreamSourceFrameChannel>) this::pump);
                     frame.resumeReads();
                     return;
                 }
@@ -170,7 +172,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
             message = null;
             frame.suspendReads();
             LOG.debug("reading from {} failed: {}", channel.getSourceAddress(), e.toString());
-            if (channel.isOpen() && !closing.get()) {
+            if (channel.isOpen() && state.get() == OPEN) {
                 close(CloseCodes.INVALID_PAYLOAD, "invalid text frame");
             } else {
                 IoUtils.safeClose(channel);
@@ -203,7 +205,7 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
     private void messageComplete() {
         byte[] complete = message;
         message = null;
-        if (complete == null || closing.get()) {
+        if (complete == null || state.get() != OPEN) {
             return;
         }
         ClientMessage decoded;
@@ -221,15 +223,14 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
 
     /** Whether the socket is closed and its session told so. */
     boolean isGone() {
-        return gone.get();
+        return state.get() == GONE;
     }
 
     /** The socket is closed, by either side or by a failure: tell the session, exactly once. */
     private void gone() {
-        if (!gone.compareAndSet(false, true)) {
+        if (state.getAndSet(GONE) == GONE) {
             return;
         }
-        closing.set(true);
         try {
             DeviceSession current = session;
             if (current != null) {
