@@ -4,6 +4,7 @@ import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
 import dev.simplepush.core.protocol.CloseCodes;
 import io.undertow.Undertow;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.Handshake;
@@ -32,6 +33,8 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     static final String SUB_PROTOCOL = "push-notification";
     /** How long {@link #stop()} waits for devices to answer the 1001 close before the listener goes down. */
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
+    /** Undertow's own default for a JVM with more than 128 MB of heap. */
+    private static final int BUFFER_BYTES = 16 * 1024;
 
     private final WebSocketConfig config;
     private final PushService service;
@@ -40,6 +43,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Object lock = new Object();
     private @Nullable Undertow undertow;
+    private @Nullable CountingBufferPool buffers;
     private @Nullable CompletableFuture<Void> stopped;
     private volatile boolean stopping;
 
@@ -59,8 +63,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             if (undertow != null) {
                 return CompletableFuture.completedFuture(null);
             }
+            CountingBufferPool pool = new CountingBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4));
             Undertow server = Undertow.builder()
                     .addHttpListener(config.port(), config.host())
+                    .setByteBufferPool(pool)
                     .setIoThreads(config.ioThreads())
                     // Handlers never block, so the worker pool only exists because Undertow requires one.
                     .setWorkerThreads(1)
@@ -70,10 +76,12 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 server.start();
             } catch (RuntimeException e) {
                 stopQuietly(server);
+                pool.close();
                 return CompletableFuture.failedFuture(new TransportException(
                         "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
             }
             undertow = server;
+            buffers = pool;
             InetSocketAddress local = localAddressOf(server);
             URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
             address.bind(local, base);
@@ -90,7 +98,8 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             }
             stopping = true;
             Undertow server = undertow;
-            if (server == null) {
+            CountingBufferPool pool = buffers;
+            if (server == null || pool == null) {
                 stopped = CompletableFuture.completedFuture(null);
                 return stopped;
             }
@@ -105,6 +114,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                     .completeOnTimeout(null, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
                     .thenRunAsync(() -> {
                         stopQuietly(server);
+                        pool.close();
                         LOG.info("WebSocket transport stopped");
                     }, task -> {
                         Thread thread = new Thread(task, "simplepush-websocket-stop");
@@ -123,6 +133,12 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     @Override
     public URI baseUrl() {
         return address.base();
+    }
+
+    /** The number of pooled buffers in use; 0 when every socket is idle. For tests. */
+    int buffersInUse() {
+        CountingBufferPool pool = buffers;
+        return pool == null ? 0 : pool.inUse();
     }
 
     private HttpRoutes routes() {

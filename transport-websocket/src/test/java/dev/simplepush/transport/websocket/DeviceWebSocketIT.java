@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +197,29 @@ class DeviceWebSocketIT {
         device.hello();
         device.socket().abort();
         server.awaitNoOpenSessions();
+    }
+
+    @Test
+    void idleSocketsHoldNoPooledBuffer() {
+        try (TestServer own = TestServer.start()) {
+            UndertowWebSocketTransport transport = (UndertowWebSocketTransport) own.transport;
+            List<TestDevice> devices = new ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    TestDevice device = TestDevice.connect(own.webSocketUri());
+                    devices.add(device);
+                    device.hello();
+                    device.register();
+                }
+                // One more stops in the middle of a message: its bytes wait on the heap, not in a pooled buffer.
+                TestDevice halfway = TestDevice.connect(own.webSocketUri());
+                devices.add(halfway);
+                TestServer.join(halfway.socket().sendText("{\"messageType\":\"he", false));
+                TestServer.await(() -> transport.buffersInUse() == 0, "no pooled buffer in use by idle sockets");
+            } finally {
+                devices.forEach(TestDevice::close);
+            }
+        }
     }
 
     @Test
