@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /** The Undertow listener behind {@link WebSocketTransport}. */
 final class UndertowWebSocketTransport implements WebSocketTransport {
@@ -147,7 +148,15 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 new Hybi08Handshake(Set.of(SUB_PROTOCOL), false),
                 new Hybi07Handshake(Set.of(SUB_PROTOCOL), false));
         WebSocketConnectionCallback connected = (exchange, channel) -> {
-            DeviceSocket socket = DeviceSocket.open(channel, service, config.maxFrameBytes(), this::gone);
+            DeviceSocket socket;
+            try {
+                socket = DeviceSocket.open(channel, service, config.maxFrameBytes(), this::gone);
+            } catch (RuntimeException e) {
+                // For example the core's timers are already shut down: refuse the device rather than leak it.
+                LOG.warn("could not open a session for {}: {}", channel.getSourceAddress(), e.toString());
+                IoUtils.safeClose(channel);
+                return;
+            }
             sockets.add(socket);
             if (socket.isGone()) {
                 // Closed before it was registered: its removal above ran too early.

@@ -172,12 +172,14 @@ class DeviceWebSocketIT {
     }
 
     @Test
-    void messageJustUnderTheLimitIsAccepted() {
-        String prefix = "{\"pad\":\"";
-        String ping = prefix + "x".repeat(WebSocketConfig.DEFAULT_MAX_FRAME_BYTES - prefix.length() - 2) + "\"}";
-        assertThat(ping).hasSize(WebSocketConfig.DEFAULT_MAX_FRAME_BYTES);
+    void messageOfExactlyTheLimitIsAcceptedAndTheNextOneReadP1_3() {
+        String prefix = "{\"messageType\":\"hello\",\"pad\":\"";
+        String hello = prefix + "x".repeat(WebSocketConfig.DEFAULT_MAX_FRAME_BYTES - prefix.length() - 2) + "\"}";
+        assertThat(hello).hasSize(WebSocketConfig.DEFAULT_MAX_FRAME_BYTES);
         try (TestDevice device = connect()) {
-            device.send(ping);
+            device.send(hello);
+            assertThat(device.next()).startsWith("{\"messageType\":\"hello\",\"uaid\":\"");
+            device.send("{}");
             assertThat(device.next()).isEqualTo("{}");
         }
     }
