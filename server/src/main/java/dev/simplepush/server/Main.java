@@ -1,0 +1,210 @@
+package dev.simplepush.server;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import dev.simplepush.core.PushConfig;
+import dev.simplepush.core.PushCoreModule;
+import dev.simplepush.core.PushServer;
+import dev.simplepush.store.memory.InMemoryStoreModule;
+import dev.simplepush.transport.websocket.WebSocketConfig;
+import dev.simplepush.transport.websocket.WebSocketTransport;
+import dev.simplepush.transport.websocket.WebSocketTransportModule;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The standalone server. Every flag has an environment variable equivalent ({@code --port} ↔
+ * {@code SIMPLEPUSH_PORT}); a flag wins over its variable. On start it prints exactly one line to standard
+ * output, {@code simplepush listening on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
+ */
+@Command(name = "simplepush", mixinStandardHelpOptions = true, version = "simplepush 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "A SimplePush server: devices connect by WebSocket to /, app servers PUT version=N to their "
+                + "endpoints at /update/{token}.%n",
+        footer = {"%nEvery flag can also be set by its environment variable (shown in brackets); a flag wins.",
+            "Durations: 500ms, 10s, 2m, 1h."})
+public final class Main implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:SIMPLEPUSH_HOST:-127.0.0.1}",
+            description = "Address to listen on [SIMPLEPUSH_HOST]. Default: ${DEFAULT-VALUE}. Use 0.0.0.0 for all.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:SIMPLEPUSH_PORT:-8080}",
+            description = "Port for the WebSocket and the endpoints [SIMPLEPUSH_PORT]; 0 picks a free port. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:SIMPLEPUSH_PUBLIC_URL}",
+            description = "Base URL of endpoint URLs as app servers reach this server, e.g. https://push.example.com "
+                    + "[SIMPLEPUSH_PUBLIC_URL]. Default: http://HOST:PORT.")
+    String publicUrl;
+
+    @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_HELLO_TIMEOUT:-30s}",
+            description = "Close sockets that have not said hello within this time [SIMPLEPUSH_HELLO_TIMEOUT]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration helloTimeout;
+
+    @Option(names = "--min-ping-interval", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_MIN_PING_INTERVAL:-20s}",
+            description = "Close sockets that ping more often than this [SIMPLEPUSH_MIN_PING_INTERVAL]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration minPingInterval;
+
+    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_MAX_CHANNELS:-1000}",
+            description = "Most channels one device may register [SIMPLEPUSH_MAX_CHANNELS]. Default: ${DEFAULT-VALUE}.")
+    int maxChannels;
+
+    @Option(names = "--token-keys", paramLabel = "KEYS", defaultValue = "${env:SIMPLEPUSH_TOKEN_KEYS}",
+            description = "Comma-separated base64 AES keys (16, 24 or 32 bytes) for endpoint tokens; the first "
+                    + "encrypts, all decrypt, so prepend a new key to rotate [SIMPLEPUSH_TOKEN_KEYS]. Default: a random "
+                    + "key, and endpoints stop working when the server restarts.")
+    String tokenKeys;
+
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:SIMPLEPUSH_STORE:-memory}",
+            description = "Where devices and pending updates live: memory [SIMPLEPUSH_STORE]. Default: ${DEFAULT-VALUE}.")
+    String store;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:SIMPLEPUSH_MAX_FRAME_BYTES:-65536}",
+            description = "Largest WebSocket message accepted from a device [SIMPLEPUSH_MAX_FRAME_BYTES]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxFrameBytes;
+
+    @Option(names = "--max-data-bytes", paramLabel = "BYTES", defaultValue = "${env:SIMPLEPUSH_MAX_DATA_BYTES:-4096}",
+            description = "Largest data an app server may send with an update [SIMPLEPUSH_MAX_DATA_BYTES]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxDataBytes;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Runs the server until SIGTERM; exits with 2 on bad flags and 1 if it cannot start. */
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Module> modules;
+        try {
+            modules = modules();
+        } catch (IllegalArgumentException bad) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("simplepush: " + bad.getMessage());
+            err.println("Try 'simplepush --help' for the flags.");
+            return 2;
+        }
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
+        PushServer server = injector.getInstance(PushServer.class);
+        try {
+            server.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception failure) {
+            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            System.err.println("simplepush: cannot start: " + cause.getMessage());
+            LOG.debug("start failure", cause);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            try {
+                server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                LOG.info("stopped");
+            } catch (Exception e) {
+                LOG.warn("stop did not complete cleanly: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
+        }, "simplepush-shutdown"));
+        WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
+        InetSocketAddress address = transport.localAddress();
+        LOG.info("started: store={}, endpoints at {}/update/..., {}", store.trim().toLowerCase(java.util.Locale.ROOT),
+                transport.baseUrl(), injector.getInstance(PushConfig.class));
+        System.out.println("simplepush listening on http://" + hostForUrl(address) + ":" + address.getPort());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    List<Module> modules() {
+        PushConfig.Builder core = PushConfig.builder()
+                .helloTimeout(helloTimeout)
+                .minPingInterval(minPingInterval)
+                .maxChannelsPerDevice(maxChannels)
+                .maxDataBytes(maxDataBytes);
+        core.tokenKeys(splitKeys(tokenKeys));
+        WebSocketConfig.Builder transport = WebSocketConfig.builder()
+                .host(host)
+                .port(port)
+                .maxFrameBytes(maxFrameBytes);
+        parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
+        List<Module> modules = new ArrayList<>();
+        modules.add(new PushCoreModule(core.build()));
+        modules.add(storeModule(store));
+        modules.add(new WebSocketTransportModule(transport.build()));
+        return modules;
+    }
+
+    private static Module storeModule(String name) {
+        if ("memory".equalsIgnoreCase(name.trim())) {
+            return new InMemoryStoreModule();
+        }
+        throw new IllegalArgumentException("unknown store '" + name + "'; available: memory");
+    }
+
+    static List<String> splitKeys(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (String key : text.split(",")) {
+            if (!key.isBlank()) {
+                keys.add(key.trim());
+            }
+        }
+        return keys;
+    }
+
+    static Optional<URI> parsePublicUrl(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(text.trim());
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("--public-url must be an absolute http(s) URL: " + text);
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--public-url is not a URL: " + text, e);
+        }
+    }
+
+    private static String hostForUrl(InetSocketAddress address) {
+        String host = address.getHostString();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.simplepush.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs the packaged jar as an operator would: a real process, real flags, a real WebSocket client and PUTs. */
+class StandaloneServerIT {
+
+    private static final Pattern LISTENING = Pattern.compile("simplepush listening on (http://127\\.0\\.0\\.1:(\\d+))");
+    private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void printsOneListeningLineThenServesTheWholeFlowAndStopsOnSigterm() throws Exception {
+        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY), "--port", "0");
+        Device device = Device.connect(server.base);
+
+        device.send("{\"messageType\":\"hello\",\"channelIDs\":[]}");
+        String hello = device.next();
+        assertThat(field(hello, "messageType")).isEqualTo("hello");
+        assertThat(field(hello, "status")).isEqualTo("200");
+        assertThat(field(hello, "uaid")).matches("[0-9a-f]{32}");
+
+        String channel = UUID.randomUUID().toString();
+        device.send("{\"messageType\":\"register\",\"channelID\":\"" + channel + "\"}");
+        String registered = device.next();
+        assertThat(field(registered, "status")).isEqualTo("200");
+        String endpoint = field(registered, "pushEndpoint");
+        assertThat(endpoint).startsWith(server.base + "/update/");
+
+        HttpResponse<String> put = put(endpoint, "version=5");
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(put.body()).isEqualTo("{}");
+        String notification = device.next();
+        assertThat(notification).contains("\"messageType\":\"notification\"").contains(channel)
+                .contains("\"version\":5");
+        device.send("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\"" + channel + "\",\"version\":5}]}");
+
+        String uaid = field(hello, "uaid");
+        device.close();
+        // The server may still be closing the socket: a PUT then is 200 (handed over, never acked, so still
+        // pending) and later ones are 202. Either way the device gets the version after its next hello.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int version = 6;
+        while (put(endpoint, "version=" + version).statusCode() != 202) {
+            assertThat(System.nanoTime()).as("202 once the device is gone").isLessThan(deadline);
+            version++;
+        }
+        Device again = Device.connect(server.base);
+        again.send("{\"messageType\":\"hello\",\"uaid\":\"" + uaid + "\",\"channelIDs\":[\"" + channel + "\"]}");
+        assertThat(field(again.next(), "uaid")).isEqualTo(uaid);
+        assertThat(again.next()).contains(channel).contains("\"version\":" + version);
+
+        server.process.destroy(); // SIGTERM
+        assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(Files.readString(server.stderr)).contains("stopped");
+        assertThat(server.otherStdoutLines()).isEmpty();
+    }
+
+    @Test
+    void warnsThatEndpointsDoNotSurviveARestartWithoutTokenKeys() throws Exception {
+        Running server = start(Map.of(), "--port", "0");
+        assertThat(Files.readString(server.stderr)).contains("random key");
+        server.process.destroy();
+        assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void environmentVariablesConfigureTheServer() throws Exception {
+        Running server = start(Map.of("SIMPLEPUSH_PORT", "0", "SIMPLEPUSH_PUBLIC_URL", "https://push.example.com",
+                "SIMPLEPUSH_TOKEN_KEYS", KEY));
+        Device device = Device.connect(server.base);
+        device.send("{\"messageType\":\"hello\"}");
+        device.next();
+        device.send("{\"messageType\":\"register\",\"channelID\":\"" + UUID.randomUUID() + "\"}");
+        assertThat(field(device.next(), "pushEndpoint")).startsWith("https://push.example.com/update/");
+        device.close();
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsEnvironmentVariable() throws Exception {
+        Process process = launch(Map.of(), "--help");
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        for (String flag : List.of("--host", "--port", "--public-url", "--hello-timeout", "--min-ping-interval",
+                "--max-channels", "--token-keys", "--store")) {
+            assertThat(out).contains(flag);
+        }
+        assertThat(out).contains("SIMPLEPUSH_PORT").contains("SIMPLEPUSH_HELLO_TIMEOUT").contains("30s");
+    }
+
+    @Test
+    void badFlagValuesExitWithAClearError() throws Exception {
+        Process duration = launch(Map.of(), "--hello-timeout", "5 parsecs");
+        String err = new String(duration.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(duration.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(duration.exitValue()).isEqualTo(2);
+        assertThat(err).contains("5 parsecs").contains("10s");
+
+        Process store = launch(Map.of(), "--store", "cassandra");
+        String storeErr = new String(store.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(store.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.exitValue()).isEqualTo(2);
+        assertThat(storeErr).contains("unknown store 'cassandra'");
+    }
+
+    @Test
+    void aTakenPortFailsToStartWithAClearMessage() throws Exception {
+        Running first = start(Map.of(), "--port", "0");
+        Process second = launch(Map.of(), "--port", first.base.substring(first.base.lastIndexOf(':') + 1));
+        String err = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isEqualTo(1);
+        assertThat(err).contains("cannot start");
+    }
+
+    private HttpResponse<String> put(String endpoint, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(endpoint))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Running start(Map<String, String> env, String... args) throws Exception {
+        Path stderr = Files.createTempFile("simplepush-stderr", ".log");
+        Process process = launch(env, stderr, args);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String line = first.get(30, TimeUnit.SECONDS);
+        assertThat(line).as("first stdout line; stderr: %s", Files.readString(stderr)).isNotNull();
+        Matcher m = LISTENING.matcher(line);
+        assertThat(m.matches()).as("listening line: %s", line).isTrue();
+        return new Running(process, m.group(1), stderr, out);
+    }
+
+    private Process launch(Map<String, String> env, String... args) throws IOException {
+        return launch(env, null, args);
+    }
+
+    private Process launch(Map<String, String> env, Path stderr, String... args) throws IOException {
+        Path jar = Paths.get("target", "simplepush-server.jar");
+        assertThat(jar).exists();
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("SIMPLEPUSH_"));
+        builder.environment().putAll(env);
+        if (stderr != null) {
+            builder.redirectError(stderr.toFile());
+        }
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    /** Extracts a top-level string or number field from a flat JSON object. */
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\"([^\"]*)\"|(-?\\d+))").matcher(json);
+        assertThat(m.find()).as("field %s in %s", name, json).isTrue();
+        return m.group(2) != null ? m.group(2) : m.group(3);
+    }
+
+    private record Running(Process process, String base, Path stderr, BufferedReader stdout) {
+        List<String> otherStdoutLines() throws IOException {
+            List<String> lines = new ArrayList<>();
+            while (stdout.ready()) {
+                lines.add(stdout.readLine());
+            }
+            return lines;
+        }
+    }
+
+    /** A device over the JDK's WebSocket client. */
+    private static final class Device implements WebSocket.Listener {
+        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket socket;
+
+        static Device connect(String base) throws Exception {
+            Device device = new Device();
+            device.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .subprotocols("push-notification")
+                    .buildAsync(URI.create(base.replace("http://", "ws://") + "/"), device)
+                    .get(10, TimeUnit.SECONDS);
+            return device;
+        }
+
+        void send(String text) {
+            socket.sendText(text, true).join();
+        }
+
+        String next() throws InterruptedException {
+            String message = messages.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("a message within 10 s").isNotNull();
+            return message;
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+
+
+}
