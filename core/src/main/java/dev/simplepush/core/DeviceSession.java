@@ -153,7 +153,7 @@ public final class DeviceSession implements LocalDevice {
         }
         if (state != State.READY) {
             // P2.9: register, unregister and ack need a device.
-            close(CloseCodes.POLICY_VIOLATION, message.getClass().getSimpleName().toLowerCase() + " before hello");
+            close(CloseCodes.POLICY_VIOLATION, message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " before hello");
             return DONE;
         }
         if (message instanceof Register register) {

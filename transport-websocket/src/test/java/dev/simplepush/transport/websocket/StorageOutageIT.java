@@ -1,0 +1,121 @@
+package dev.simplepush.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.simplepush.core.PushConfig;
+import dev.simplepush.core.PushCoreModule;
+import dev.simplepush.core.PushServer;
+import dev.simplepush.core.PushService;
+import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.testing.OutageStore;
+import dev.simplepush.store.memory.InMemoryStoreModule;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What devices and app servers see while the store is unreachable, and that nothing accepted before is lost. */
+class StorageOutageIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private OutageStore store;
+    private PushServer server;
+    private PushService service;
+    private URI webSocket;
+
+    @BeforeEach
+    void start() {
+        store = new OutageStore(InMemoryStoreModule.newDeviceStore(Clock.systemUTC()));
+        Injector injector = Guice.createInjector(
+                new PushCoreModule(PushConfig.defaults()),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(DeviceStore.class).toInstance(store);
+                        bind(Router.class).toInstance(InMemoryStoreModule.newRouter());
+                    }
+                },
+                new WebSocketTransportModule(WebSocketConfig.builder().port(0).build()));
+        server = injector.getInstance(PushServer.class);
+        service = injector.getInstance(PushService.class);
+        TestServer.join(server.start().toCompletableFuture());
+        webSocket = URI.create("ws://127.0.0.1:"
+                + injector.getInstance(WebSocketTransport.class).localAddress().getPort() + "/");
+    }
+
+    @AfterEach
+    void stop() {
+        TestServer.join(server.stop().toCompletableFuture());
+    }
+
+    private static HttpResponse<String> put(URI endpoint, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(endpoint).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void putDuringAnOutageIs503WithRetryAfterAndAcceptedUpdatesSurviveIt() throws Exception {
+        String uaid;
+        TestDevice.Registration channel;
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            uaid = device.hello();
+            channel = device.register();
+        }
+        TestServer.await(() -> service.openSessions() == 0, "device gone");
+        assertThat(put(channel.endpoint(), "version=7").statusCode()).isEqualTo(202);
+
+        store.down(true);
+        HttpResponse<String> refused = put(channel.endpoint(), "version=8");
+        // P4.3: never 200/202 before the update is stored; 503 tells the app server to retry.
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).startsWith("{\"code\":503,\"errno\":201,");
+
+        store.down(false);
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            device.send("{\"messageType\":\"hello\",\"uaid\":\"" + uaid + "\",\"channelIDs\":[\""
+                    + channel.channelId() + "\"]}");
+            assertThat(TestDevice.uaidOf(device.next())).isEqualTo(uaid);
+            // Version 7 was accepted before the outage: it is still pending. Version 8 was refused.
+            assertThat(device.next()).contains("\"version\":7").doesNotContain("\"version\":8");
+        }
+    }
+
+    @Test
+    void helloDuringAnOutageGetsAnErrorAndTheSocketClosesThenTheDeviceRecovers() {
+        store.down(true);
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            device.send("{\"messageType\":\"hello\"}");
+            assertThat(device.next()).isEqualTo("{\"messageType\":\"hello\",\"status\":503}");
+            assertThat(device.awaitClose().code()).isEqualTo(1011);
+        }
+        store.down(false);
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            assertThat(device.hello()).matches("[0-9a-f]{32}");
+        }
+    }
+
+    @Test
+    void registerDuringAnOutageGetsStatus500AndTheSocketStaysUsable() {
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            device.hello();
+            store.down(true);
+            String channel = UUID.randomUUID().toString();
+            device.send("{\"messageType\":\"register\",\"channelID\":\"" + channel + "\"}");
+            assertThat(device.next()).isEqualTo(
+                    "{\"messageType\":\"register\",\"channelID\":\"" + channel + "\",\"status\":500}");
+            store.down(false);
+            assertThat(device.register().endpoint().getPath()).startsWith("/update/");
+        }
+    }
+}
