@@ -153,7 +153,8 @@ public final class DeviceSession implements LocalDevice {
         }
         if (state != State.READY) {
             // P2.9: register, unregister and ack need a device.
-            close(CloseCodes.POLICY_VIOLATION, message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " before hello");
+            String type = message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            close(CloseCodes.POLICY_VIOLATION, type + " before hello");
             return DONE;
         }
         if (message instanceof Register register) {
