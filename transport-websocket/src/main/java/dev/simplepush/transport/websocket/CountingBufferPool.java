@@ -5,6 +5,7 @@ import io.undertow.connector.PooledByteBuffer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The listener's direct buffer pool, counting the buffers currently taken from it. The count shows that idle
@@ -57,9 +58,10 @@ final class CountingBufferPool implements ByteBufferPool {
         private static final AtomicIntegerFieldUpdater<Counted> CLOSED =
                 AtomicIntegerFieldUpdater.newUpdater(Counted.class, "closed");
 
-        private final PooledByteBuffer pooled;
         private final AtomicInteger inUse;
         private volatile int closed;
+        // Dropped on close: Undertow may keep a released buffer's wrapper referenced from an idle channel.
+        private volatile @Nullable PooledByteBuffer pooled;
 
         Counted(PooledByteBuffer pooled, AtomicInteger inUse) {
             this.pooled = pooled;
@@ -68,14 +70,22 @@ final class CountingBufferPool implements ByteBufferPool {
 
         @Override
         public ByteBuffer getBuffer() {
-            return pooled.getBuffer();
+            PooledByteBuffer current = pooled;
+            if (current == null) {
+                throw new IllegalStateException("the buffer was released");
+            }
+            return current.getBuffer();
         }
 
         @Override
         public void close() {
             // Undertow may release a buffer twice; count it once.
             if (CLOSED.compareAndSet(this, 0, 1)) {
-                pooled.close();
+                PooledByteBuffer released = pooled;
+                pooled = null;
+                if (released != null) {
+                    released.close();
+                }
                 inUse.decrementAndGet();
             }
         }

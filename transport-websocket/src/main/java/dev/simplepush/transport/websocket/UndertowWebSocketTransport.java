@@ -5,21 +5,26 @@ import dev.simplepush.core.TransportException;
 import dev.simplepush.core.protocol.CloseCodes;
 import io.undertow.Undertow;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.server.HttpUpgradeListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
 import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,8 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private final PushService service;
     private final ListenerAddress address;
     private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
+    /** One instance shared by all sockets, rather than a method reference allocated per socket. */
+    private final Consumer<DeviceSocket> onGone = this::gone;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Object lock = new Object();
     private @Nullable Undertow undertow;
@@ -147,27 +154,43 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 new Hybi13Handshake(Set.of(SUB_PROTOCOL), false),
                 new Hybi08Handshake(Set.of(SUB_PROTOCOL), false),
                 new Hybi07Handshake(Set.of(SUB_PROTOCOL), false));
-        WebSocketConnectionCallback connected = (exchange, channel) -> {
-            DeviceSocket socket;
-            try {
-                socket = DeviceSocket.open(channel, service, config.maxFrameBytes(), this::gone);
-            } catch (RuntimeException e) {
-                // For example the core's timers are already shut down: refuse the device rather than leak it.
-                LOG.warn("could not open a session for {}: {}", channel.getSourceAddress(), e.toString());
-                IoUtils.safeClose(channel);
-                return;
+        // One listener for every upgrade, rather than Undertow's per-request one: the HTTP connection object stays
+        // reachable for the socket's whole life and keeps its upgrade listener, so a per-request listener would
+        // pin the upgrade request's exchange and all its headers (about 2 KiB) to every idle device.
+        HttpUpgradeListener upgraded = (connection, exchange) -> {
+            // No peer set: the transport tracks its own sockets, and Undertow's set would cost an entry per socket.
+            WebSocketHttpExchange request = new AsyncWebSocketHttpServerExchange(exchange, Collections.emptySet());
+            for (Handshake handshake : handshakes) {
+                if (handshake.matches(request)) {
+                    connected(handshake.createChannel(request, connection, request.getBufferPool()));
+                    return;
+                }
             }
-            sockets.add(socket);
-            if (socket.isGone()) {
-                // Closed before it was registered: its removal above ran too early.
-                gone(socket);
-            } else if (stopping) {
-                socket.close(CloseCodes.GOING_AWAY, "server shutting down");
-            }
+            // Unreachable: the handshake handler upgraded the request because one of these matched it.
+            IoUtils.safeClose(connection);
         };
-        WebSocketProtocolHandshakeHandler webSocket = new WebSocketProtocolHandshakeHandler(handshakes, connected,
+        WebSocketProtocolHandshakeHandler webSocket = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
                 HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin());
+    }
+
+    private void connected(WebSocketChannel channel) {
+        DeviceSocket socket;
+        try {
+            socket = DeviceSocket.open(channel, service, config.maxFrameBytes(), onGone);
+        } catch (RuntimeException e) {
+            // For example the core's timers are already shut down: refuse the device rather than leak it.
+            LOG.warn("could not open a session for {}: {}", channel.getSourceAddress(), e.toString());
+            IoUtils.safeClose(channel);
+            return;
+        }
+        sockets.add(socket);
+        if (socket.isGone()) {
+            // Closed before it was registered: its removal above ran too early.
+            gone(socket);
+        } else if (stopping) {
+            socket.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
     }
 
     private void gone(DeviceSocket socket) {
