@@ -49,7 +49,7 @@ public final class Charts implements Callable<Integer> {
                 notify.add(result);
             }
             Map<String, Object> mem = (Map<String, Object>) result.get("serverMemory");
-            if (mem != null && ((List<Object>) mem.get("samples")).size() > 1) {
+            if ("idle".equals(scenario) && mem != null && ((List<Object>) mem.get("samples")).size() > 1) {
                 memory.add(result);
             }
         }
