@@ -1,0 +1,68 @@
+package dev.simplepush.benchmarks.jmh;
+
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Endpoint;
+import dev.simplepush.core.EndpointTokens;
+import dev.simplepush.core.Uaid;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Endpoint token encode (register, P3.1) and decode (every PUT, P4.5): AES-GCM plus base64. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EndpointTokensBenchmark {
+
+    private EndpointTokens tokens;
+    private EndpointTokens rotated;
+    private Endpoint endpoint;
+    private String token;
+
+    /** One key ring, and one with a newer key in front so that decoding an old token tries two keys. */
+    @Setup
+    public void setUp() {
+        String key = EndpointTokens.randomKey();
+        tokens = EndpointTokens.fromBase64Keys(java.util.List.of(key));
+        rotated = EndpointTokens.fromBase64Keys(java.util.List.of(EndpointTokens.randomKey(), key));
+        endpoint = new Endpoint(Uaid.random(), ChannelId.parse(UUID.randomUUID().toString()).orElseThrow());
+        token = tokens.encode(endpoint);
+    }
+
+    /** A register's token. */
+    @Benchmark
+    public String encode() {
+        return tokens.encode(endpoint);
+    }
+
+    /** A PUT's token, under the first key. */
+    @Benchmark
+    public Optional<Endpoint> decode() {
+        return tokens.decode(token);
+    }
+
+    /** A PUT's token made before a key rotation: the first key fails, the second opens it. */
+    @Benchmark
+    public Optional<Endpoint> decodeAfterRotation() {
+        return rotated.decode(token);
+    }
+
+    /** A forged token: the cost of a 404. */
+    @Benchmark
+    public Optional<Endpoint> decodeForged() {
+        return tokens.decode("AQ" + token.substring(2, token.length() - 4) + "AAAA");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.simplepush.benchmarks.load;
+
+import io.undertow.websockets.core.WebSocketChannel;
+import java.net.URI;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/** One simulated device with one channel. Fields are written by I/O threads and read by the drivers. */
+final class Device {
+
+    enum State { DISCONNECTED, CONNECTING, HELLO_SENT, REGISTERING, READY }
+
+    final int index;
+    final String channelId = UUID.randomUUID().toString();
+    final ChannelLedger ledger = new ChannelLedger();
+
+    volatile State state = State.DISCONNECTED;
+    volatile @Nullable String uaid;
+    volatile @Nullable URI endpoint;
+    volatile @Nullable WebSocketChannel channel;
+    /** Set while this tool itself closes the socket, so the close is not counted as the server's. */
+    volatile boolean dropping;
+    /** Completes when the current connection attempt is ready (hello and register answered) or failed. */
+    volatile CompletableFuture<Device> ready = CompletableFuture.completedFuture(this);
+
+    Device(int index) {
+        this.index = index;
+    }
+
+    boolean isReady() {
+        return state == State.READY;
+    }
+}

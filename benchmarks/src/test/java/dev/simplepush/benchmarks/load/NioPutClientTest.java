@@ -1,0 +1,39 @@
+package dev.simplepush.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NioPutClientTest {
+
+    private static NioPutClient.Response parse(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return NioPutClient.Response.parse(bytes, bytes.length);
+    }
+
+    @Test
+    void aResponseIsCompleteWhenItsBodyIsIn() {
+        assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{")).isNull();
+        assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}"))
+                .isEqualTo(new NioPutClient.Response(202, false));
+    }
+
+    @Test
+    void headersAreCaseInsensitiveAndConnectionCloseIsSeen() {
+        assertThat(parse("HTTP/1.1 413 Payload Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"))
+                .isEqualTo(new NioPutClient.Response(413, true));
+    }
+
+    @Test
+    void aChunkedBodyEndsWithItsLastChunk() {
+        String head = "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n";
+        assertThat(parse(head + "2\r\n{}\r\n")).isNull();
+        assertThat(parse(head + "2\r\n{}\r\n0\r\n\r\n")).isEqualTo(new NioPutClient.Response(404, false));
+    }
+
+    @Test
+    void anIncompleteHeadIsNotAResponse() {
+        assertThat(parse("HTTP/1.1 200 OK\r\nContent-Len")).isNull();
+    }
+}
