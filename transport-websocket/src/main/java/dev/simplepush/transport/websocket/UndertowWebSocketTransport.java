@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.Options;
 
 /** The Undertow listener behind {@link WebSocketTransport}. */
 final class UndertowWebSocketTransport implements WebSocketTransport {
@@ -41,6 +42,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
     /** Undertow's own default for a JVM with more than 128 MB of heap. */
     private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int ACCEPT_BACKLOG = 4096;
 
     private final WebSocketConfig config;
     private final PushService service;
@@ -76,6 +78,9 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                     .addHttpListener(config.port(), config.host())
                     .setByteBufferPool(pool)
                     .setIoThreads(config.ioThreads())
+                    // A reconnect storm opens thousands of sockets at once; Undertow's default backlog of 1000
+                    // drops SYNs beyond it and the devices retry only after a second.
+                    .setSocketOption(Options.BACKLOG, ACCEPT_BACKLOG)
                     // Handlers never block, so the worker pool only exists because Undertow requires one.
                     .setWorkerThreads(1)
                     .setHandler(routes())
