@@ -315,10 +315,21 @@ public final class DeviceSession implements LocalDevice {
                 LOG.warn("unregister failed for {}: {}", describe(), rootMessage(failure));
                 connection.send(new UnregisterReply(unregister.channelId(), 500));
             } else {
+                forgetSent(channel.get());
                 connection.send(new UnregisterReply(unregister.channelId(), 200));
             }
             return null;
         });
+    }
+
+    /**
+     * P5.5 orders the versions of one registration: once a channel is unregistered, what this connection sent
+     * for it no longer holds back updates of the same channelID registered again (P3.3, P4.3 200 = delivered).
+     */
+    private synchronized void forgetSent(ChannelId channel) {
+        if (sent != null) {
+            sent.remove(channel);
+        }
     }
 
     private CompletionStage<Void> ack(Ack ack) {
