@@ -1,0 +1,88 @@
+package dev.simplepush.transport.websocket;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * The listener's direct buffer pool, counting the buffers currently taken from it. The count shows that idle
+ * sockets hold no pooled buffer: buffers are taken only while bytes are being read or written.
+ *
+ * <p>Thread-safe.
+ */
+final class CountingBufferPool implements ByteBufferPool {
+
+    private final ByteBufferPool delegate;
+    private final AtomicInteger inUse = new AtomicInteger();
+
+    CountingBufferPool(ByteBufferPool delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The number of buffers allocated and not yet released. */
+    int inUse() {
+        return inUse.get();
+    }
+
+    @Override
+    public PooledByteBuffer allocate() {
+        PooledByteBuffer pooled = delegate.allocate();
+        inUse.incrementAndGet();
+        return new Counted(pooled, inUse);
+    }
+
+    @Override
+    public ByteBufferPool getArrayBackedPool() {
+        return delegate.getArrayBackedPool();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public int getBufferSize() {
+        return delegate.getBufferSize();
+    }
+
+    @Override
+    public boolean isDirect() {
+        return delegate.isDirect();
+    }
+
+    private static final class Counted implements PooledByteBuffer {
+        private static final AtomicIntegerFieldUpdater<Counted> CLOSED =
+                AtomicIntegerFieldUpdater.newUpdater(Counted.class, "closed");
+
+        private final PooledByteBuffer pooled;
+        private final AtomicInteger inUse;
+        private volatile int closed;
+
+        Counted(PooledByteBuffer pooled, AtomicInteger inUse) {
+            this.pooled = pooled;
+            this.inUse = inUse;
+        }
+
+        @Override
+        public ByteBuffer getBuffer() {
+            return pooled.getBuffer();
+        }
+
+        @Override
+        public void close() {
+            // Undertow may release a buffer twice; count it once.
+            if (CLOSED.compareAndSet(this, 0, 1)) {
+                pooled.close();
+                inUse.decrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return closed == 0;
+        }
+    }
+}

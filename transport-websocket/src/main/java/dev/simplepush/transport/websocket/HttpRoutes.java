@@ -1,0 +1,250 @@
+package dev.simplepush.transport.websocket;
+
+import dev.simplepush.core.NotifyOutcome;
+import dev.simplepush.core.PushService;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+
+/**
+ * The HTTP side of the listener: {@code /} (the device WebSocket, handed to {@code webSocket}),
+ * {@code /update/{token}} (P4), {@code /health}, and a JSON 404 for anything else.
+ *
+ * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
+ * on the exchange's I/O thread when the core's stage completes. No request makes a handler throw: failures are
+ * answered with a JSON error body.
+ */
+final class HttpRoutes implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRoutes.class);
+
+    static final String UPDATE_PREFIX = "/update/";
+    static final String HEALTH_PATH = "/health";
+    static final String RETRY_AFTER_SECONDS = "10";
+    static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
+
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+    private static final String ENDPOINT_METHODS = "PUT, OPTIONS";
+
+    private final PushService service;
+    private final HttpHandler webSocket;
+    private final int maxBodyBytes;
+    private final String allowedOrigin;
+
+    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin) {
+        this.service = service;
+        this.webSocket = webSocket;
+        this.maxBodyBytes = maxBodyBytes;
+        this.allowedOrigin = allowedOrigin;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        try {
+            String path = exchange.getRelativePath();
+            if (path.equals("/")) {
+                webSocket.handleRequest(exchange);
+            } else if (path.startsWith(UPDATE_PREFIX)) {
+                endpoint(exchange, path.substring(UPDATE_PREFIX.length()));
+            } else if (path.equals(HEALTH_PATH)) {
+                health(exchange);
+            } else {
+                error(exchange, HttpError.NO_SUCH_RESOURCE);
+            }
+        } catch (Exception bug) {
+            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
+            if (!exchange.isResponseStarted()) {
+                error(exchange, HttpError.INTERNAL);
+            } else {
+                exchange.endExchange();
+            }
+        }
+    }
+
+    /** {@code /} without a WebSocket upgrade. */
+    static void upgradeRequired(HttpServerExchange exchange) {
+        exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+        error(exchange, HttpError.UPGRADE_REQUIRED);
+    }
+
+    private static void health(HttpServerExchange exchange) {
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        respond(exchange, 200, ProtocolCodec.statusBody("ok"));
+    }
+
+    private void endpoint(HttpServerExchange exchange, String token) {
+        exchange.getResponseHeaders().put(ALLOW_ORIGIN, allowedOrigin);
+        HttpString method = exchange.getRequestMethod();
+        if (method.equals(Methods.OPTIONS)) {
+            exchange.getResponseHeaders()
+                    .put(ALLOW_METHODS, ENDPOINT_METHODS)
+                    .put(ALLOW_HEADERS, "Content-Type")
+                    .put(MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS);
+            exchange.setStatusCode(204);
+            exchange.endExchange();
+            return;
+        }
+        if (!method.equals(Methods.PUT)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, ENDPOINT_METHODS);
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        if (token.isEmpty() || token.indexOf('/') >= 0) {
+            outcome(exchange, NotifyOutcome.NOT_FOUND);
+            return;
+        }
+        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (contentType != null && !isForm(contentType)) {
+            error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
+            return;
+        }
+        if (exchange.getRequestContentLength() > maxBodyBytes) {
+            bodyTooLarge(exchange);
+            return;
+        }
+        // Bounds what Undertow reads, also when it drains an unread body after the answer.
+        exchange.setMaxEntitySize(maxBodyBytes);
+        // Dispatching keeps the exchange open after this method returns, until the answer is written.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+            Receiver receiver = exchange.getRequestReceiver();
+            receiver.setMaxBufferSize(maxBodyBytes);
+            receiver.receiveFullBytes((ex, body) -> notify(ex, token, body), HttpRoutes::bodyFailed);
+        });
+    }
+
+    private void notify(HttpServerExchange exchange, String token, byte[] body) {
+        FormFields fields;
+        try {
+            // P4.1: the fields may come in the query string when the body is empty.
+            String form = body.length > 0 ? new String(body, StandardCharsets.UTF_8) : exchange.getQueryString();
+            fields = form.isEmpty() ? FormFields.NONE : FormFields.parse(form);
+        } catch (IllegalArgumentException malformed) {
+            error(exchange, HttpError.MALFORMED_FORM);
+            return;
+        }
+        service.notify(token, fields.version(), fields.data()).whenComplete((outcome, failure) -> {
+            NotifyOutcome answer = outcome;
+            if (failure != null) {
+                LOG.error("notify failed unexpectedly", failure);
+                answer = NotifyOutcome.UNAVAILABLE;
+            }
+            NotifyOutcome result = answer;
+            if (exchange.isInIoThread()) {
+                outcome(exchange, result);
+            } else {
+                exchange.getIoThread().execute(() -> outcome(exchange, result));
+            }
+        });
+    }
+
+    private static void bodyFailed(HttpServerExchange exchange, IOException failure) {
+        if (failure instanceof Receiver.RequestToLargeException) {
+            bodyTooLarge(exchange);
+            return;
+        }
+        LOG.debug("reading an endpoint request body failed: {}", failure.toString());
+        // The connection is broken: nobody is there to read an answer.
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private static void bodyTooLarge(HttpServerExchange exchange) {
+        // The rest of the body is not read, so the connection cannot carry another request.
+        exchange.setPersistent(false);
+        error(exchange, HttpError.BODY_TOO_LARGE);
+    }
+
+    private static void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
+        try {
+            if (outcome.accepted()) {
+                respond(exchange, outcome.httpStatus(), ProtocolCodec.emptyObject());
+                return;
+            }
+            if (outcome == NotifyOutcome.UNAVAILABLE) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            }
+            respond(exchange, outcome.httpStatus(), ProtocolCodec.errorBody(outcome.httpStatus(), outcome.errno(),
+                    outcome.reason(), outcome.message()));
+        } catch (RuntimeException bug) {
+            LOG.error("answering an endpoint request failed", bug);
+            exchange.endExchange();
+        }
+    }
+
+    private static void error(HttpServerExchange exchange, HttpError error) {
+        respond(exchange, error.status(), ProtocolCodec.errorBody(error.status(), error.errno(), error.reason(),
+                error.message()));
+    }
+
+    private static void respond(HttpServerExchange exchange, int status, byte[] body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    private static boolean isForm(String contentType) {
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        return mediaType.toLowerCase(Locale.ROOT).equals(FORM);
+    }
+
+    /** The errors the HTTP side answers by itself, with their stable error numbers (P4.3 body shape). */
+    enum HttpError {
+        MALFORMED_FORM(400, 100, "Bad Request", "the body is not valid form encoding"),
+        BODY_TOO_LARGE(413, 104, "Payload Too Large", "the request body is too large"),
+        METHOD_NOT_ALLOWED(405, 105, "Method Not Allowed", "method not allowed here"),
+        UNSUPPORTED_MEDIA_TYPE(415, 106, "Unsupported Media Type",
+                "send the fields as application/x-www-form-urlencoded, or without a Content-Type"),
+        UPGRADE_REQUIRED(426, 107, "Upgrade Required", "devices connect here with a WebSocket"),
+        NO_SUCH_RESOURCE(404, 108, "Not Found", "no such resource"),
+        INTERNAL(500, 999, "Internal Server Error", "the server failed to handle the request");
+
+        private final int status;
+        private final int errno;
+        private final String reason;
+        private final String message;
+
+        HttpError(int status, int errno, String reason, String message) {
+            this.status = status;
+            this.errno = errno;
+            this.reason = reason;
+            this.message = message;
+        }
+
+        int status() {
+            return status;
+        }
+
+        int errno() {
+            return errno;
+        }
+
+        String reason() {
+            return reason;
+        }
+
+        String message() {
+            return message;
+        }
+    }
+}

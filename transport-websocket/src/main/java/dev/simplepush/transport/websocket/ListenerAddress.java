@@ -1,0 +1,58 @@
+package dev.simplepush.transport.websocket;
+
+import dev.simplepush.core.spi.EndpointUrls;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the listener is reachable, known once it is bound; the {@link EndpointUrls} of the core. Kept apart from
+ * the transport so the core can depend on it while the transport depends on the core.
+ *
+ * <p>Thread-safe: written once at start, read by sessions on any thread.
+ */
+final class ListenerAddress implements EndpointUrls {
+
+    private static final String UPDATE_PATH = "/update/";
+
+    private volatile @Nullable Bound bound;
+
+    private record Bound(InetSocketAddress local, URI base, String endpointPrefix) {
+    }
+
+    void bind(InetSocketAddress local, URI base) {
+        String text = base.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        bound = new Bound(local, URI.create(text), text + UPDATE_PATH);
+    }
+
+    InetSocketAddress local() {
+        return bound().local();
+    }
+
+    URI base() {
+        return bound().base();
+    }
+
+    @Override
+    public URI endpointFor(String token) {
+        if (token.isEmpty() || !token.chars().allMatch(ListenerAddress::isTokenChar)) {
+            throw new IllegalArgumentException("an endpoint token is URL-safe base64: " + token);
+        }
+        return URI.create(bound().endpointPrefix() + token);
+    }
+
+    private static boolean isTokenChar(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+    }
+
+    private Bound bound() {
+        Bound current = bound;
+        if (current == null) {
+            throw new IllegalStateException("the WebSocket transport has not started");
+        }
+        return current;
+    }
+}

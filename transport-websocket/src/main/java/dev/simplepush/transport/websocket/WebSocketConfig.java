@@ -1,0 +1,195 @@
+package dev.simplepush.transport.websocket;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Configuration of the WebSocket/HTTP transport. Immutable; build with {@link #builder()} or take
+ * {@link #defaults()}.
+ *
+ * @param host the address to listen on; default {@value #DEFAULT_HOST}. Use {@code 0.0.0.0} to listen on every
+ *     interface, and then set {@code publicUrl}
+ * @param port the TCP port; default {@value #DEFAULT_PORT}; 0 picks a free port at start
+ * @param publicUrl the base of the endpoint URLs handed to devices (P3.1), as app servers reach this listener (for
+ *     example through a reverse proxy that maps it onto this listener's root); default empty:
+ *     {@code http://<host>:<actual port>}
+ * @param maxFrameBytes the largest WebSocket message a device may send, in bytes; larger ones close the socket
+ *     with 1009 (P1.3); default {@value #DEFAULT_MAX_FRAME_BYTES}
+ * @param maxBodyBytes the largest request body of {@code PUT /update/{token}}, in bytes; larger ones are answered
+ *     413 (P4.3); default {@value #DEFAULT_MAX_BODY_BYTES}, room for the largest {@code data} (4096 bytes) even when
+ *     fully percent-encoded
+ * @param ioThreads the number of I/O threads; default {@value #DEFAULT_IO_THREADS}
+ * @param corsAllowedOrigin the {@code Access-Control-Allow-Origin} of endpoint responses; default
+ *     {@value #DEFAULT_CORS_ALLOWED_ORIGIN}
+ */
+public record WebSocketConfig(
+        String host,
+        int port,
+        Optional<URI> publicUrl,
+        int maxFrameBytes,
+        int maxBodyBytes,
+        int ioThreads,
+        String corsAllowedOrigin) {
+
+    /** Default listen address: the loopback interface only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Default TCP port. */
+    public static final int DEFAULT_PORT = 8080;
+    /** Default WebSocket message limit: 64 KiB (P1.3). */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+    /** Default endpoint request body limit: 16 KiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /** Default number of I/O threads: sockets are mostly idle, so two serve many thousands. */
+    public static final int DEFAULT_IO_THREADS = 2;
+    /** Default CORS origin: any. */
+    public static final String DEFAULT_CORS_ALLOWED_ORIGIN = "*";
+
+    /**
+     * Validates every component.
+     *
+     * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the public URL is not an
+     *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, or the origin is
+     *     blank
+     */
+    public WebSocketConfig {
+        requireHost(host);
+        requirePort(port);
+        Objects.requireNonNull(publicUrl, "publicUrl").ifPresent(WebSocketConfig::requirePublicUrl);
+        requireAtLeastOne(maxFrameBytes, "maxFrameBytes");
+        requireAtLeastOne(maxBodyBytes, "maxBodyBytes");
+        requireAtLeastOne(ioThreads, "ioThreads");
+        requireOrigin(corsAllowedOrigin);
+    }
+
+    /** The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}. */
+    public static WebSocketConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder builder = new Builder()
+                .host(host)
+                .port(port)
+                .maxFrameBytes(maxFrameBytes)
+                .maxBodyBytes(maxBodyBytes)
+                .ioThreads(ioThreads)
+                .corsAllowedOrigin(corsAllowedOrigin);
+        publicUrl.ifPresent(builder::publicUrl);
+        return builder;
+    }
+
+    private static void requireHost(String host) {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+    }
+
+    private static void requirePort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+    }
+
+    private static void requirePublicUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null
+                || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    "publicUrl must be an absolute http or https URL without query or fragment: " + url);
+        }
+    }
+
+    private static void requireAtLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1: " + value);
+        }
+    }
+
+    private static void requireOrigin(String origin) {
+        Objects.requireNonNull(origin, "corsAllowedOrigin");
+        if (origin.isBlank()) {
+            throw new IllegalArgumentException("corsAllowedOrigin must not be blank");
+        }
+    }
+
+    /** Builds a {@link WebSocketConfig}; setters validate at once. Not thread-safe. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Optional<URI> publicUrl = Optional.empty();
+        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private String corsAllowedOrigin = DEFAULT_CORS_ALLOWED_ORIGIN;
+
+        private Builder() {
+        }
+
+        /** Listen address (name or IP literal). Defaults to {@link #DEFAULT_HOST}; must not be blank. */
+        public Builder host(String value) {
+            requireHost(value);
+            this.host = value;
+            return this;
+        }
+
+        /** TCP port. Defaults to {@link #DEFAULT_PORT}; 0..65535, 0 picks a free port at start. */
+        public Builder port(int value) {
+            requirePort(value);
+            this.port = value;
+            return this;
+        }
+
+        /**
+         * Base of the endpoint URLs, an absolute http(s) URL without query or fragment; a trailing slash is
+         * ignored. Defaults to {@code http://<host>:<actual port>}.
+         */
+        public Builder publicUrl(URI value) {
+            requirePublicUrl(Objects.requireNonNull(value, "publicUrl"));
+            this.publicUrl = Optional.of(value);
+            return this;
+        }
+
+        /** Largest device message in bytes (P1.3). Defaults to {@link #DEFAULT_MAX_FRAME_BYTES}; at least 1. */
+        public Builder maxFrameBytes(int value) {
+            requireAtLeastOne(value, "maxFrameBytes");
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        /** Largest endpoint request body in bytes (P4.3). Defaults to {@link #DEFAULT_MAX_BODY_BYTES}; at least 1. */
+        public Builder maxBodyBytes(int value) {
+            requireAtLeastOne(value, "maxBodyBytes");
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** Number of I/O threads. Defaults to {@link #DEFAULT_IO_THREADS}; at least 1. */
+        public Builder ioThreads(int value) {
+            requireAtLeastOne(value, "ioThreads");
+            this.ioThreads = value;
+            return this;
+        }
+
+        /** CORS allowed origin of endpoint responses. Defaults to {@link #DEFAULT_CORS_ALLOWED_ORIGIN}. */
+        public Builder corsAllowedOrigin(String value) {
+            requireOrigin(value);
+            this.corsAllowedOrigin = value;
+            return this;
+        }
+
+        /** The configuration. */
+        public WebSocketConfig build() {
+            return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
+                    corsAllowedOrigin);
+        }
+    }
+}

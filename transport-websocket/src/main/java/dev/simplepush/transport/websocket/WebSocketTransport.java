@@ -1,0 +1,32 @@
+package dev.simplepush.transport.websocket;
+
+import dev.simplepush.core.spi.PushTransport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * The Undertow listener serving the device WebSocket at {@code /} and the app-server endpoint
+ * {@code PUT /update/{token}}, as bound by {@link WebSocketTransportModule}. Started and stopped by
+ * {@link dev.simplepush.core.PushServer}; embedders read the actual address from it, for example when the
+ * configured port is 0.
+ *
+ * <p>Thread-safe. {@link #stop()} sends every device socket a close frame with code 1001, waits briefly for the
+ * devices to answer, then closes the listener; it is idempotent, and a stopped transport cannot start again.
+ */
+public interface WebSocketTransport extends PushTransport {
+
+    /**
+     * The address the listener is bound to, with the actual port.
+     *
+     * @throws IllegalStateException before {@link #start()} completed
+     */
+    InetSocketAddress localAddress();
+
+    /**
+     * The base of endpoint URLs: the configured public URL, else {@code http://<host>:<actual port>}; without a
+     * trailing slash.
+     *
+     * @throws IllegalStateException before {@link #start()} completed
+     */
+    URI baseUrl();
+}

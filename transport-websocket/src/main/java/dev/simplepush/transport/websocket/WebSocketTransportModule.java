@@ -1,0 +1,71 @@
+package dev.simplepush.transport.websocket;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.PrivateModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.simplepush.core.PushService;
+import dev.simplepush.core.spi.EndpointUrls;
+import dev.simplepush.core.spi.PushTransport;
+import java.util.Objects;
+
+/**
+ * The Undertow transport: the device WebSocket at {@code /} (P1), the app-server endpoint
+ * {@code PUT /update/{token}} (P4) and {@code GET /health}, on one listener.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(
+ *     new PushCoreModule(PushConfig.defaults()),
+ *     new InMemoryStoreModule(),
+ *     new WebSocketTransportModule(WebSocketConfig.builder().port(8080).build()));
+ * }</pre>
+ *
+ * <p><b>Provides:</b> {@link WebSocketTransport} (singleton), added to the {@code Set<PushTransport>} multibinder
+ * so {@link dev.simplepush.core.PushServer} starts and stops it; {@link EndpointUrls}, built from the configured
+ * public URL or the actual listening address.
+ *
+ * <p><b>Requires:</b> {@link PushService} (bound by {@code PushCoreModule}).
+ *
+ * <p>Binding opens nothing: the socket is bound by {@link WebSocketTransport#start()} and closed by
+ * {@link WebSocketTransport#stop()}. Install at most one per injector.
+ */
+public final class WebSocketTransportModule extends AbstractModule {
+
+    private final WebSocketConfig config;
+
+    /** The transport with {@code config}. */
+    public WebSocketTransportModule(WebSocketConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    protected void configure() {
+        install(new Internals(config));
+        Multibinder.newSetBinder(binder(), PushTransport.class).addBinding().to(WebSocketTransport.class);
+    }
+
+    /** Keeps the implementation classes private to this module; only the two interfaces are exposed. */
+    private static final class Internals extends PrivateModule {
+        private final WebSocketConfig config;
+
+        Internals(WebSocketConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        protected void configure() {
+            bind(WebSocketConfig.class).toInstance(config);
+            bind(ListenerAddress.class).in(Singleton.class);
+            bind(EndpointUrls.class).to(ListenerAddress.class);
+            expose(EndpointUrls.class);
+            expose(WebSocketTransport.class);
+        }
+
+        @Provides
+        @Singleton
+        WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address) {
+            return new UndertowWebSocketTransport(config, service, address);
+        }
+    }
+}

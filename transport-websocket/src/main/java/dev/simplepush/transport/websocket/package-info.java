@@ -1,0 +1,30 @@
+/**
+ * The Undertow transport of a SimplePush server: install {@link dev.simplepush.transport.websocket.WebSocketTransportModule}
+ * with a {@link dev.simplepush.transport.websocket.WebSocketConfig}; read the bound address from
+ * {@link dev.simplepush.transport.websocket.WebSocketTransport}.
+ *
+ * <p>One listener serves:
+ * <ul>
+ *   <li>{@code /}: the device WebSocket (P1), text frames of one JSON object each, sub-protocol
+ *       {@code push-notification} echoed when offered. A binary frame closes the socket with 1003, a frame that is
+ *       not one JSON object with 1007, an unknown or non-string {@code messageType} with 1008, a message over
+ *       {@code maxFrameBytes} with 1009. Server shutdown closes every socket with 1001. A plain HTTP request to
+ *       {@code /} is answered 426.</li>
+ *   <li>{@code PUT /update/{token}}: the app-server endpoint (P4). Fields {@code version} and {@code data}, form
+ *       encoded in the body (with or without a form Content-Type), or in the query string when the body is empty.
+ *       Answers 200/202 with {@code {}}, else
+ *       {@code {"code":<status>,"errno":<n>,"error":"<reason>","message":"<text>"}}; every answer carries
+ *       {@code Access-Control-Allow-Origin}. {@code OPTIONS} answers the CORS preflight (204); other methods 405
+ *       with {@code Allow: PUT, OPTIONS}.</li>
+ *   <li>{@code GET /health}: 200 {@code {"status":"ok"}} while the listener runs.</li>
+ * </ul>
+ *
+ * <p>Stable error numbers ({@code errno}): those of {@link dev.simplepush.core.NotifyOutcome} (101 bad version,
+ * 102 unknown token, 103 gone, 104 data too large, 201 storage unavailable), and from this transport: 100 malformed
+ * form encoding (400), 104 body over {@code maxBodyBytes} (413), 105 method not allowed (405), 106 unsupported
+ * Content-Type (415), 107 WebSocket upgrade required (426), 108 unknown path (404), 999 internal error (500).
+ */
+@NullMarked
+package dev.simplepush.transport.websocket;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,84 @@
+package dev.simplepush.transport.websocket;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.simplepush.core.PushConfig;
+import dev.simplepush.core.PushCoreModule;
+import dev.simplepush.core.PushServer;
+import dev.simplepush.core.PushService;
+import dev.simplepush.store.memory.InMemoryStoreModule;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** A real push server on a free loopback port: the core, the in-memory store and this transport. */
+final class TestServer implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    final PushServer server;
+    final PushService service;
+    final WebSocketTransport transport;
+
+    private TestServer(Injector injector) {
+        this.server = injector.getInstance(PushServer.class);
+        this.service = injector.getInstance(PushService.class);
+        this.transport = injector.getInstance(WebSocketTransport.class);
+    }
+
+    static TestServer start() {
+        return start(PushConfig.defaults(), WebSocketConfig.builder().port(0).build());
+    }
+
+    static TestServer start(PushConfig push) {
+        return start(push, WebSocketConfig.builder().port(0).build());
+    }
+
+    static TestServer start(PushConfig push, WebSocketConfig webSocket) {
+        Injector injector = Guice.createInjector(
+                new PushCoreModule(push),
+                new InMemoryStoreModule(),
+                new WebSocketTransportModule(webSocket));
+        TestServer test = new TestServer(injector);
+        join(test.server.start().toCompletableFuture());
+        return test;
+    }
+
+    URI webSocketUri() {
+        return URI.create("ws://127.0.0.1:" + transport.localAddress().getPort() + "/");
+    }
+
+    URI http(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + transport.localAddress().getPort() + pathAndQuery);
+    }
+
+    /** Waits until no device socket is open on the server, so updates are stored rather than delivered. */
+    void awaitNoOpenSessions() {
+        await(() -> service.openSessions() == 0, "all device sessions closed");
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("did not complete within " + TIMEOUT, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        join(server.stop().toCompletableFuture());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.simplepush.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class WebSocketConfigTest {
+
+    @Test
+    void defaults() {
+        WebSocketConfig config = WebSocketConfig.defaults();
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.publicUrl()).isEmpty();
+        assertThat(config.maxFrameBytes()).isEqualTo(64 * 1024);
+        assertThat(config.maxBodyBytes()).isEqualTo(WebSocketConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(config.ioThreads()).isEqualTo(WebSocketConfig.DEFAULT_IO_THREADS);
+        assertThat(config.corsAllowedOrigin()).isEqualTo("*");
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        WebSocketConfig config = WebSocketConfig.builder().host("0.0.0.0").port(0)
+                .publicUrl(URI.create("https://push.example.com/sp/")).maxFrameBytes(1000).maxBodyBytes(2000)
+                .ioThreads(4).corsAllowedOrigin("https://app.example.com").build();
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.publicUrl()).contains(URI.create("https://push.example.com/sp/"));
+    }
+
+    @Test
+    void settersValidateAtOnce() {
+        WebSocketConfig.Builder builder = WebSocketConfig.builder();
+        assertThatThrownBy(() -> builder.host(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.port(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.port(65536)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.maxFrameBytes(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.maxBodyBytes(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.corsAllowedOrigin("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.publicUrl(URI.create("/relative")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.publicUrl(URI.create("ftp://example.com")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.publicUrl(URI.create("http://example.com/?q=1")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void constructorValidatesToo() {
+        assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
