@@ -351,7 +351,9 @@ public final class DeviceSession implements LocalDevice {
     }
 
     @Override
-    public boolean deliver(Update update) {
+    public synchronized boolean deliver(Update update) {
+        // Under the lock hello holds from sending its reply to READY: a device that already has its hello reply
+        // may get an update at once, which must not be turned away as "not ready yet" (P4.3 200, not 202).
         if (state != State.READY) {
             return false;
         }
