@@ -316,10 +316,21 @@ public final class DeviceSession implements LocalDevice {
                 LOG.warn("unregister failed for {}: {}", describe(), rootMessage(failure));
                 connection.send(new UnregisterReply(unregister.channelId(), 500));
             } else {
+                forgetSent(channel.get());
                 connection.send(new UnregisterReply(unregister.channelId(), 200));
             }
             return null;
         });
+    }
+
+    /**
+     * P5.5 orders the versions of one registration: once a channel is unregistered, what this connection sent
+     * for it no longer holds back updates of the same channelID registered again (P3.3, P4.3 200 = delivered).
+     */
+    private synchronized void forgetSent(ChannelId channel) {
+        if (sent != null) {
+            sent.remove(channel);
+        }
     }
 
     private CompletionStage<Void> ack(Ack ack) {
@@ -341,7 +352,9 @@ public final class DeviceSession implements LocalDevice {
     }
 
     @Override
-    public boolean deliver(Update update) {
+    public synchronized boolean deliver(Update update) {
+        // Under the lock hello holds from sending its reply to READY: a device that already has its hello reply
+        // may get an update at once, which must not be turned away as "not ready yet" (P4.3 200, not 202).
         if (state != State.READY) {
             return false;
         }

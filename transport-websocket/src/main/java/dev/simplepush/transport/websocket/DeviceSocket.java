@@ -8,6 +8,7 @@ import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.protocol.ServerMessage;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.StreamSourceFrameChannel;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -142,6 +143,14 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
         close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
         message = null;
         pump(frame);
+    }
+
+    @Override
+    protected void onCloseMessage(CloseMessage closeMessage, WebSocketChannel webSocket) {
+        // The device said goodbye: it is offline from now on, before Undertow echoes the close frame. Waiting for
+        // the channel's close task would let an update arriving meanwhile be answered 200 (P4.3) although it can no
+        // longer reach the device.
+        gone();
     }
 
     @Override
