@@ -165,6 +165,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         HttpUpgradeListener upgraded = (connection, exchange) -> {
             // No peer set: the transport tracks its own sockets, and Undertow's set would cost an entry per socket.
             WebSocketHttpExchange request = new AsyncWebSocketHttpServerExchange(exchange, Collections.emptySet());
+            OffThreadClose.install(connection, connection.getWorker());
             for (Handshake handshake : handshakes) {
                 if (handshake.matches(request)) {
                     connected(handshake.createChannel(request, connection, request.getBufferPool()));
