@@ -202,6 +202,27 @@ class DeviceWebSocketIT {
     }
 
     @Test
+    void manyDevicesLeavingAtOnceAllEndTheirSessionsAndTheServerStillServes() {
+        // Their sockets are closed off the I/O threads (OffThreadClose); each session must still learn of it.
+        List<TestDevice> devices = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            TestDevice device = connect();
+            device.hello();
+            devices.add(device);
+        }
+        TestServer.await(() -> server.service.openSessions() >= 50, "sessions open");
+        for (int i = 0; i < devices.size(); i++) {
+            if (i % 2 == 0) {
+                devices.get(i).socket().abort();
+            } else {
+                devices.get(i).close();
+            }
+        }
+        server.awaitNoOpenSessions();
+        assertServerStillServes();
+    }
+
+    @Test
     void idleSocketsHoldNoPooledBuffer() {
         try (TestServer own = TestServer.start()) {
             UndertowWebSocketTransport transport = (UndertowWebSocketTransport) own.transport;
