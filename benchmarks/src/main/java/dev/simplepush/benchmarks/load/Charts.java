@@ -43,7 +43,11 @@ public final class Charts implements Callable<Integer> {
         List<Map<String, Object>> notify = new ArrayList<>();
         List<Map<String, Object>> memory = new ArrayList<>();
         for (Path file : results) {
-            Map<String, Object> result = (Map<String, Object>) Json.read(Files.readString(file));
+            Object parsed = Json.read(Files.readString(file));
+            if (!(parsed instanceof Map)) {
+                continue; // not a load tool result, e.g. JMH's jmh.json in the same folder
+            }
+            Map<String, Object> result = (Map<String, Object>) parsed;
             Object scenario = result.get("scenario");
             if ("notify".equals(scenario) && result.get("load") != null) {
                 notify.add(result);
