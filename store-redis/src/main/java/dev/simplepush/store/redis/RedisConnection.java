@@ -150,16 +150,18 @@ final class RedisConnection {
             uris.add(redisUri);
         }
         CompletableFuture<Void> connected;
-        // While disconnected, fail at once (503) instead of queueing commands the app server is waiting for.
         if (config.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(shared, uris);
+            // Commands wait while a node connection is (re)connecting: the cluster client opens a node's connection
+            // on its first command, which rejecting would fail. The command timeout still bounds the wait.
             cluster.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             client = cluster;
-            connected = cluster.connectAsync(StringCodec.UTF8).thenAccept(c -> {
+            // The async connect needs the topology loaded first (the blocking connect() would load it itself).
+            connected = cluster.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8)).thenAccept(c -> {
                 synchronized (lock) {
                     connection = c;
                 }
@@ -167,6 +169,7 @@ final class RedisConnection {
             });
         } else {
             RedisClient standalone = RedisClient.create(shared);
+            // While disconnected, fail at once (503) instead of queueing commands an app server waits for.
             standalone.setOptions(ClientOptions.builder()
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)

@@ -41,9 +41,14 @@ final class RedisProcess {
      * @throws IllegalStateException if it cannot be started or does not answer PING in time
      */
     static RedisProcess start(String... extraArgs) {
+        return start(freePort(), extraArgs);
+    }
+
+    /** Like {@link #start(String...)}, on {@code port}. */
+    static RedisProcess start(int port, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("simplepush-redis-");
-            RedisProcess redis = new RedisProcess(freePort(), dir, List.of(extraArgs));
+            RedisProcess redis = new RedisProcess(port, dir, List.of(extraArgs));
             redis.launch();
             return redis;
         } catch (IOException e) {
