@@ -29,13 +29,17 @@ final class Node implements AutoCloseable {
     /** One endpoint token key for every node of a test, as a real deployment must share it. */
     static final String TOKEN_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    // One client per node: a client shared by every test could hold a pooled connection to a port a later
+    // node reuses.
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final RedisStoreConfig redis;
     private final Injector injector;
     private final PushServer server;
     private final int port;
 
     private Node(RedisStoreConfig redis) {
+        this.redis = redis;
         injector = Guice.createInjector(Stage.PRODUCTION,
                 new PushCoreModule(PushConfig.builder().tokenKeys(List.of(TOKEN_KEY)).build()),
                 new RedisStoreModule(redis),
@@ -68,7 +72,7 @@ final class Node implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -84,6 +88,13 @@ final class Node implements AutoCloseable {
     void crash() {
         await(injector.getInstance(Router.class).stop());
         await(injector.getInstance(DeviceStore.class).stop());
+        // The client has closed its sockets; wait until Redis has noticed too, as it would for a dead process.
+        String channel = new Keys(redis.keyPrefix()).nodeChannel(redis.nodeId());
+        int port = redis.uris().get(0).getPort();
+        if (!CrossNodeRouting.eventually(
+                () -> RedisProcess.command(port, "PUBSUB SHARDNUMSUB " + channel).endsWith(":0\r\n"))) {
+            throw new AssertionError("Redis still counts a subscriber on " + channel);
+        }
         close();
     }
 
