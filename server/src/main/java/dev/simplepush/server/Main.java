@@ -8,6 +8,8 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.store.memory.InMemoryStoreModule;
+import dev.simplepush.store.redis.RedisStoreConfig;
+import dev.simplepush.store.redis.RedisStoreModule;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.WebSocketTransportModule;
@@ -18,6 +20,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,8 +83,25 @@ public final class Main implements Callable<Integer> {
     String tokenKeys;
 
     @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:SIMPLEPUSH_STORE:-memory}",
-            description = "Where devices and pending updates live: memory [SIMPLEPUSH_STORE]. Default: ${DEFAULT-VALUE}.")
+            description = "Where devices and pending updates live: memory (one node) or redis (any number of nodes "
+                    + "sharing a Redis) [SIMPLEPUSH_STORE]. Default: ${DEFAULT-VALUE}.")
     String store;
+
+    @Option(names = "--redis-uri", paramLabel = "URI", split = ",", defaultValue = "${env:SIMPLEPUSH_REDIS_URI}",
+            description = "With --store redis: redis://[:password@]host:port, or rediss:// for TLS; repeat it or "
+                    + "separate with commas to name the seed nodes of a Redis Cluster [SIMPLEPUSH_REDIS_URI]. "
+                    + "Default: redis://127.0.0.1:6379.")
+    List<String> redisUris;
+
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "${env:SIMPLEPUSH_REDIS_PREFIX:-sp:}",
+            description = "With --store redis: prefix of every key and channel; the same on every node "
+                    + "[SIMPLEPUSH_REDIS_PREFIX]. Default: ${DEFAULT-VALUE}.")
+    String redisPrefix;
+
+    @Option(names = "--node-id", paramLabel = "ID", defaultValue = "${env:SIMPLEPUSH_NODE_ID}",
+            description = "With --store redis: this node's name, unique among the nodes, 1 to 64 of [A-Za-z0-9._-] "
+                    + "[SIMPLEPUSH_NODE_ID]. Default: random.")
+    String nodeId;
 
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
             defaultValue = "${env:SIMPLEPUSH_MAX_FRAME_BYTES:-65536}",
@@ -95,6 +115,7 @@ public final class Main implements Callable<Integer> {
     int maxDataBytes;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private Object storeSummary = "memory";
 
     /** Runs the server until SIGTERM; exits with 2 on bad flags and 1 if it cannot start. */
     public static void main(String[] args) {
@@ -140,8 +161,8 @@ public final class Main implements Callable<Integer> {
         }, "simplepush-shutdown"));
         WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
         InetSocketAddress address = transport.localAddress();
-        LOG.info("started: store={}, endpoints at {}/update/..., {}", store.trim().toLowerCase(java.util.Locale.ROOT),
-                transport.baseUrl(), injector.getInstance(PushConfig.class));
+        LOG.info("started: store={}, endpoints at {}/update/..., {}", storeSummary, transport.baseUrl(),
+                injector.getInstance(PushConfig.class));
         System.out.println("simplepush listening on http://" + hostForUrl(address) + ":" + address.getPort());
         System.out.flush();
         stopped.await();
@@ -167,11 +188,45 @@ public final class Main implements Callable<Integer> {
         return modules;
     }
 
-    private static Module storeModule(String name) {
-        if ("memory".equalsIgnoreCase(name.trim())) {
+    private Module storeModule(String name) {
+        String chosen = name.trim().toLowerCase(Locale.ROOT);
+        if (chosen.equals("memory")) {
+            storeSummary = chosen;
             return new InMemoryStoreModule();
         }
-        throw new IllegalArgumentException("unknown store '" + name + "'; available: memory");
+        if (chosen.equals("redis")) {
+            // Built once: the node id defaults to a random one, and the log must name the one in use.
+            RedisStoreConfig config = redisConfig();
+            storeSummary = config;
+            return new RedisStoreModule(config);
+        }
+        throw new IllegalArgumentException("unknown store '" + name + "'; available: memory, redis");
+    }
+
+    RedisStoreConfig redisConfig() {
+        RedisStoreConfig.Builder redis = RedisStoreConfig.builder();
+        List<URI> uris = new ArrayList<>();
+        for (String uri : redisUris == null ? List.<String>of() : redisUris) {
+            if (!uri.isBlank()) {
+                try {
+                    uris.add(new URI(uri.trim()));
+                } catch (URISyntaxException e) {
+                    throw new IllegalArgumentException("--redis-uri is not a URI: " + uri, e);
+                }
+            }
+        }
+        if (!uris.isEmpty()) {
+            try {
+                redis.uris(uris);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--redis-uri: " + bad.getMessage(), bad);
+            }
+        }
+        redis.keyPrefix(redisPrefix == null ? RedisStoreConfig.DEFAULT_KEY_PREFIX : redisPrefix);
+        if (nodeId != null && !nodeId.isBlank()) {
+            redis.nodeId(nodeId.trim());
+        }
+        return redis.build();
     }
 
     static List<String> splitKeys(String text) {

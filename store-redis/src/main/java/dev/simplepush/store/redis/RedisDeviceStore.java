@@ -1,0 +1,217 @@
+package dev.simplepush.store.redis;
+
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.spi.DeviceStore;
+import io.lettuce.core.ScriptOutputType;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Devices as one Redis hash each (layout in {@link Keys}). Every rule that reads and then writes runs as one Lua
+ * script ({@link DeviceScripts}), which Redis executes atomically, so the contract's per-device atomicity holds
+ * across every node sharing the Redis. Plain reads and single-command writes (HDEL, DEL) need no script.
+ *
+ * <p>Stages complete on Lettuce's event loop; nothing here blocks.
+ */
+final class RedisDeviceStore implements DeviceStore {
+
+    private final RedisConnection redis;
+    private final Keys keys;
+    private final String ttlMillis;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    RedisDeviceStore(RedisConnection redis) {
+        this.redis = redis;
+        this.keys = new Keys(redis.config().keyPrefix());
+        this.ttlMillis = Long.toString(redis.config().deviceTtl().toMillis());
+    }
+
+    @Override
+    public CompletionStage<Void> start() {
+        if (started.compareAndSet(false, true)) {
+            return redis.acquire();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> stop() {
+        if (started.compareAndSet(true, false)) {
+            return redis.release();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> create(Uaid uaid) {
+        return script("create device", DeviceScripts.CREATE, uaid).thenApply(code -> null);
+    }
+
+    @Override
+    public CompletionStage<Resume> resume(Uaid uaid, Optional<Set<ChannelId>> listed) {
+        Objects.requireNonNull(listed, "listed");
+        List<String> args = new ArrayList<>();
+        args.add(listed.isPresent() ? "1" : "0");
+        listed.ifPresent(channels -> channels.forEach(channel -> args.add(Keys.channelField(channel))));
+        return script("resume device", DeviceScripts.RESUME, uaid, args.toArray(String[]::new))
+                .thenApply(code -> switch (code.intValue()) {
+                    case 0 -> Resume.UNKNOWN;
+                    case 1 -> Resume.MISMATCH;
+                    default -> Resume.RESUMED;
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> drop(Uaid uaid) {
+        String key = keys.device(uaid);
+        return redis.call("drop device", c -> c.del(key), deleted -> null);
+    }
+
+    @Override
+    public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
+        Objects.requireNonNull(channelId, "channelId");
+        if (maxChannels < 1) {
+            throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
+        }
+        return script("register channel", DeviceScripts.REGISTER, uaid, Integer.toString(maxChannels),
+                Keys.channelField(channelId))
+                .thenApply(code -> switch (code.intValue()) {
+                    case 0 -> Registration.UNKNOWN_DEVICE;
+                    case 1 -> Registration.EXISTS;
+                    case 2 -> Registration.LIMIT_REACHED;
+                    default -> Registration.REGISTERED;
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId) {
+        Objects.requireNonNull(channelId, "channelId");
+        String key = keys.device(uaid);
+        String field = Keys.channelField(channelId);
+        // One field, one command: the channel's version and pending mark go together.
+        return redis.call("unregister channel", c -> c.hdel(key, field), removed -> null);
+    }
+
+    @Override
+    public CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(version, "version");
+        return script("advance version", DeviceScripts.ADVANCE, uaid, Keys.channelField(channelId),
+                version.toString())
+                .thenApply(code -> switch (code.intValue()) {
+                    case 0 -> Advance.GONE;
+                    case 1 -> Advance.STALE;
+                    default -> Advance.ADVANCED;
+                });
+    }
+
+    @Override
+    public CompletionStage<List<Update>> pending(Uaid uaid) {
+        String key = keys.device(uaid);
+        return redis.call("read pending updates", c -> c.hgetall(key), RedisDeviceStore::pendingOf);
+    }
+
+    private static List<Update> pendingOf(Map<String, String> fields) {
+        List<Update> updates = new ArrayList<>();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            String value = field.getValue();
+            if (field.getKey().startsWith(Keys.CHANNEL_PREFIX) && value.startsWith("p")) {
+                ChannelId channel = ChannelId.of(field.getKey().substring(Keys.CHANNEL_PREFIX.length()));
+                updates.add(Update.of(channel, Version.of(Long.parseLong(value.substring(1)))));
+            }
+        }
+        return List.copyOf(updates);
+    }
+
+    @Override
+    public CompletionStage<Boolean> ack(Uaid uaid, ChannelId channelId, Version version) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(version, "version");
+        return script("ack update", DeviceScripts.ACK, uaid, Keys.channelField(channelId), version.toString())
+                .thenApply(code -> code == 1);
+    }
+
+    @Override
+    public CompletionStage<Set<ChannelId>> channels(Uaid uaid) {
+        String key = keys.device(uaid);
+        return redis.call("read channels", c -> c.hkeys(key), fields -> {
+            Set<ChannelId> channels = new HashSet<>();
+            for (String field : fields) {
+                if (field.startsWith(Keys.CHANNEL_PREFIX)) {
+                    channels.add(ChannelId.of(field.substring(Keys.CHANNEL_PREFIX.length())));
+                }
+            }
+            return Set.copyOf(channels);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> setWakeup(Uaid uaid, Optional<WakeupAddress> address) {
+        Objects.requireNonNull(address, "address");
+        return script("store wake-up address", DeviceScripts.SET_WAKEUP, uaid,
+                address.map(RedisDeviceStore::encode).orElse(""))
+                .thenApply(code -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<WakeupAddress>> wakeup(Uaid uaid) {
+        String key = keys.device(uaid);
+        return redis.call("read wake-up address", c -> c.hget(key, Keys.WAKEUP_FIELD),
+                value -> Optional.ofNullable(value).map(RedisDeviceStore::decode));
+    }
+
+    /** Runs a device script on the device's hash with the TTL as ARGV[1]; completes with its integer reply. */
+    private CompletionStage<Long> script(String what, LuaScript script, Uaid uaid, String... args) {
+        Objects.requireNonNull(uaid, "uaid");
+        String[] all = new String[args.length + 1];
+        all[0] = ttlMillis;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return redis.eval(what, script, ScriptOutputType.INTEGER, new String[] {keys.device(uaid)}, all,
+                reply -> (Long) reply);
+    }
+
+    // Wake-up address as URL-encoded components joined by newlines (which URL encoding never produces); a fifth
+    // component is the netid, so an absent netid and an empty one stay distinct.
+    static String encode(WakeupAddress address) {
+        StringBuilder text = new StringBuilder()
+                .append(escape(address.ip())).append('\n')
+                .append(address.port()).append('\n')
+                .append(escape(address.mcc())).append('\n')
+                .append(escape(address.mnc()));
+        address.netid().ifPresent(netid -> text.append('\n').append(escape(netid)));
+        return text.toString();
+    }
+
+    static WakeupAddress decode(String text) {
+        String[] parts = text.split("\n", -1);
+        if (parts.length != 4 && parts.length != 5) {
+            throw new IllegalArgumentException("not a stored wake-up address: " + text);
+        }
+        Optional<String> netid = parts.length == 5 ? Optional.of(unescape(parts[4])) : Optional.empty();
+        return new WakeupAddress(unescape(parts[0]), Integer.parseInt(parts[1]), unescape(parts[2]),
+                unescape(parts[3]), netid);
+    }
+
+    private static String escape(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static String unescape(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+}

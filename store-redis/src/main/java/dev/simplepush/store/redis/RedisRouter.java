@@ -1,0 +1,295 @@
+package dev.simplepush.store.redis;
+
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.spi.LocalDevice;
+import dev.simplepush.core.spi.Router;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence in Redis, delivery by sharded pub/sub between nodes.
+ *
+ * <p>A connected device has a presence key ({@link Keys#presence}) naming {@code <nodeId>/<connection>} with a
+ * TTL of {@code presenceTtl}; one periodic task of this node refreshes the keys of all its local devices in
+ * batches, so a node that dies leaves its presence for at most {@code presenceTtl}. The {@link LocalDevice}s of
+ * this node are in a local map; updates for a device held by another node are published on that node's channel
+ * ({@link Keys#nodeChannel}), and the node that receives one hands it to its local device, or drops it if the
+ * device is gone (the update is already stored, so the next hello flushes it). A delivery to another node counts
+ * as delivered (P4.3 200) when that node's subscription received it: "handed to the node holding the device".
+ *
+ * <p>Thread-safe; never blocks. Stages complete on Lettuce's threads, as do deliveries to local devices that come
+ * from other nodes.
+ */
+final class RedisRouter implements Router {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRouter.class);
+    private static final int REFRESH_BATCH = 256;
+
+    /** One local connection holding a UAID, and the presence value that names it. */
+    private record Holder(LocalDevice device, String value) {
+    }
+
+    private final RedisConnection redis;
+    private final Keys keys;
+    private final String nodeId;
+    private final long presenceMillis;
+    private final ConcurrentHashMap<Uaid, Holder> holders = new ConcurrentHashMap<>();
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private @Nullable ScheduledFuture<?> refresher;
+
+    RedisRouter(RedisConnection redis) {
+        this.redis = redis;
+        this.keys = new Keys(redis.config().keyPrefix());
+        this.nodeId = redis.config().nodeId();
+        this.presenceMillis = redis.config().presenceTtl().toMillis();
+    }
+
+    @Override
+    public CompletionStage<Void> start() {
+        synchronized (lifecycle) {
+            if (started) {
+                return CompletableFuture.completedFuture(null);
+            }
+            started = true;
+        }
+        return redis.acquire()
+                .thenCompose(v -> redis.subscribe(keys.nodeChannel(nodeId), this::onMessage))
+                .thenRun(this::scheduleRefresh);
+    }
+
+    private void scheduleRefresh() {
+        long every = Math.max(100, presenceMillis / 3);
+        synchronized (lifecycle) {
+            if (started && refresher == null) {
+                refresher = redis.scheduler().scheduleWithFixedDelay(this::refresh, every, every,
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> stop() {
+        synchronized (lifecycle) {
+            if (!started) {
+                return CompletableFuture.completedFuture(null);
+            }
+            started = false;
+            if (refresher != null) {
+                refresher.cancel(false);
+                refresher = null;
+            }
+        }
+        // Presence left behind expires within presenceTtl; the devices reconnect to another node meanwhile.
+        holders.clear();
+        return redis.release();
+    }
+
+    @Override
+    public CompletionStage<Void> claim(Uaid uaid, LocalDevice device) {
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(device, "device");
+        String key = keys.presence(uaid);
+        Holder holder = new Holder(device, nodeId + "/" + connections.incrementAndGet());
+        List<Holder> replaced = new ArrayList<>(1);
+        List<CompletionStage<Optional<String>>> set = new ArrayList<>(1);
+        holders.compute(uaid, (u, old) -> {
+            if (old != null) {
+                replaced.add(old);
+            }
+            // Dispatched while the map holds this UAID's bin, so competing claims on this node reach Redis in the
+            // order they replaced each other here: the last local holder is also the one Redis names.
+            set.add(redis.call("claim presence",
+                    c -> c.setGet(key, holder.value(), SetArgs.Builder.px(presenceMillis)),
+                    Optional::ofNullable));
+            return holder;
+        });
+        // P2.5: newest connection wins. A local previous holder is evicted directly...
+        if (!replaced.isEmpty() && replaced.get(0).device() != device) {
+            replaced.get(0).device().evict();
+        }
+        return set.get(0).handle((previous, failure) -> {
+            if (failure != null) {
+                holders.remove(uaid, holder);
+                return CompletableFuture.<Void>failedFuture(failure);
+            }
+            // ...and one on another node is told to evict its connection, named by its presence value.
+            if (previous.isPresent() && !nodeOf(previous.get()).equals(nodeId)) {
+                String node = nodeOf(previous.get());
+                return publish(node, "e\n" + uaid.value() + "\n" + previous.get()).thenApply(receivers -> (Void) null);
+            }
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(stage -> stage);
+    }
+
+    @Override
+    public CompletionStage<Void> release(Uaid uaid, LocalDevice device) {
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(device, "device");
+        String key = keys.presence(uaid);
+        List<CompletionStage<Void>> deleted = new ArrayList<>(1);
+        holders.computeIfPresent(uaid, (u, current) -> {
+            if (current.device() != device) {
+                return current;
+            }
+            // Compare-and-delete: a claim by a newer connection (here or on another node) already replaced the
+            // value, and must keep it.
+            deleted.add(redis.eval("release presence", RouterScripts.RELEASE, ScriptOutputType.INTEGER,
+                    new String[] {key}, new String[] {current.value()}, reply -> null));
+            return null;
+        });
+        return deleted.isEmpty() ? CompletableFuture.completedFuture(null) : deleted.get(0);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(update, "update");
+        String key = keys.presence(uaid);
+        return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenCompose(value -> {
+            if (value.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            String node = nodeOf(value.get());
+            if (node.equals(nodeId)) {
+                return CompletableFuture.completedFuture(deliverLocally(uaid, update));
+            }
+            return publish(node, encodeUpdate(uaid, update)).thenApply(receivers -> receivers > 0);
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> isConnected(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        String key = keys.presence(uaid);
+        return redis.call("look up presence", c -> c.exists(key), count -> count > 0);
+    }
+
+    private boolean deliverLocally(Uaid uaid, Update update) {
+        Holder holder = holders.get(uaid);
+        return holder != null && holder.device().deliver(update);
+    }
+
+    private CompletionStage<Long> publish(String node, String message) {
+        String channel = keys.nodeChannel(node);
+        return redis.call("publish to node " + node, c -> c.spublish(channel, message), receivers -> receivers);
+    }
+
+    /** A message from another node: an update for a local device, or an eviction. Runs on a Lettuce thread. */
+    private void onMessage(String message) {
+        try {
+            if (message.startsWith("u\n")) {
+                String[] parts = message.split("\n", 5);
+                Uaid uaid = new Uaid(parts[1]);
+                Optional<String> data = parts.length == 5 ? Optional.of(parts[4]) : Optional.empty();
+                Update update = new Update(ChannelId.of(parts[2]), Version.of(Long.parseLong(parts[3])), data);
+                // Gone meanwhile: nothing to do, the update is stored and the next hello flushes it.
+                deliverLocally(uaid, update);
+            } else if (message.startsWith("e\n")) {
+                String[] parts = message.split("\n", 3);
+                evictLocal(new Uaid(parts[1]), parts[2]);
+            } else {
+                LOG.warn("ignoring an unknown message on {}: {}", keys.nodeChannel(nodeId), abbreviated(message));
+            }
+        } catch (RuntimeException malformed) {
+            LOG.warn("ignoring a malformed message on {}: {}", keys.nodeChannel(nodeId), abbreviated(message));
+        }
+    }
+
+    /** Evicts the local holder of {@code uaid} if it is still the connection {@code value} names. */
+    private void evictLocal(Uaid uaid, String value) {
+        List<Holder> evicted = new ArrayList<>(1);
+        holders.computeIfPresent(uaid, (u, current) -> {
+            if (!current.value().equals(value)) {
+                return current;
+            }
+            evicted.add(current);
+            return null;
+        });
+        evicted.forEach(holder -> holder.device().evict());
+    }
+
+    /**
+     * Extends the presence of every local device, a batch at a time so a node with many devices never floods
+     * Redis. A key that expired meanwhile (Redis restarted, or was unreachable longer than presenceTtl) is set
+     * again. A key that now names another node means a takeover whose eviction never arrived: the local
+     * connection is stale and is evicted.
+     */
+    private void refresh() {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<Map.Entry<Uaid, Holder>> all = new ArrayList<>(holders.entrySet());
+            refreshFrom(all, 0).whenComplete((v, failure) -> refreshing.set(false));
+        } catch (RuntimeException failure) {
+            refreshing.set(false);
+            LOG.warn("presence refresh failed: {}", failure.toString());
+        }
+    }
+
+    private CompletionStage<Void> refreshFrom(List<Map.Entry<Uaid, Holder>> all, int from) {
+        if (from >= all.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int to = Math.min(from + REFRESH_BATCH, all.size());
+        List<CompletableFuture<Void>> batch = new ArrayList<>(to - from);
+        for (Map.Entry<Uaid, Holder> entry : all.subList(from, to)) {
+            Uaid uaid = entry.getKey();
+            Holder holder = entry.getValue();
+            batch.add(redis.eval("refresh presence", RouterScripts.REFRESH, ScriptOutputType.VALUE,
+                    new String[] {keys.presence(uaid)}, new String[] {holder.value(), Long.toString(presenceMillis)},
+                    reply -> reply == null ? "" : reply.toString())
+                    .thenAccept(current -> {
+                        if (!current.isEmpty() && !nodeOf(current).equals(nodeId)) {
+                            evictLocal(uaid, holder.value());
+                        }
+                    })
+                    .toCompletableFuture()
+                    // Redis unreachable: try again next round; sessions see the outage through their own calls.
+                    .exceptionally(failure -> null));
+        }
+        return CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> refreshFrom(all, to));
+    }
+
+    private static String nodeOf(String presence) {
+        int slash = presence.lastIndexOf('/');
+        return slash < 0 ? presence : presence.substring(0, slash);
+    }
+
+    // Compact and unambiguous: UAID, channel ID and version never contain a newline, and data comes last, so it
+    // may contain anything; a fifth part at all means the update carried data (possibly empty).
+    static String encodeUpdate(Uaid uaid, Update update) {
+        StringBuilder text = new StringBuilder(96)
+                .append("u\n").append(uaid.value())
+                .append('\n').append(update.channelId().value())
+                .append('\n').append(update.version().value());
+        update.data().ifPresent(data -> text.append('\n').append(data));
+        return text.toString();
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.simplepush.store.redis;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of {@link RedisStoreModule}: where Redis is, how keys are named, how long devices and presence
+ * live, and which node this is.
+ *
+ * <p>Immutable and validated on construction; build one with {@link #builder()} or take {@link #defaults()}.
+ * {@link #toString()} redacts passwords in the URIs.
+ *
+ * @param uris one {@code redis://} or {@code rediss://} URI for a standalone Redis, or the seed nodes of a
+ *     Redis Cluster; may carry {@code user:password@} and, for standalone, a database number
+ * @param cluster whether {@code uris} name a Redis Cluster; always {@code true} with several URIs
+ * @param keyPrefix prepended to every key and pub/sub channel, so several deployments can share one Redis
+ * @param deviceTtl how long a device that is neither seen (hello) nor written to is kept
+ * @param presenceTtl how long a node's claim on a connected device outlives the node; refreshed while the device
+ *     stays connected, so it bounds how long a dead node still looks like it holds its devices
+ * @param nodeId this node's name, unique among the nodes that share the Redis; routes updates to this node
+ * @param commandTimeout how long one Redis command may take before the operation fails (P4.3 503)
+ */
+public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix, Duration deviceTtl,
+        Duration presenceTtl, String nodeId, Duration commandTimeout) {
+
+    /** The default URI: a Redis on this machine's default port. */
+    public static final URI DEFAULT_URI = URI.create("redis://127.0.0.1:6379");
+    /** The default key prefix: {@value}. */
+    public static final String DEFAULT_KEY_PREFIX = "sp:";
+    /** The default device time-to-live: 60 days. */
+    public static final Duration DEFAULT_DEVICE_TTL = Duration.ofDays(60);
+    /** The default presence time-to-live: 30 s. */
+    public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(30);
+    /** The default command timeout: 2 s. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Validates every component.
+     *
+     * @throws IllegalArgumentException if a URI is not an absolute {@code redis://} or {@code rediss://} URI with
+     *     a host, there are several URIs and {@code cluster} is false, the prefix contains braces, a duration is
+     *     not positive, the presence TTL is below 1 s, or the node id is not 1 to 64 of {@code [A-Za-z0-9._-]}
+     */
+    public RedisStoreConfig {
+        Objects.requireNonNull(uris, "uris");
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        Objects.requireNonNull(deviceTtl, "deviceTtl");
+        Objects.requireNonNull(presenceTtl, "presenceTtl");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        uris = List.copyOf(uris);
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("at least one Redis URI is required");
+        }
+        for (URI uri : uris) {
+            checkUri(uri);
+        }
+        if (uris.size() > 1 && !cluster) {
+            throw new IllegalArgumentException("several Redis URIs name the seed nodes of a Cluster; set cluster");
+        }
+        // Braces would end or open a hash tag and split one device's keys over several Cluster slots.
+        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("keyPrefix must not contain '{' or '}': " + keyPrefix);
+        }
+        positive("deviceTtl", deviceTtl);
+        positive("commandTimeout", commandTimeout);
+        if (presenceTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("presenceTtl must be at least 1s: " + presenceTtl);
+        }
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("nodeId must be 1 to 64 of [A-Za-z0-9._-]: " + nodeId);
+        }
+    }
+
+    /** A standalone Redis at {@link #DEFAULT_URI} with every default and a random node id. */
+    public static RedisStoreConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder pre-filled with the defaults and a random node id. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder pre-filled with this configuration. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.uris = new ArrayList<>(uris);
+        builder.cluster = cluster;
+        builder.keyPrefix = keyPrefix;
+        builder.deviceTtl = deviceTtl;
+        builder.presenceTtl = presenceTtl;
+        builder.nodeId = nodeId;
+        builder.commandTimeout = commandTimeout;
+        return builder;
+    }
+
+    /** A fresh random node id: 16 lowercase hex characters. */
+    public static String randomNodeId() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public String toString() {
+        List<String> shown = new ArrayList<>();
+        for (URI uri : uris) {
+            shown.add(redacted(uri));
+        }
+        return "RedisStoreConfig[uris=" + shown + ", cluster=" + cluster + ", keyPrefix=" + keyPrefix
+                + ", deviceTtl=" + deviceTtl + ", presenceTtl=" + presenceTtl + ", nodeId=" + nodeId
+                + ", commandTimeout=" + commandTimeout + "]";
+    }
+
+    /** The URI with the password in its user info replaced by {@code ***}. */
+    static String redacted(URI uri) {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null) {
+            return uri.toString();
+        }
+        int colon = userInfo.indexOf(':');
+        // "redis://secret@host" is Lettuce's password-only form, so user info without a colon is a secret too.
+        String safe = colon >= 0 ? userInfo.substring(0, colon) + ":***" : "***";
+        return uri.toString().replace(userInfo + "@", safe + "@");
+    }
+
+    private static void checkUri(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("a Redis URI is redis://host:port or rediss://host:port: "
+                    + redacted(uri));
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    /** Builds a {@link RedisStoreConfig}; setters validate at once where they can. Not thread-safe. */
+    public static final class Builder {
+
+        private List<URI> uris = new ArrayList<>(List.of(DEFAULT_URI));
+        private boolean cluster;
+        private boolean clusterSet;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration deviceTtl = DEFAULT_DEVICE_TTL;
+        private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
+        private String nodeId = randomNodeId();
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /** One standalone Redis, e.g. {@code redis://:password@10.0.0.5:6379/0}. Defaults to {@link #DEFAULT_URI}. */
+        public Builder uri(String uri) {
+            return uris(List.of(URI.create(uri)));
+        }
+
+        /**
+         * The Redis to use: one URI for a standalone Redis, several for the seed nodes of a Redis Cluster (which
+         * also sets {@link #cluster(boolean)} unless it was set explicitly). Defaults to {@link #DEFAULT_URI}.
+         */
+        public Builder uris(List<URI> uris) {
+            Objects.requireNonNull(uris, "uris");
+            for (URI uri : uris) {
+                checkUri(uri);
+            }
+            this.uris = new ArrayList<>(uris);
+            return this;
+        }
+
+        /**
+         * Whether the URIs name a Redis Cluster; needed only to reach a Cluster through a single seed URI.
+         * Defaults to {@code true} exactly when there are several URIs.
+         */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
+            this.clusterSet = true;
+            return this;
+        }
+
+        /** Prepended to every key and channel; no braces. Defaults to {@value #DEFAULT_KEY_PREFIX}. */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+            return this;
+        }
+
+        /** How long an idle device is kept. Defaults to 60 days ({@link #DEFAULT_DEVICE_TTL}). */
+        public Builder deviceTtl(Duration deviceTtl) {
+            this.deviceTtl = Objects.requireNonNull(deviceTtl, "deviceTtl");
+            return this;
+        }
+
+        /** How long presence outlives a dead node; at least 1 s. Defaults to 30 s ({@link #DEFAULT_PRESENCE_TTL}). */
+        public Builder presenceTtl(Duration presenceTtl) {
+            this.presenceTtl = Objects.requireNonNull(presenceTtl, "presenceTtl");
+            return this;
+        }
+
+        /** This node's unique name, 1 to 64 of {@code [A-Za-z0-9._-]}. Defaults to a random one. */
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
+        }
+
+        /** How long one Redis command may take. Defaults to 2 s ({@link #DEFAULT_COMMAND_TIMEOUT}). */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = Objects.requireNonNull(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException if a value is invalid (see {@link RedisStoreConfig})
+         */
+        public RedisStoreConfig build() {
+            boolean isCluster = clusterSet ? cluster : uris.size() > 1;
+            return new RedisStoreConfig(uris, isCluster, keyPrefix, deviceTtl, presenceTtl, nodeId, commandTimeout);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.simplepush.store.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code redis-server} child process on a loopback port, for tests. It can be paused (SIGSTOP), resumed,
+ * killed and started again on the same port with the same data directory.
+ */
+final class RedisProcess {
+
+    private static final Duration STARTUP = Duration.ofSeconds(10);
+
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisProcess(int port, Path dir, List<String> extraArgs) {
+        this.port = port;
+        this.dir = dir;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /**
+     * Starts {@code redis-server} on a free port with {@code extraArgs} after the defaults (no RDB snapshots, no
+     * AOF unless the extra arguments turn it on).
+     *
+     * @throws IllegalStateException if it cannot be started or does not answer PING in time
+     */
+    static RedisProcess start(String... extraArgs) {
+        return start(freePort(), extraArgs);
+    }
+
+    /** Like {@link #start(String...)}, on {@code port}. */
+    static RedisProcess start(int port, String... extraArgs) {
+        try {
+            Path dir = Files.createTempDirectory("simplepush-redis-");
+            RedisProcess redis = new RedisProcess(port, dir, List.of(extraArgs));
+            redis.launch();
+            return redis;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Starts the server again on the same port and directory (after {@link #kill()}). */
+    synchronized void launch() {
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run redis-server (is it installed and on PATH?): "
+                    + e.getMessage(), e);
+        }
+        awaitPing();
+    }
+
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+    void pause() {
+        signal("-STOP");
+    }
+
+    /** Thaws a paused server (SIGCONT). */
+    void resume() {
+        signal("-CONT");
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash does. */
+    synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops the server and removes its directory. */
+    synchronized void close() {
+        if (process != null) {
+            resume();
+            kill();
+            process = null;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp directory is harmless
+        }
+    }
+
+    private synchronized void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitPing() {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see "
+                        + dir.resolve("redis.log"));
+            }
+            if (ping(port)) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for redis-server", e);
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
+    }
+
+    /** Whether a Redis on 127.0.0.1:{@code port} answers PING with PONG. */
+    static boolean ping(int port) {
+        return command(port, "PING").startsWith("+PONG");
+    }
+
+    /** Sends one inline command and returns the first reply line, or "" if nothing answered. */
+    static String command(int port, String inline) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            int read = in.read(buffer);
+            return read <= 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
