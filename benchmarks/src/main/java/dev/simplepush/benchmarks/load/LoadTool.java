@@ -227,8 +227,14 @@ public final class LoadTool implements Callable<Integer> {
 
             // Phase 1: connect every device.
             long setupStart = System.nanoTime();
+            long cpuBefore = Cpu.self();
+            long serverCpuBefore = Cpu.of(serverPid);
+            long hellosBefore = stats.hellos.sum();
             int ready = connectAll(fleetDevices, probe, samples);
             long setupNanos = System.nanoTime() - setupStart;
+            long connectHellos = stats.hellos.sum() - hellosBefore;
+            double connectCpu = Cpu.microsPer(cpuBefore, Cpu.self(), connectHellos);
+            double connectServerCpu = Cpu.microsPer(serverCpuBefore, Cpu.of(serverPid), connectHellos);
             double hellosPerSecond = rate(stats.hellos.sum(),
                     stats.lastHelloNanos.get() - stats.firstConnectNanos.get());
             say("connected %d of %d in %.1f s: %.0f hellos/s, %d connect failures", ready, devices,
@@ -267,10 +273,14 @@ public final class LoadTool implements Callable<Integer> {
                 sleep(warmupTime);
                 stats.resetLatencies();
                 long[] before = snapshot();
+                long loadCpuBefore = Cpu.self();
+                long loadServerCpuBefore = Cpu.of(serverPid);
                 long loadStart = System.nanoTime();
                 sleep(durationTime);
                 long loadNanos = System.nanoTime() - loadStart;
                 long[] afterLoad = snapshot();
+                long loadCpuAfter = Cpu.self();
+                long loadServerCpuAfter = Cpu.of(serverPid);
                 churning = false;
                 drive.stop = true;
                 if (driver != null) {
@@ -285,6 +295,11 @@ public final class LoadTool implements Callable<Integer> {
                 load.put("updatesReceivedPerSecond", rate(afterLoad[5] - before[5], loadNanos));
                 load.put("reconnectsPerSecond", rate(afterLoad[6] - before[6], loadNanos));
                 load.put("targetRate", rate);
+                // CPU per update received (a PUT sent and answered, its notification received and acked).
+                load.put("clientCpuMicrosPerUpdate",
+                        Cpu.microsPer(loadCpuBefore, loadCpuAfter, afterLoad[5] - before[5]));
+                load.put("serverCpuMicrosPerUpdate",
+                        Cpu.microsPer(loadServerCpuBefore, loadServerCpuAfter, afterLoad[5] - before[5]));
                 load.put("receiptLatencyMs", percentiles(stats.receiptTotal()));
                 load.put("putLatencyMs", percentiles(stats.putTotal()));
                 say("load: %.0f PUTs/s (200 %.0f, 202 %.0f, other %.0f), %.0f updates received/s",
@@ -330,6 +345,8 @@ public final class LoadTool implements Callable<Integer> {
             connect.put("seconds", setupNanos / 1e9);
             connect.put("hellosPerSecond", hellosPerSecond);
             connect.put("failures", stats.connectFailures.sum());
+            connect.put("clientCpuMicrosPerHello", connectCpu);
+            connect.put("serverCpuMicrosPerHello", connectServerCpu);
             result.put("connect", connect);
             if (!load.isEmpty()) {
                 result.put("load", load);
