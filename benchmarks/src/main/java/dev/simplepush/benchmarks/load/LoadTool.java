@@ -104,9 +104,14 @@ public final class LoadTool implements Callable<Integer> {
                     + "ephemeral ports do not run out. Default: the system's choice.")
     List<String> sourceAddresses = new ArrayList<>();
 
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "2",
-            description = "WebSocket I/O threads. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+            description = "WebSocket I/O (selector) threads. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
+
+    @Option(names = "--ws-client", paramLabel = "NAME", defaultValue = "nio",
+            description = "Device WebSocket client: nio (the tool's own, lean) or undertow (Undertow's client over "
+                    + "XNIO, for comparison). Default: ${DEFAULT-VALUE}.")
+    String wsClient;
 
     @Option(names = "--http-client", paramLabel = "NAME", defaultValue = "nio",
             description = "PUT client: nio (one selector thread, one request per keep-alive connection) or jdk "
@@ -208,15 +213,19 @@ public final class LoadTool implements Callable<Integer> {
         List<ServerProbe.Sample> samples = new ArrayList<>();
         Map<String, Object> result = new LinkedHashMap<>();
         int exit;
-        try (Fleet fleet = new Fleet(wsUri, sources, ioThreads, stats, device -> {
+        java.util.function.Consumer<Device> onClosed = device -> {
             if (reconnecting) {
                 timers.schedule(() -> reconnect(device), offline.toMillis(), TimeUnit.MILLISECONDS);
             }
-        }); PutClient app = httpClient.equalsIgnoreCase("jdk") ? new JdkPutClient(maxInFlight, httpThreads, stats)
+        };
+        try (Fleet fleet = wsClient.equalsIgnoreCase("undertow")
+                ? new UndertowFleet(wsUri, sources, ioThreads, stats, onClosed)
+                : new NioFleet(wsUri, sources, ioThreads, stats, onClosed); PutClient app = httpClient.equalsIgnoreCase("jdk") ? new JdkPutClient(maxInFlight, httpThreads, stats)
                 : new NioPutClient(maxInFlight, stats)) {
             this.fleet = fleet;
-            say("%s: %d devices -> %s, sources %s", scenario.name().toLowerCase(Locale.ROOT), devices, wsUri,
-                    sources.isEmpty() ? "system" : sourceAddresses);
+            say("%s: %d devices -> %s, sources %s, %s client, %d I/O threads",
+                    scenario.name().toLowerCase(Locale.ROOT), devices, wsUri,
+                    sources.isEmpty() ? "system" : sourceAddresses, wsClient, ioThreads);
             if (probe != null) {
                 samples.add(probe.sample(0));
                 say("server before: heap %s, RSS %s; client heap %s", mib(samples.get(0).heapUsedBytes()),
@@ -339,6 +348,8 @@ public final class LoadTool implements Callable<Integer> {
             result.put("url", wsUri.toString());
             result.put("devices", devices);
             result.put("sourceAddresses", sourceAddresses);
+            result.put("wsClient", wsClient);
+            result.put("ioThreads", ioThreads);
             Map<String, Object> connect = new LinkedHashMap<>();
             connect.put("ready", ready);
             connect.put("held", stats.connected.get());
