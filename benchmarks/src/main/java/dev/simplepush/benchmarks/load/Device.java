@@ -21,6 +21,9 @@ final class Device {
     volatile @Nullable URI endpoint;
     /** The client's handle of the current socket once it is upgraded; null otherwise. */
     volatile @Nullable Object connection;
+    /** The PUT client's cached request head for {@link #putHeadFor}; driver thread only. */
+    byte @Nullable [] putHead;
+    @Nullable URI putHeadFor;
     /** Set while this tool itself closes the socket, so the close is not counted as the server's. */
     volatile boolean dropping;
     /** Completes when the current connection attempt is ready (hello and register answered) or failed. */

@@ -253,9 +253,14 @@ final class WsFrames {
     }
 
     static int indexOf(byte[] bytes, int from, int to, byte[] pattern) {
+        return indexOf(bytes, from, to, pattern, pattern.length);
+    }
+
+    /** The first index of the first {@code patternLength} bytes of {@code pattern} in {@code bytes[from, to)}. */
+    static int indexOf(byte[] bytes, int from, int to, byte[] pattern, int patternLength) {
         outer:
-        for (int i = from; i <= to - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
+        for (int i = from; i <= to - patternLength; i++) {
+            for (int j = 0; j < patternLength; j++) {
                 if (bytes[i + j] != pattern[j]) {
                     continue outer;
                 }
