@@ -477,7 +477,7 @@ final class NioFleet implements Fleet {
             int n = PushJson.ackStart(p, 0);
             boolean any = false;
             boolean first = true;
-            int at = from;
+            int at = PushJson.updatesFrom(b, from, to);
             while ((at = PushJson.after(b, at, to, PushJson.CHANNEL_ID)) >= 0) {
                 int end = PushJson.stringEnd(b, at, to);
                 if (end < 0) {

@@ -53,7 +53,9 @@ final class PushJson {
         if (to - from == 2 && b[from] == '{' && b[from + 1] == '}') {
             return EMPTY;
         }
-        int at = after(b, from, to, MESSAGE_TYPE);
+        // The server writes messageType first: look there before scanning.
+        int at = startsWith(b, from + 1, to, MESSAGE_TYPE) ? from + 1 + MESSAGE_TYPE.length
+                : after(b, from, to, MESSAGE_TYPE);
         if (at < 0) {
             return OTHER;
         }
@@ -67,6 +69,16 @@ final class PushJson {
             return REGISTER;
         }
         return OTHER;
+    }
+
+    /**
+     * Where the first update of a notification starts scanning: just past {@code "notification",} when the server
+     * wrote the type first, else {@code from}.
+     */
+    static int updatesFrom(byte[] b, int from, int to) {
+        int at = from + 1 + MESSAGE_TYPE.length;
+        return startsWith(b, from + 1, to, MESSAGE_TYPE) && startsWith(b, at, to, NOTIFICATION_TYPE)
+                ? at + NOTIFICATION_TYPE.length : from;
     }
 
     /** The index just past the first {@code pattern} in {@code b[from, to)}, or -1. */
