@@ -44,6 +44,6 @@ class NioPutClientTest {
                 "PUT /update/tok?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8090\r\n"
                         + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\nversion=1234");
         assertThat(new String(NioPutClient.request(head, 7, "dd"), StandardCharsets.US_ASCII))
-                .endsWith("Content-Length: 16\r\n\r\nversion=7&data=dd");
+                .endsWith("Content-Length: 17\r\n\r\nversion=7&data=dd");
     }
 }
