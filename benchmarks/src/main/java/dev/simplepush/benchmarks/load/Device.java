@@ -1,6 +1,6 @@
 package dev.simplepush.benchmarks.load;
 
-import io.undertow.websockets.core.WebSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +13,17 @@ final class Device {
 
     final int index;
     final String channelId = UUID.randomUUID().toString();
+    final byte[] channelIdBytes = channelId.getBytes(StandardCharsets.US_ASCII);
     final ChannelLedger ledger = new ChannelLedger();
 
     volatile State state = State.DISCONNECTED;
     volatile @Nullable String uaid;
     volatile @Nullable URI endpoint;
-    volatile @Nullable WebSocketChannel channel;
+    /** The client's handle of the current socket once it is upgraded; null otherwise. */
+    volatile @Nullable Object connection;
+    /** The PUT client's cached request head for {@link #putHeadFor}; driver thread only. */
+    byte @Nullable [] putHead;
+    @Nullable URI putHeadFor;
     /** Set while this tool itself closes the socket, so the close is not counted as the server's. */
     volatile boolean dropping;
     /** Completes when the current connection attempt is ready (hello and register answered) or failed. */

@@ -104,9 +104,14 @@ public final class LoadTool implements Callable<Integer> {
                     + "ephemeral ports do not run out. Default: the system's choice.")
     List<String> sourceAddresses = new ArrayList<>();
 
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "2",
-            description = "WebSocket I/O threads. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+            description = "WebSocket I/O (selector) threads. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
+
+    @Option(names = "--ws-client", paramLabel = "NAME", defaultValue = "nio",
+            description = "Device WebSocket client: nio (the tool's own, lean) or undertow (Undertow's client over "
+                    + "XNIO, for comparison). Default: ${DEFAULT-VALUE}.")
+    String wsClient;
 
     @Option(names = "--http-client", paramLabel = "NAME", defaultValue = "nio",
             description = "PUT client: nio (one selector thread, one request per keep-alive connection) or jdk "
@@ -208,15 +213,19 @@ public final class LoadTool implements Callable<Integer> {
         List<ServerProbe.Sample> samples = new ArrayList<>();
         Map<String, Object> result = new LinkedHashMap<>();
         int exit;
-        try (Fleet fleet = new Fleet(wsUri, sources, ioThreads, stats, device -> {
+        java.util.function.Consumer<Device> onClosed = device -> {
             if (reconnecting) {
                 timers.schedule(() -> reconnect(device), offline.toMillis(), TimeUnit.MILLISECONDS);
             }
-        }); PutClient app = httpClient.equalsIgnoreCase("jdk") ? new JdkPutClient(maxInFlight, httpThreads, stats)
+        };
+        try (Fleet fleet = wsClient.equalsIgnoreCase("undertow")
+                ? new UndertowFleet(wsUri, sources, ioThreads, stats, onClosed)
+                : new NioFleet(wsUri, sources, ioThreads, stats, onClosed); PutClient app = httpClient.equalsIgnoreCase("jdk") ? new JdkPutClient(maxInFlight, httpThreads, stats)
                 : new NioPutClient(maxInFlight, stats)) {
             this.fleet = fleet;
-            say("%s: %d devices -> %s, sources %s", scenario.name().toLowerCase(Locale.ROOT), devices, wsUri,
-                    sources.isEmpty() ? "system" : sourceAddresses);
+            say("%s: %d devices -> %s, sources %s, %s client, %d I/O threads",
+                    scenario.name().toLowerCase(Locale.ROOT), devices, wsUri,
+                    sources.isEmpty() ? "system" : sourceAddresses, wsClient, ioThreads);
             if (probe != null) {
                 samples.add(probe.sample(0));
                 say("server before: heap %s, RSS %s; client heap %s", mib(samples.get(0).heapUsedBytes()),
@@ -227,8 +236,14 @@ public final class LoadTool implements Callable<Integer> {
 
             // Phase 1: connect every device.
             long setupStart = System.nanoTime();
+            long cpuBefore = Cpu.self();
+            long serverCpuBefore = Cpu.of(serverPid);
+            long hellosBefore = stats.hellos.sum();
             int ready = connectAll(fleetDevices, probe, samples);
             long setupNanos = System.nanoTime() - setupStart;
+            long connectHellos = stats.hellos.sum() - hellosBefore;
+            double connectCpu = Cpu.microsPer(cpuBefore, Cpu.self(), connectHellos);
+            double connectServerCpu = Cpu.microsPer(serverCpuBefore, Cpu.of(serverPid), connectHellos);
             double hellosPerSecond = rate(stats.hellos.sum(),
                     stats.lastHelloNanos.get() - stats.firstConnectNanos.get());
             say("connected %d of %d in %.1f s: %.0f hellos/s, %d connect failures", ready, devices,
@@ -267,10 +282,14 @@ public final class LoadTool implements Callable<Integer> {
                 sleep(warmupTime);
                 stats.resetLatencies();
                 long[] before = snapshot();
+                long loadCpuBefore = Cpu.self();
+                long loadServerCpuBefore = Cpu.of(serverPid);
                 long loadStart = System.nanoTime();
                 sleep(durationTime);
                 long loadNanos = System.nanoTime() - loadStart;
                 long[] afterLoad = snapshot();
+                long loadCpuAfter = Cpu.self();
+                long loadServerCpuAfter = Cpu.of(serverPid);
                 churning = false;
                 drive.stop = true;
                 if (driver != null) {
@@ -285,6 +304,11 @@ public final class LoadTool implements Callable<Integer> {
                 load.put("updatesReceivedPerSecond", rate(afterLoad[5] - before[5], loadNanos));
                 load.put("reconnectsPerSecond", rate(afterLoad[6] - before[6], loadNanos));
                 load.put("targetRate", rate);
+                // CPU per update received (a PUT sent and answered, its notification received and acked).
+                load.put("clientCpuMicrosPerUpdate",
+                        Cpu.microsPer(loadCpuBefore, loadCpuAfter, afterLoad[5] - before[5]));
+                load.put("serverCpuMicrosPerUpdate",
+                        Cpu.microsPer(loadServerCpuBefore, loadServerCpuAfter, afterLoad[5] - before[5]));
                 load.put("receiptLatencyMs", percentiles(stats.receiptTotal()));
                 load.put("putLatencyMs", percentiles(stats.putTotal()));
                 say("load: %.0f PUTs/s (200 %.0f, 202 %.0f, other %.0f), %.0f updates received/s",
@@ -324,12 +348,16 @@ public final class LoadTool implements Callable<Integer> {
             result.put("url", wsUri.toString());
             result.put("devices", devices);
             result.put("sourceAddresses", sourceAddresses);
+            result.put("wsClient", wsClient);
+            result.put("ioThreads", ioThreads);
             Map<String, Object> connect = new LinkedHashMap<>();
             connect.put("ready", ready);
             connect.put("held", stats.connected.get());
             connect.put("seconds", setupNanos / 1e9);
             connect.put("hellosPerSecond", hellosPerSecond);
             connect.put("failures", stats.connectFailures.sum());
+            connect.put("clientCpuMicrosPerHello", connectCpu);
+            connect.put("serverCpuMicrosPerHello", connectServerCpu);
             result.put("connect", connect);
             if (!load.isEmpty()) {
                 result.put("load", load);

@@ -10,36 +10,42 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A lean HTTP/1.1 client for PUTs: one selector thread, at most {@code maxInFlight} keep-alive connections each
- * carrying one request at a time, every request written in one segment. It understands exactly what an endpoint
- * answers (a status line, {@code Content-Length} or chunked bodies, {@code Connection: close}); it is a load
- * generator, not a general client.
+ * A lean HTTP/1.1 client for PUTs: at most {@code maxInFlight} keep-alive connections each carrying one request at
+ * a time. The driver thread writes each request itself, in one segment, on an idle connection (no hand-over to
+ * another thread, no selector wakeup); one selector thread reads the answers, with every connection registered for
+ * reads once and for good (no {@code epoll_ctl} per request). A request is built as bytes from the device's cached
+ * request head. It understands exactly what an endpoint answers (a status line, {@code Content-Length} or chunked
+ * bodies, {@code Connection: close}); it is a load generator, not a general client.
  *
- * <p>Thread-safe: {@link #put} from one driver thread; everything else happens on the selector thread.
+ * <p>Thread-safe: {@link #put} from one driver thread; answers are handled on the selector thread.
  */
 final class NioPutClient implements PutClient {
 
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "chunked".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BODY_START = "\r\n\r\nversion=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "&data=".getBytes(StandardCharsets.US_ASCII);
 
-    private record Request(Device device, long version, long startNanos, byte[] bytes, InetSocketAddress target) {
+    /** One PUT on its connection. */
+    private record Request(Device device, long version, long startNanos) {
     }
 
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final Stats stats;
     private final Selector selector;
-    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Connection> idle = new ArrayDeque<>();
-    private final AtomicBoolean selecting = new AtomicBoolean();
+    /** Connections with no request, connected and registered. Taken by the driver, given back by the selector. */
+    private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -62,22 +68,65 @@ final class NioPutClient implements PutClient {
         if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
             return false;
         }
+        byte[] head = device.putHead;
+        if (head == null || device.putHeadFor != endpoint) {
+            head = head(endpoint);
+            device.putHead = head;
+            device.putHeadFor = endpoint;
+        }
         long start = System.nanoTime();
         long version = device.ledger.send(start);
-        String body = data.isEmpty() ? "version=" + version : "version=" + version + "&data=" + data;
-        String path = endpoint.getRawPath() + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery());
-        int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
-        String head = "PUT " + path + " HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + port
-                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
-                + "\r\n\r\n" + body;
+        byte[] bytes = request(head, version, data);
         stats.puts.increment();
-        queue.add(new Request(device, version, start, head.getBytes(StandardCharsets.US_ASCII),
-                new InetSocketAddress(endpoint.getHost(), port)));
-        // Wake the selector only when it sleeps: a wakeup is a system call, and it is busy at high rates anyway.
-        if (selecting.get()) {
-            selector.wakeup();
+        Request request = new Request(device, version, start);
+        Connection c;
+        do {
+            c = idle.poll();
+        } while (c != null && c.dead);
+        try {
+            if (c == null) {
+                c = new Connection(endpoint);
+            }
+            c.send(request, bytes);
+        } catch (IOException e) {
+            if (c != null) {
+                c.close();
+            }
+            finish(request, -1);
         }
         return true;
+    }
+
+    /** {@code PUT path HTTP/1.1}, {@code Host} and {@code Content-Type}, up to the value of {@code Content-Length}. */
+    static byte[] head(URI endpoint) {
+        String path = endpoint.getRawPath() + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery());
+        int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
+        return ("PUT " + path + " HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + port
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A whole request: {@code head}, the body's length, and the body {@code version=N[&data=..]}. */
+    static byte[] request(byte[] head, long version, String data) {
+        int bodyLength = 8 + digits(version) + (data.isEmpty() ? 0 : DATA.length + data.length());
+        byte[] out = new byte[head.length + digits(bodyLength) + BODY_START.length + bodyLength - 8];
+        int p = PushJson.put(out, 0, head);
+        p = PushJson.putDigits(out, p, bodyLength);
+        p = PushJson.put(out, p, BODY_START);
+        p = PushJson.putDigits(out, p, version);
+        if (!data.isEmpty()) {
+            p = PushJson.put(out, p, DATA);
+            PushJson.putAscii(out, p, data);
+        }
+        return out;
+    }
+
+    private static int digits(long value) {
+        int n = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            n++;
+        }
+        return n;
     }
 
     @Override
@@ -92,62 +141,32 @@ final class NioPutClient implements PutClient {
     private void loop() {
         try {
             while (!closed) {
-                dispatch();
-                selecting.set(true);
-                if (queue.isEmpty()) {
-                    selector.select(100);
-                } else {
-                    selector.selectNow();
-                }
-                selecting.set(false);
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    Connection c = (Connection) key.attachment();
-                    try {
-                        if (key.isValid() && key.isConnectable()) {
-                            c.finishConnect();
-                        }
-                        if (key.isValid() && key.isWritable()) {
-                            c.write();
-                        }
-                        if (key.isValid() && key.isReadable()) {
-                            c.read();
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        c.fail();
-                    }
-                }
+                selector.select(this::ready, 100);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("PUT client stopped: " + e);
         }
     }
 
-    private void dispatch() {
-        Request request;
-        while ((request = queue.poll()) != null) {
-            Connection c = idle.pollFirst();
-            try {
-                if (c == null) {
-                    c = new Connection(request.target());
-                }
-                c.start(request);
-            } catch (IOException e) {
-                finish(request, -1);
-                if (c != null) {
-                    c.close();
-                }
+    private void ready(SelectionKey key) {
+        Connection c = (Connection) key.attachment();
+        try {
+            if (key.isValid() && key.isWritable()) {
+                c.flush();
             }
+            if (key.isValid() && key.isReadable()) {
+                c.read();
+            }
+        } catch (IOException | RuntimeException e) {
+            c.fail();
         }
     }
 
     private void finish(Request request, int status) {
-        inFlight.release();
         if (status < 0) {
             stats.putErrors.increment();
             request.device().ledger.failed(request.version());
+            inFlight.release();
             return;
         }
         stats.recordPut(System.nanoTime() - request.startNanos());
@@ -159,53 +178,71 @@ final class NioPutClient implements PutClient {
             stats.putOther.increment();
         }
         request.device().ledger.answered(request.version(), status);
+        inFlight.release();
     }
 
-    /** One keep-alive connection, one request at a time. */
+    /**
+     * One keep-alive connection, one request at a time, registered for reads for good. The driver writes a request
+     * on it while it is idle; the selector thread reads the answer and makes it idle again.
+     */
     private final class Connection {
         private final SocketChannel channel;
         private final SelectionKey key;
         private final ByteBuffer in = ByteBuffer.allocate(8192);
-        private ByteBuffer out;
-        private Request current;
-        private boolean connected;
+        /** The request in flight; written by the driver before its bytes go out, read by the selector thread. */
+        private volatile Request current;
+        /** Closed: an idle connection the server closed is skipped by the driver. */
+        private volatile boolean dead;
+        /** What the kernel did not take of the request (rare); the selector thread finishes it. */
+        private volatile ByteBuffer pendingOut;
 
-        Connection(InetSocketAddress target) throws IOException {
+        Connection(URI endpoint) throws IOException {
             channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connected = channel.connect(target);
-            key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.connect(new InetSocketAddress(endpoint.getHost(),
+                        endpoint.getPort() == -1 ? 80 : endpoint.getPort()));
+                channel.configureBlocking(false);
+                key = channel.register(selector, SelectionKey.OP_READ, this);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            selector.wakeup(); // the registration takes effect at the selector's next select
         }
 
-        void start(Request request) throws IOException {
+        /** On the driver thread. */
+        void send(Request request, byte[] bytes) throws IOException {
             current = request;
-            out = ByteBuffer.wrap(request.bytes());
-            in.clear();
-            if (connected) {
-                write();
-            }
-        }
-
-        void finishConnect() throws IOException {
-            if (channel.finishConnect()) {
-                connected = true;
-                key.interestOps(0);
-                if (current != null) {
-                    write();
-                }
-            }
-        }
-
-        void write() throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(bytes);
             channel.write(out);
-            key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            if (out.hasRemaining()) {
+                pendingOut = out;
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                selector.wakeup();
+            }
+        }
+
+        void flush() throws IOException {
+            ByteBuffer out = pendingOut;
+            if (out != null) {
+                channel.write(out);
+                if (out.hasRemaining()) {
+                    return;
+                }
+                pendingOut = null;
+            }
+            key.interestOps(SelectionKey.OP_READ);
         }
 
         void read() throws IOException {
             int n = channel.read(in);
             if (n < 0) {
                 throw new IOException("closed by server");
+            }
+            Request done = current;
+            if (done == null) {
+                throw new IOException("an answer without a request");
             }
             Response response = Response.parse(in.array(), in.position());
             if (response == null) {
@@ -214,15 +251,14 @@ final class NioPutClient implements PutClient {
                 }
                 return;
             }
-            Request done = current;
             current = null;
-            key.interestOps(0);
-            finish(done, response.status());
+            in.clear();
             if (response.close()) {
                 close();
             } else {
-                idle.addLast(this);
+                idle.add(this);
             }
+            finish(done, response.status());
         }
 
         void fail() {
@@ -235,7 +271,7 @@ final class NioPutClient implements PutClient {
         }
 
         void close() {
-            idle.remove(this);
+            dead = true;
             key.cancel();
             try {
                 channel.close();
@@ -248,54 +284,80 @@ final class NioPutClient implements PutClient {
     /** A complete response's status and whether the server closes the connection after it. */
     record Response(int status, boolean close) {
 
+        private static final Response OK = new Response(200, false);
+        private static final Response ACCEPTED = new Response(202, false);
+
         /** Parses a response from the first {@code length} bytes; null while it is incomplete. */
         static Response parse(byte[] bytes, int length) {
-            int headerEnd = indexOf(bytes, length, HEADER_END, 0);
+            int headerEnd = WsFrames.indexOf(bytes, 0, length, HEADER_END);
             if (headerEnd < 0) {
                 return null;
             }
-            String head = new String(bytes, 0, headerEnd, StandardCharsets.ISO_8859_1);
-            int status = Integer.parseInt(head.substring(9, 12));
+            int status = (int) PushJson.digits(bytes, 9, Math.min(12, headerEnd));
             long contentLength = -1;
             boolean chunked = false;
             boolean close = false;
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    continue;
+            int line = WsFrames.indexOf(bytes, 0, headerEnd, HEADER_END, 2) + 2;
+            while (line > 1 && line < headerEnd) {
+                int eol = WsFrames.indexOf(bytes, line, headerEnd, HEADER_END, 2);
+                if (eol < 0) {
+                    eol = headerEnd;
                 }
-                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-                switch (name) {
-                    case "content-length" -> contentLength = Long.parseLong(value);
-                    case "transfer-encoding" -> chunked = value.contains("chunked");
-                    case "connection" -> close = value.contains("close");
-                    default -> { }
+                if (startsWithIgnoreCase(bytes, line, eol, CONTENT_LENGTH)) {
+                    contentLength = PushJson.digits(bytes, skipSpaces(bytes, line + CONTENT_LENGTH.length, eol), eol);
+                } else if (startsWithIgnoreCase(bytes, line, eol, TRANSFER_ENCODING)) {
+                    chunked = containsIgnoreCase(bytes, line + TRANSFER_ENCODING.length, eol, CHUNKED);
+                } else if (startsWithIgnoreCase(bytes, line, eol, CONNECTION)) {
+                    close = containsIgnoreCase(bytes, line + CONNECTION.length, eol, CLOSE);
                 }
+                line = eol + 2;
             }
             int bodyStart = headerEnd + HEADER_END.length;
             if (chunked) {
-                byte[] last = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-                int end = indexOf(bytes, length, last, bodyStart);
+                int end = WsFrames.indexOf(bytes, bodyStart, length, LAST_CHUNK);
                 return end < 0 ? null : new Response(status, close);
             }
             if (contentLength < 0) {
                 contentLength = 0;
             }
-            return length - bodyStart >= contentLength ? new Response(status, close) : null;
+            if (length - bodyStart < contentLength) {
+                return null;
+            }
+            return close ? new Response(status, true) : status == 200 ? OK : status == 202 ? ACCEPTED
+                    : new Response(status, false);
         }
 
-        private static int indexOf(byte[] bytes, int length, byte[] pattern, int from) {
-            outer:
-            for (int i = from; i <= length - pattern.length; i++) {
-                for (int j = 0; j < pattern.length; j++) {
-                    if (bytes[i + j] != pattern[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
+        private static int skipSpaces(byte[] b, int at, int to) {
+            while (at < to && (b[at] == ' ' || b[at] == '\t')) {
+                at++;
             }
-            return -1;
+            return at;
+        }
+
+        /** Whether {@code b[at, to)} starts with {@code lower} (lower-case ASCII), ignoring case. */
+        private static boolean startsWithIgnoreCase(byte[] b, int at, int to, byte[] lower) {
+            if (to - at < lower.length) {
+                return false;
+            }
+            for (int i = 0; i < lower.length; i++) {
+                int c = b[at + i];
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+                if (c != lower[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean containsIgnoreCase(byte[] b, int from, int to, byte[] lower) {
+            for (int i = from; i <= to - lower.length; i++) {
+                if (startsWithIgnoreCase(b, i, to, lower)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -305,6 +367,9 @@ final class NioPutClient implements PutClient {
         selector.wakeup();
         try {
             thread.join(2_000);
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
             selector.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

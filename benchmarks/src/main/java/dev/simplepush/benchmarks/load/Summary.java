@@ -17,6 +17,10 @@ final class Summary {
         line(out, "devices", "%s, ready %s, held at end %s, connect failures %s", result.get("devices"),
                 connect.get("ready"), connect.get("held"), connect.get("failures"));
         line(out, "connect", "%.1f s, %.0f hellos/s", connect.get("seconds"), connect.get("hellosPerSecond"));
+        if (connect.get("clientCpuMicrosPerHello") != null) {
+            line(out, "connect CPU", "load tool %.1f us, server %.1f us per device (-1: unknown)",
+                    connect.get("clientCpuMicrosPerHello"), connect.get("serverCpuMicrosPerHello"));
+        }
         Map<String, Object> load = (Map<String, Object>) result.get("load");
         if (load != null) {
             line(out, "PUTs", "%.0f/s (200: %.0f/s, 202: %.0f/s, other: %.0f/s) over %.1f s",
@@ -25,6 +29,10 @@ final class Summary {
             line(out, "received", "%.0f notifications/s, %.0f updates/s, %.0f reconnects/s",
                     load.get("notificationsPerSecond"), load.get("updatesReceivedPerSecond"),
                     load.get("reconnectsPerSecond"));
+            if (load.get("clientCpuMicrosPerUpdate") != null) {
+                line(out, "load CPU", "load tool %.1f us, server %.1f us per update received (-1: unknown)",
+                        load.get("clientCpuMicrosPerUpdate"), load.get("serverCpuMicrosPerUpdate"));
+            }
             latency(out, "PUT->receipt", (Map<String, Object>) load.get("receiptLatencyMs"));
             latency(out, "PUT answer", (Map<String, Object>) load.get("putLatencyMs"));
         }

@@ -36,4 +36,14 @@ class NioPutClientTest {
     void anIncompleteHeadIsNotAResponse() {
         assertThat(parse("HTTP/1.1 200 OK\r\nContent-Len")).isNull();
     }
+
+    @Test
+    void aRequestIsTheCachedHeadItsLengthAndItsBody() {
+        byte[] head = NioPutClient.head(java.net.URI.create("http://127.0.0.1:8090/update/tok?x=1"));
+        assertThat(new String(NioPutClient.request(head, 1234, ""), StandardCharsets.US_ASCII)).isEqualTo(
+                "PUT /update/tok?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8090\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\nversion=1234");
+        assertThat(new String(NioPutClient.request(head, 7, "dd"), StandardCharsets.US_ASCII))
+                .endsWith("Content-Length: 17\r\n\r\nversion=7&data=dd");
+    }
 }
