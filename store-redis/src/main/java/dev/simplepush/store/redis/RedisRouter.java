@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisRouter implements Router {
 
+    /** A message that only asks whether the node still listens. */
+    private static final String PROBE = "p";
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisRouter.class);
     private static final int REFRESH_BATCH = 256;
 
@@ -182,7 +185,18 @@ final class RedisRouter implements Router {
     public CompletionStage<Boolean> isConnected(Uaid uaid) {
         Objects.requireNonNull(uaid, "uaid");
         String key = keys.presence(uaid);
-        return redis.call("look up presence", c -> c.exists(key), count -> count > 0);
+        return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenCompose(value -> {
+            if (value.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            String node = nodeOf(value.get());
+            if (node.equals(nodeId)) {
+                return CompletableFuture.completedFuture(holders.containsKey(uaid));
+            }
+            // A dead node's presence outlives it by up to presenceTtl; a node that still listens is alive. This is
+            // the same test deliver applies, so a stale PUT gets the answer a new version would (P5.1).
+            return publish(node, PROBE).thenApply(receivers -> receivers > 0);
+        });
     }
 
     private boolean deliverLocally(Uaid uaid, Update update) {
@@ -205,6 +219,9 @@ final class RedisRouter implements Router {
                 Update update = new Update(ChannelId.of(parts[2]), Version.of(Long.parseLong(parts[3])), data);
                 // Gone meanwhile: nothing to do, the update is stored and the next hello flushes it.
                 deliverLocally(uaid, update);
+            } else if (message.equals(PROBE)) {
+                // Only its receiver count matters to the sender.
+                return;
             } else if (message.startsWith("e\n")) {
                 String[] parts = message.split("\n", 3);
                 evictLocal(new Uaid(parts[1]), parts[2]);
