@@ -70,6 +70,10 @@ final class RedisProcess {
 
     /** Starts the server again on the same port and directory (after {@link #kill()}). */
     synchronized void launch() {
+        if (isAlive()) {
+            // A second redis-server could not bind the port and would leave this object holding a dead process.
+            return;
+        }
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
@@ -87,7 +91,15 @@ final class RedisProcess {
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
     void pause() {
+        if (!isAlive()) {
+            throw new IllegalStateException("cannot pause redis-server on port " + port + ": it is not running");
+        }
         signal("-STOP");
+    }
+
+    /** Whether the redis-server this object started last is still running. */
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** Thaws a paused server (SIGCONT). */
