@@ -47,6 +47,13 @@ public record UdpWakeupConfig(List<WakeupNetwork> networks, Duration idleTimeout
         return new Builder();
     }
 
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        Builder builder = builder().idleTimeout(idleTimeout).retryInterval(retryInterval).maxAttempts(maxAttempts);
+        networks.forEach(builder::network);
+        return builder;
+    }
+
     private static void requirePositive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {

@@ -54,6 +54,8 @@ class WakeupNetworkTest {
         assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.retryInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.maxAttempts()).isEqualTo(5);
+        UdpWakeupConfig custom = UdpWakeupConfig.builder().network(WakeupNetwork.udp("214", "07")).maxAttempts(2).build();
+        assertThat(custom.toBuilder().build()).isEqualTo(custom);
         assertThatThrownBy(() -> UdpWakeupConfig.builder().idleTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> UdpWakeupConfig.builder().retryInterval(Duration.ofSeconds(-1)))
