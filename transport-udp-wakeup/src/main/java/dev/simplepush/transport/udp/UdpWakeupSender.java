@@ -64,7 +64,7 @@ final class UdpWakeupSender implements WakeupSender {
     private final Object lock = new Object();
     private @Nullable DatagramChannel channel;
     private @Nullable ScheduledThreadPoolExecutor scheduler;
-    private Map<WakeupNetwork, HttpClient> httpClients = Map.of();
+    private volatile Map<WakeupNetwork, HttpClient> httpClients = Map.of();
     private boolean stopped;
 
     /** One device's running wake-up series; identity matters, so a stale retry never touches a newer series. */

@@ -49,6 +49,7 @@ final class GeckoSimulator implements AutoCloseable {
     private final BlockingQueue<String> helloReplies = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> datagrams = new LinkedBlockingQueue<>();
     private final List<String> channelIds = new CopyOnWriteArrayList<>();
+    private final List<Long> datagramNanos = new CopyOnWriteArrayList<>();
     private volatile @Nullable String uaid;
     private volatile @Nullable WebSocket socket;
     private volatile CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -210,6 +211,11 @@ final class GeckoSimulator implements AutoCloseable {
         return poll(datagrams, wait);
     }
 
+    /** When each datagram arrived ({@link System#nanoTime()}), in order: back-off gaps without test-thread lag. */
+    List<Long> datagramArrivals() {
+        return List.copyOf(datagramNanos);
+    }
+
     private void listen() {
         ByteBuffer buffer = ByteBuffer.allocate(512);
         while (true) {
@@ -217,6 +223,7 @@ final class GeckoSimulator implements AutoCloseable {
                 buffer.clear();
                 udp.receive(buffer);
                 buffer.flip();
+                datagramNanos.add(System.nanoTime());
                 datagrams.add(StandardCharsets.US_ASCII.decode(buffer).toString());
                 // Gecko: any datagram wakes a device whose socket was closed with 4774.
                 CompletableFuture<Close> current = closed;
