@@ -15,6 +15,8 @@ import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.LocalDevice;
+import dev.simplepush.core.spi.WakeupPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link #receive} and calls {@link #closed()} once when the socket is gone. Messages are processed one at a
  * time in arrival order, even though each may wait for the store; no thread is held meanwhile.
  *
- * <p>An idle session holds only a few fields: no thread, no timer once hello is done, no channel list. The one
+ * <p>An idle session holds only a few fields: no thread, no timer once hello is done (except the idle timer of a
+ * device accepted for UDP wake-up, P8.2), no channel list. The one
  * collection, the highest version sent per channel on this connection (P5.5), exists only once something was
  * sent, and is bounded by the channel limit.
  *
@@ -60,6 +63,10 @@ public final class DeviceSession implements LocalDevice {
     private CompletionStage<Void> tail = DONE;
     private @Nullable Map<ChannelId, Long> sent;
     private boolean socketGone;
+    /** Set once hello accepted the device for UDP wake-up (P8.2); from then on messages record their arrival. */
+    private volatile boolean wakeable;
+    private volatile long lastActivityMillis;
+    private @Nullable Future<?> idleTimer;
 
     DeviceSession(PushService service, DeviceConnection connection) {
         this.service = service;
@@ -86,6 +93,10 @@ public final class DeviceSession implements LocalDevice {
      * Never throws.
      */
     public void receive(ClientMessage message) {
+        if (wakeable) {
+            // P8.2: any client message restarts the idle timer; the timer re-arms itself from this time.
+            lastActivityMillis = service.clock().millis();
+        }
         CompletableFuture<Void> next = new CompletableFuture<>();
         CompletionStage<Void> previous;
         synchronized (this) {
@@ -127,6 +138,7 @@ public final class DeviceSession implements LocalDevice {
             uaid = null;
         }
         cancelHelloTimeout();
+        cancelIdleTimer();
         service.sessionClosed();
         if (held != null) {
             release(held);
@@ -215,8 +227,15 @@ public final class DeviceSession implements LocalDevice {
                 });
             }
         }
+        Optional<WakeupPolicy> policy = service.wakeupPolicy();
+        // P8.1: only an eligible address is kept; with no policy bound the fields are ignored entirely.
+        Optional<WakeupAddress> wakeup = policy.flatMap(p -> hello.wakeup().filter(p::isEligible));
         return decided
                 .thenCompose(device -> service.router().claim(device, this).thenApply(v -> device))
+                .thenCompose(device -> policy.isEmpty()
+                        ? CompletableFuture.completedFuture(device)
+                        // Stored before the reply, so any node can wake the device once its socket is gone.
+                        : store.setWakeup(device, wakeup).thenApply(v -> device))
                 .thenCompose(device -> {
                     synchronized (this) {
                         if (state == State.CLOSED) {
@@ -225,9 +244,17 @@ public final class DeviceSession implements LocalDevice {
                         }
                         uaid = device;
                         // The reply goes out before READY, so no notification can precede it (P2.2).
-                        connection.send(new HelloReply(Optional.of(device), 200));
+                        connection.send(new HelloReply(Optional.of(device), wakeup.isPresent() ? 201 : 200));
                         state = State.READY;
+                        if (wakeup.isPresent()) {
+                            lastActivityMillis = service.clock().millis();
+                            wakeable = true;
+                        }
                     }
+                    if (wakeup.isPresent()) {
+                        armIdleTimer(policy.get().idleTimeout());
+                    }
+                    service.wakeupSender().ifPresent(sender -> sender.deviceReturned(device));
                     service.helloCompleted(!sentUaid.equals(Optional.of(device)));
                     // P2.7: the claim above happened before this read, so an update stored meanwhile is either
                     // delivered live or found here.
@@ -399,6 +426,46 @@ public final class DeviceSession implements LocalDevice {
     private void helloTimedOut() {
         if (state == State.AWAITING_HELLO) {
             close(CloseCodes.POLICY_VIOLATION, "no hello within " + service.config().helloTimeout().toSeconds() + "s");
+        }
+    }
+
+    private void armIdleTimer(Duration delay) {
+        Future<?> timer = service.timers().schedule(this::idleTimerExpired, delay);
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                timer.cancel(false);
+                return;
+            }
+            idleTimer = timer;
+        }
+    }
+
+    /**
+     * P8.2: one timer per wakeable socket, re-armed on expiry for the time left since the last message rather
+     * than cancelled and rescheduled on every message.
+     */
+    private void idleTimerExpired() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long timeout = service.wakeupPolicy().map(WakeupPolicy::idleTimeout)
+                .orElse(WakeupPolicy.DEFAULT_IDLE_TIMEOUT).toMillis();
+        long idle = service.clock().millis() - lastActivityMillis;
+        if (idle >= timeout) {
+            close(CloseCodes.UDP_WAKEUP, "UDP Wakeup");
+        } else {
+            armIdleTimer(Duration.ofMillis(timeout - idle));
+        }
+    }
+
+    private void cancelIdleTimer() {
+        Future<?> timer;
+        synchronized (this) {
+            timer = idleTimer;
+            idleTimer = null;
+        }
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,14 +94,17 @@ public final class PushCoreModule extends AbstractModule {
     @Provides
     @Singleton
     PushService pushService(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens,
-            EndpointUrls urls, Clock clock, Timers timers, MeterRegistry meters) {
-        return new PushService(config, store, router, tokens, urls, clock, timers, meters);
+            EndpointUrls urls, Clock clock, Timers timers, MeterRegistry meters, Optional<WakeupPolicy> wakeupPolicy,
+            Optional<WakeupSender> wakeupSender) {
+        return new PushService(config, store, router, tokens, urls, clock, timers, meters, wakeupPolicy,
+                wakeupSender);
     }
 
     @Provides
     @Singleton
-    PushServer pushServer(DeviceStore store, Router router, Set<PushTransport> transports, Timers timers) {
-        return new PushServer(store, router, new ArrayList<>(transports), timers);
+    PushServer pushServer(DeviceStore store, Router router, Set<PushTransport> transports, Timers timers,
+            Optional<WakeupSender> wakeupSender) {
+        return new PushServer(store, router, wakeupSender, new ArrayList<>(transports), timers);
     }
 
     // One core per injector: installing the module twice is harmless.

@@ -4,8 +4,10 @@ import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.Lifecycle;
 import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.WakeupSender;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -13,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and stops a composed push server: the store, then the router, then every transport; {@link #stop()}
+ * Starts and stops a composed push server: the store, then the router, then the wake-up sender if one is bound,
+ * then every transport; {@link #stop()}
  * in reverse order. Obtain it from the injector built with {@link PushCoreModule}.
  *
  * <p>Thread-safe. {@link #stop()} is idempotent; a stopped server cannot be started again.
@@ -28,10 +31,12 @@ public final class PushServer {
     private CompletableFuture<Void> started;
     private CompletableFuture<Void> stopped;
 
-    PushServer(DeviceStore store, Router router, List<PushTransport> transports, Timers timers) {
+    PushServer(DeviceStore store, Router router, Optional<WakeupSender> wakeupSender, List<PushTransport> transports,
+            Timers timers) {
         List<Lifecycle> ordered = new ArrayList<>();
         ordered.add(store);
         ordered.add(router);
+        wakeupSender.ifPresent(ordered::add);
         ordered.addAll(transports);
         this.components = List.copyOf(ordered);
         this.timers = timers;

@@ -4,6 +4,8 @@ import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.WakeupPolicy;
+import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +37,8 @@ public final class PushService {
     private final EndpointUrls endpointUrls;
     private final Clock clock;
     private final Timers timers;
+    private final Optional<WakeupPolicy> wakeupPolicy;
+    private final Optional<WakeupSender> wakeupSender;
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Counter hellos;
     private final Counter resets;
@@ -42,8 +46,11 @@ public final class PushService {
     private final Map<NotifyOutcome, Counter> outcomes = new EnumMap<>(NotifyOutcome.class);
 
     PushService(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens, EndpointUrls endpointUrls,
-            Clock clock, Timers timers, MeterRegistry meters) {
+            Clock clock, Timers timers, MeterRegistry meters, Optional<WakeupPolicy> wakeupPolicy,
+            Optional<WakeupSender> wakeupSender) {
         this.config = config;
+        this.wakeupPolicy = wakeupPolicy;
+        this.wakeupSender = wakeupSender;
         this.store = store;
         this.router = router;
         this.tokens = tokens;
@@ -124,7 +131,12 @@ public final class PushService {
                             // P5.1: accepted, same answer as a new version, but nothing is delivered.
                             return delivered(router.isConnected(uaid), uaid);
                         default:
-                            return delivered(router.deliver(uaid, update), uaid);
+                            return delivered(router.deliver(uaid, update), uaid).thenApply(outcome -> {
+                                if (outcome == NotifyOutcome.STORED) {
+                                    wake(uaid);
+                                }
+                                return outcome;
+                            });
                     }
                 })
                 .thenCompose(stage -> stage);
@@ -140,6 +152,26 @@ public final class PushService {
             }
             return connected ? NotifyOutcome.DELIVERED : NotifyOutcome.STORED;
         });
+    }
+
+    /**
+     * P8.3: a new update stored for an offline device wakes it, if it left a wake-up address. Fire and forget:
+     * the 202 never waits for the store read or the wake-up, and a failure loses nothing (the update is stored).
+     */
+    private void wake(Uaid uaid) {
+        if (wakeupSender.isEmpty()) {
+            return;
+        }
+        WakeupSender sender = wakeupSender.get();
+        store.wakeup(uaid)
+                .thenCompose(address -> address.isPresent()
+                        ? sender.wake(uaid, address.get())
+                        : CompletableFuture.<Void>completedFuture(null))
+                .whenComplete((v, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("wake-up of {} failed: {}", uaid, DeviceSession.rootMessage(failure));
+                    }
+                });
     }
 
     private static CompletionStage<NotifyOutcome> done(NotifyOutcome outcome) {
@@ -177,6 +209,14 @@ public final class PushService {
 
     Timers timers() {
         return timers;
+    }
+
+    Optional<WakeupPolicy> wakeupPolicy() {
+        return wakeupPolicy;
+    }
+
+    Optional<WakeupSender> wakeupSender() {
+        return wakeupSender;
     }
 
     void sessionClosed() {

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one shared scheduler of the core (hello timeouts, and later wake-up timers). Its single daemon thread
- * starts with the first scheduled task; cancelled tasks are removed at once so a storm of short-lived timers
- * leaves nothing behind. {@link PushServer#stop()} shuts it down.
+ * The one shared scheduler of the core (hello timeouts, idle timers of sockets accepted for UDP wake-up). Its
+ * single daemon thread starts with the first scheduled task; cancelled tasks are removed at once so a storm of
+ * short-lived timers leaves nothing behind. {@link PushServer#stop()} shuts it down.
  */
 final class Timers {
 

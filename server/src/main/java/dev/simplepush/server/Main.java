@@ -10,6 +10,9 @@ import dev.simplepush.core.PushServer;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import dev.simplepush.store.redis.RedisStoreConfig;
 import dev.simplepush.store.redis.RedisStoreModule;
+import dev.simplepush.transport.udp.UdpWakeupConfig;
+import dev.simplepush.transport.udp.UdpWakeupModule;
+import dev.simplepush.transport.udp.WakeupNetwork;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.WebSocketTransportModule;
@@ -114,6 +117,36 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxDataBytes;
 
+    @Option(names = "--wakeup-network", paramLabel = "SPEC", split = "\\s+",
+            defaultValue = "${env:SIMPLEPUSH_WAKEUP_NETWORK}",
+            description = "A mobile network whose idle devices are closed with 4774 and woken by UDP (P8); repeat "
+                    + "for several (in the variable, separate them with spaces). SPEC is key=value pairs separated "
+                    + "by commas: mcc, mnc and/or netid; ranges (CIDR blocks separated by ';', default the private "
+                    + "ranges); method (udp, the default: a datagram straight to the device, or the https URL of the "
+                    + "operator's wake-up service); client-cert, client-cert-password, trust-store, "
+                    + "trust-store-password (PKCS12 or JKS files for that service), e.g. "
+                    + "mcc=214,mnc=07,ranges=10.0.0.0/8,method=udp [SIMPLEPUSH_WAKEUP_NETWORK]. Default: none, "
+                    + "no UDP wake-up.")
+    List<String> wakeupNetworks;
+
+    @Option(names = "--wakeup-idle-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_WAKEUP_IDLE_TIMEOUT:-10s}",
+            description = "With --wakeup-network: close a wakeable device's socket with 4774 after this time without "
+                    + "messages [SIMPLEPUSH_WAKEUP_IDLE_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
+    Duration wakeupIdleTimeout;
+
+    @Option(names = "--wakeup-retry", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_WAKEUP_RETRY:-30s}",
+            description = "With --wakeup-network: wake a device that has not come back again after this time, "
+                    + "doubling each time [SIMPLEPUSH_WAKEUP_RETRY]. Default: ${DEFAULT-VALUE}.")
+    Duration wakeupRetry;
+
+    @Option(names = "--wakeup-max-attempts", paramLabel = "N",
+            defaultValue = "${env:SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS:-5}",
+            description = "With --wakeup-network: most wake-ups sent in a row to a device that does not come back "
+                    + "[SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS]. Default: ${DEFAULT-VALUE}.")
+    int wakeupMaxAttempts;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Object storeSummary = "memory";
 
@@ -185,7 +218,36 @@ public final class Main implements Callable<Integer> {
         modules.add(new PushCoreModule(core.build()));
         modules.add(storeModule(store));
         modules.add(new WebSocketTransportModule(transport.build()));
+        wakeupConfig().ifPresent(wakeup -> modules.add(new UdpWakeupModule(wakeup)));
         return modules;
+    }
+
+    /** The UDP wake-up configuration, present only when at least one network is given. */
+    Optional<UdpWakeupConfig> wakeupConfig() {
+        UdpWakeupConfig.Builder wakeup = UdpWakeupConfig.builder();
+        boolean any = false;
+        for (String spec : wakeupNetworks == null ? List.<String>of() : wakeupNetworks) {
+            if (spec.isBlank()) {
+                continue;
+            }
+            try {
+                wakeup.network(WakeupNetwork.parse(spec.trim()));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--wakeup-network " + spec + ": " + bad.getMessage(), bad);
+            }
+            any = true;
+        }
+        if (!any) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(wakeup.idleTimeout(wakeupIdleTimeout)
+                    .retryInterval(wakeupRetry)
+                    .maxAttempts(wakeupMaxAttempts)
+                    .build());
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--wakeup-*: " + bad.getMessage(), bad);
+        }
     }
 
     private Module storeModule(String name) {

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simplepush.store.redis.RedisStoreConfig;
+import dev.simplepush.transport.udp.IpRange;
+import dev.simplepush.transport.udp.UdpWakeupConfig;
+import dev.simplepush.transport.udp.WakeupMethod;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -65,5 +69,49 @@ class MainTest {
 
         assertThatThrownBy(main::modules).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--redis-uri");
+    }
+
+    @Test
+    void wakeupModuleOnlyWithANetwork() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs();
+        assertThat(main.wakeupConfig()).isEmpty();
+        assertThat(main.modules()).hasSize(3);
+    }
+
+    @Test
+    void wakeupFlagsBecomeTheWakeupConfiguration() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(
+                "--wakeup-network", "mcc=214,mnc=07,ranges=10.0.0.0/8;127.0.0.0/8,method=udp",
+                "--wakeup-network", "netid=lab,method=https://wakeup.example/wakeup,client-cert=/c.p12,"
+                        + "client-cert-password=pw,trust-store=/t.p12",
+                "--wakeup-idle-timeout", "500ms", "--wakeup-retry", "2s", "--wakeup-max-attempts", "3");
+
+        UdpWakeupConfig config = main.wakeupConfig().orElseThrow();
+
+        assertThat(config.networks()).hasSize(2);
+        assertThat(config.networks().get(0).ranges())
+                .containsExactly(IpRange.parse("10.0.0.0/8"), IpRange.parse("127.0.0.0/8"));
+        assertThat(config.networks().get(1).method()).isInstanceOf(WakeupMethod.Https.class);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.retryInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.maxAttempts()).isEqualTo(3);
+        assertThat(main.modules()).hasSize(4);
+    }
+
+    @Test
+    void wakeupDefaultsAndBadSpecs() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--wakeup-network", "mcc=214,mnc=07");
+        UdpWakeupConfig config = main.wakeupConfig().orElseThrow();
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.retryInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.maxAttempts()).isEqualTo(5);
+
+        Main bad = new Main();
+        new CommandLine(bad).parseArgs("--wakeup-network", "mcc=214");
+        assertThatThrownBy(bad::modules).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--wakeup-network");
     }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,16 +113,56 @@ class StandaloneServerIT {
     }
 
     @Test
+    void wakeupNetworkFromTheEnvironmentClosesIdleDevicesWith4774AndWakesThemByUdp() throws Exception {
+        try (DatagramChannel phone = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            int udpPort = ((InetSocketAddress) phone.getLocalAddress()).getPort();
+            Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY,
+                    "SIMPLEPUSH_WAKEUP_NETWORK", "mcc=214,mnc=07,ranges=127.0.0.0/8,method=udp"),
+                    "--port", "0", "--wakeup-idle-timeout", "300ms");
+            Device device = Device.connect(server.base);
+            device.send("{\"messageType\":\"hello\",\"channelIDs\":[],\"wakeup_hostport\":{\"ip\":\"127.0.0.1\","
+                    + "\"port\":" + udpPort + "},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}}");
+            assertThat(field(device.next(), "status")).isEqualTo("201");
+            device.send("{\"messageType\":\"register\",\"channelID\":\"" + UUID.randomUUID() + "\"}");
+            String endpoint = field(device.next(), "pushEndpoint");
+
+            assertThat(device.closed.get(10, TimeUnit.SECONDS)).as("P8.2 close code").isEqualTo(4774);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int version = 1;
+            while (put(endpoint, "version=" + version).statusCode() != 202) {
+                assertThat(System.nanoTime()).as("202 once the device is gone").isLessThan(deadline);
+                version++;
+            }
+            ByteBuffer datagram = ByteBuffer.allocate(128);
+            CompletableFuture<Void> received = CompletableFuture.runAsync(() -> {
+                try {
+                    phone.receive(datagram);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            received.get(10, TimeUnit.SECONDS);
+            datagram.flip();
+            assertThat(StandardCharsets.US_ASCII.decode(datagram).toString())
+                    .isEqualTo("NOTIFY 127.0.0.1:" + udpPort);
+            server.process.destroy();
+            assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void helpListsEveryFlagWithItsEnvironmentVariable() throws Exception {
         Process process = launch(Map.of(), "--help");
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
         for (String flag : List.of("--host", "--port", "--public-url", "--hello-timeout", "--min-ping-interval",
-                "--max-channels", "--token-keys", "--store")) {
+                "--max-channels", "--token-keys", "--store", "--wakeup-network", "--wakeup-idle-timeout",
+                "--wakeup-retry", "--wakeup-max-attempts")) {
             assertThat(out).contains(flag);
         }
-        assertThat(out).contains("SIMPLEPUSH_PORT").contains("SIMPLEPUSH_HELLO_TIMEOUT").contains("30s");
+        assertThat(out).contains("SIMPLEPUSH_PORT").contains("SIMPLEPUSH_HELLO_TIMEOUT").contains("30s")
+                .contains("SIMPLEPUSH_WAKEUP_NETWORK").contains("SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS");
     }
 
     @Test
@@ -213,6 +256,7 @@ class StandaloneServerIT {
     private static final class Device implements WebSocket.Listener {
         private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private WebSocket socket;
 
         static Device connect(String base) throws Exception {
@@ -246,6 +290,12 @@ class StandaloneServerIT {
                 partial.setLength(0);
             }
             webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
             return null;
         }
     }
