@@ -19,7 +19,8 @@ import org.xnio.IoUtils;
 
 /**
  * The HTTP side of the listener: {@code /} (the device WebSocket, handed to {@code webSocket}),
- * {@code /update/{token}} (P4), {@code /health}, and a JSON 404 for anything else.
+ * {@code /update/{token}} (P4), {@code /health}, the browser files of {@link WebAssets} ({@code /simplepush.js},
+ * {@code /demo/}), and a JSON 404 for anything else.
  *
  * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
  * on the exchange's I/O thread when the core's stage completes. No request makes a handler throw: failures are
@@ -46,8 +47,10 @@ final class HttpRoutes implements HttpHandler {
     private final HttpHandler webSocket;
     private final int maxBodyBytes;
     private final String allowedOrigin;
+    private final WebAssets assets;
 
-    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin) {
+    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin, WebAssets assets) {
+        this.assets = assets;
         this.service = service;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
@@ -64,6 +67,12 @@ final class HttpRoutes implements HttpHandler {
                 endpoint(exchange, path.substring(UPDATE_PREFIX.length()));
             } else if (path.equals(HEALTH_PATH)) {
                 health(exchange);
+            } else if (assets.find(path).isPresent()) {
+                asset(exchange, assets.find(path).orElseThrow());
+            } else if (path.equals("/demo")) {
+                exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
+                exchange.setStatusCode(301);
+                exchange.endExchange();
             } else {
                 error(exchange, HttpError.NO_SUCH_RESOURCE);
             }
@@ -91,6 +100,16 @@ final class HttpRoutes implements HttpHandler {
             return;
         }
         respond(exchange, 200, ProtocolCodec.statusBody("ok"));
+    }
+
+    private static void asset(HttpServerExchange exchange, WebAssets.Asset asset) {
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        asset.serve(exchange);
     }
 
     private void endpoint(HttpServerExchange exchange, String token) {
