@@ -28,9 +28,14 @@ final class AppServer implements AutoCloseable {
     private final String page;
 
     AppServer(Path browserDir, int pushPort) {
+        this(browserDir, "http://127.0.0.1:" + pushPort);
+    }
+
+    /** The app page loads {@code simplepush.js} from {@code scriptBase}, e.g. {@code http://127.0.0.1:8080}. */
+    AppServer(Path browserDir, String scriptBase) {
         try {
             this.page = Files.readString(browserDir.resolve("app.html"))
-                    .replace("PUSH_SERVER", "http://127.0.0.1:" + pushPort);
+                    .replace("PUSH_SERVER", scriptBase);
             this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -303,7 +303,7 @@
         if (!update || typeof update.channelID !== 'string') continue;
         const version = Number(update.version);
         if (!Number.isFinite(version) || version < 0) continue;
-        acks.push({ channelID: update.channelID, version: update.version });
+        acks.push({ channelID: update.channelID, version });
         const channel = store.state.channels[update.channelID];
         if (channel && version > channel.version) {
           channel.version = version;
