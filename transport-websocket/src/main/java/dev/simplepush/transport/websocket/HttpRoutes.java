@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -67,14 +68,17 @@ final class HttpRoutes implements HttpHandler {
                 endpoint(exchange, path.substring(UPDATE_PREFIX.length()));
             } else if (path.equals(HEALTH_PATH)) {
                 health(exchange);
-            } else if (assets.find(path).isPresent()) {
-                asset(exchange, assets.find(path).orElseThrow());
-            } else if (path.equals("/demo")) {
-                exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
-                exchange.setStatusCode(301);
-                exchange.endExchange();
             } else {
-                error(exchange, HttpError.NO_SUCH_RESOURCE);
+                Optional<WebAssets.Asset> asset = assets.find(path);
+                if (asset.isPresent()) {
+                    asset(exchange, asset.get());
+                } else if (path.equals("/demo")) {
+                    exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
+                    exchange.setStatusCode(301);
+                    exchange.endExchange();
+                } else {
+                    error(exchange, HttpError.NO_SUCH_RESOURCE);
+                }
             }
         } catch (Exception bug) {
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
