@@ -127,6 +127,22 @@ class BrowserProtocolIT {
         assertThat(hello).contains("\"uaid\":\"" + fake.uaid + "\"");
     }
 
+    @Test
+    void configuringAnotherServerConnectsToItAtOnce() {
+        browser.open(app.url());
+        fake.next("hello");
+        String channel = ScriptedPushServer.channelIdOf(fake.next("register"));
+        app.nextEndpoint();
+
+        try (ScriptedPushServer other = new ScriptedPushServer()) {
+            browser.eval("SimplePush.configure({ serverURL: 'ws://127.0.0.1:" + other.port() + "/' }), true");
+
+            String hello = other.next(Duration.ofSeconds(2)); // the default back-off would wait 5 s
+            assertThat(hello).contains("\"messageType\":\"hello\"", channel);
+            assertThat(browser.eval("SimplePush.serverURL").asText()).isEqualTo("ws://127.0.0.1:" + other.port() + "/");
+        }
+    }
+
     private List<String> versionsPushed() {
         List<String> versions = new ArrayList<>();
         for (String line : browser.console()) {

@@ -432,6 +432,19 @@
       }, delay);
     },
 
+    /** A new serverURL: drop the socket to the old one and connect to the new one now, without back-off. */
+    switchServer() {
+      const socket = this.socket;
+      if (socket) {
+        this.closed(socket, 1000);
+        socket.close(1000);
+      }
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.failures = 0;
+      this.ensure();
+    },
+
     /** The network is back: waiting out the back-off would only delay recovery. */
     online() {
       if (this.retryTimer) this.connect();
@@ -494,7 +507,8 @@
      * Changes settings: serverURL (ws: or wss:, or the http(s) URL of the server), pingInterval (ms, at least
      * 20000), requestTimeout (ms, for each answer), queueTimeout (ms a request may
      * wait for a connection before it fails with NetworkError), retryBase and retryMax (ms, the reconnect back-off), jitter (0..1).
-     * Reconnects if the server changed.
+     * A new serverURL takes effect at once; its server answers the stored UAID with a new one, which fires
+     * 'push-register'.
      */
     configure(settings) {
       const next = Object.assign({}, settings || {});
@@ -512,8 +526,8 @@
       }
       const serverChanged = next.serverURL !== undefined && next.serverURL !== options.serverURL;
       Object.assign(options, next);
-      if (serverChanged && connection.socket) {
-        connection.socket.close(1000);
+      if (serverChanged && (connection.socket || connection.retryTimer)) {
+        connection.switchServer();
       }
       return Object.assign({}, options);
     },
