@@ -1,8 +1,8 @@
-// Playwright gives the browser a fresh, temporary profile (--user-data-dir) of its own.
 // Drives one headless Chromium for the Java browser ITs (BrowserPage.java), one JSON command a line on stdin, one
 // JSON answer a line on stdout: {"id":1,"op":"open","url":"..."} -> {"id":1,"ok":true,"value":...}.
 // Ops: open (a fresh browser context, so fresh localStorage), goto, eval (an expression, awaited), wait (until an
 // expression is truthy; its value), reload, console (what the page logged and threw), screenshot, close.
+// Playwright gives the browser a fresh, temporary profile (--user-data-dir) of its own.
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 

@@ -41,7 +41,6 @@ final class BrowserPage implements AutoCloseable {
     private final Process node;
     private final Writer commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    private final String version;
     private int nextId = 1;
 
     private BrowserPage(Process node) {
@@ -60,7 +59,7 @@ final class BrowserPage implements AutoCloseable {
         }, "browser-bridge-reader");
         reader.setDaemon(true);
         reader.start();
-        this.version = answer(0).asText();
+        answer(0); // the bridge's first line, once Chromium runs
     }
 
     /** Starts Chromium, or skips (fails on CI) when the tools are missing. */
@@ -81,11 +80,6 @@ final class BrowserPage implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node", e);
         }
-    }
-
-    /** The browser's version, for test reports. */
-    String version() {
-        return version;
     }
 
     /** Opens {@code url} in a fresh context: nothing stored from earlier pages. */
@@ -120,8 +114,7 @@ final class BrowserPage implements AutoCloseable {
     }
 
     JsonNode waitFor(String js, Duration timeout) {
-        JsonNode value = call(command("wait").put("js", js).put("timeoutMs", timeout.toMillis()));
-        return value;
+        return call(command("wait").put("js", js).put("timeoutMs", timeout.toMillis()));
     }
 
     /** Everything the page logged ({@code console.log: ...}) and threw ({@code pageerror: ...}) since it opened. */
