@@ -184,6 +184,38 @@ class BrowserClientIT {
     }
 
     @Test
+    void tabsOfOneOriginShareOneConnectionAndTheNextTabTakesOverWhenItCloses() {
+        browser.open(app.urlWithHarness(FAST_RETRY));
+        String first = app.nextEndpoint();
+        browser.waitFor("SimplePush.state === 'connected'");
+        String uaid = browser.eval("SimplePush.uaid").asText();
+
+        int second = browser.openTab(app.urlWithHarness(FAST_RETRY));
+        String other = app.nextEndpoint(); // registered through the first tab's connection
+        assertThat(browser.waitFor("SimplePush.state === 'connected' && SimplePush.uaid").asText()).isEqualTo(uaid);
+        assertThat(put(other, "version=3").statusCode()).isEqualTo(200);
+        browser.awaitConsole("My new version is 3");
+        assertThat(browser.console()).contains("console.log: My endpoint is " + other);
+        assertThat(browser.eval(request("navigator.push.registrations()")).path("result")
+                .findValuesAsText("pushEndpoint")).containsExactlyInAnyOrder(first, other);
+
+        browser.useTab(0);
+        browser.awaitConsole("My new version is 3");
+        assertThat(server.service.openSessions()).as("one socket for both tabs").isEqualTo(1);
+        assertThat(browser.eval("states.filter((s) => s.state === 'connecting').length").asInt())
+                .as("the first tab's socket was never taken over (P2.5)").isEqualTo(1);
+
+        browser.closeTab(); // the first tab, holding the connection
+        browser.useTab(0); // the second, now the only one
+        assertThat(second).isEqualTo(1);
+        TestServer.await(() -> server.service.openSessions() == 1
+                && put(first, "version=4").statusCode() == 200, "the second tab connected");
+        browser.awaitConsole("My new version is 4");
+        assertThat(browser.eval("SimplePush.uaid").asText()).isEqualTo(uaid);
+        assertNoErrors();
+    }
+
+    @Test
     void requestErrorsReachOnerrorWithTheirNameAndLateHandlersStillRun() {
         try (TestServer small = TestServer.start(PushConfig.builder().maxChannelsPerDevice(1).build())) {
             browser.open(app.urlWithHarness("{ serverURL: 'ws://127.0.0.1:" + small.port() + "/' }"));

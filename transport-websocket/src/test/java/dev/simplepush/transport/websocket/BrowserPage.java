@@ -99,6 +99,21 @@ final class BrowserPage implements AutoCloseable {
         call(command("goto").put("url", url));
     }
 
+    /** Opens {@code url} in another tab of the same context (same localStorage) and makes it current; its index. */
+    int openTab(String url) {
+        return call(command("openTab").put("url", url)).asInt();
+    }
+
+    /** Makes tab {@code index} (in opening order) the current page. */
+    void useTab(int index) {
+        call(command("useTab").put("index", index));
+    }
+
+    /** Closes the current tab; the first remaining one becomes current. */
+    void closeTab() {
+        call(command("closeTab"));
+    }
+
     void reload() {
         call(command("reload"));
     }

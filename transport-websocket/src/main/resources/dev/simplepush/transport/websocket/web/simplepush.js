@@ -15,6 +15,8 @@
 
   const navigator = global.navigator;
   const STORAGE_KEY = 'simplepush';
+  /** The Web Lock and BroadcastChannel that let the tabs of one origin share one connection. */
+  const TABS_NAME = 'simplepush';
   /** The server closes sockets that ping faster than this (P6.2). */
   const MIN_PING_INTERVAL = 20000;
   const WAKEUP_CLOSE_CODE = 4774;
@@ -178,12 +180,16 @@
     setState(state, detail) {
       if (this.state === state && !detail) return;
       this.state = state;
-      events.dispatchEvent(new CustomEvent('statechange', { detail: Object.assign({ state }, detail) }));
+      const full = Object.assign({ state }, detail);
+      this.lastDetail = full;
+      events.dispatchEvent(new CustomEvent('statechange', { detail: full }));
+      tabs.broadcast({ type: 'state', detail: full });
     },
+    lastDetail: { state: 'idle' },
 
     /** Connects when there is something to do: registrations to listen on or requests to send. */
     ensure() {
-      if (this.socket || this.retryTimer) return;
+      if (this.socket || this.retryTimer || !tabs.connects()) return;
       if (store.channelIDs().length === 0 && this.queue.length === 0) return;
       this.connect();
     },
@@ -255,6 +261,7 @@
         store.save();
         if (previous && hadRegistrations) {
           messages.send('push-register', {});
+          tabs.broadcast({ type: 'message', name: 'push-register', message: {} });
         }
       }
       this.setState('connected', { uaid: message.uaid, reset: Boolean(previous) && previous !== message.uaid });
@@ -308,7 +315,9 @@
         if (channel && version > channel.version) {
           channel.version = version;
           changed = true;
-          messages.send('push', { pushEndpoint: channel.endpoint, version });
+          const push = { pushEndpoint: channel.endpoint, version };
+          messages.send('push', push);
+          tabs.broadcast({ type: 'message', name: 'push', message: push });
         }
       }
       if (changed) store.save();
@@ -464,33 +473,167 @@
         + hex.slice(20);
   }
 
+  /** Sends a request on this tab's connection; an unregister first forgets its channel here. */
+  function submitLocally(entry) {
+    if (entry.kind === 'unregister') {
+      const channelID = store.byEndpoint(entry.endpoint);
+      if (!channelID) {
+        entry.request._settle(null, new SimplePushError('NotFoundError',
+            'no registration has the endpoint ' + entry.endpoint));
+        return;
+      }
+      // Forget it at once: a later hello without this channel also drops it on the server (P2.4).
+      delete store.state.channels[channelID];
+      store.save();
+      entry.channelID = channelID;
+    }
+    connection.submit(entry);
+  }
+
+  /**
+   * One connection per origin. The tabs of an origin share the UAID, and a second socket for it would take over the
+   * first (P2.5), back and forth. Where the browser has Web Locks (secure contexts), the tab holding the lock
+   * connects (the leader) and is the only one to write the registrations; the others forward their requests to it
+   * over a BroadcastChannel and receive its messages and connection states. When the leader goes, another tab
+   * takes the lock and connects. Without Web Locks every tab connects on its own.
+   */
+  const tabs = {
+    role: 'solo', // solo | pending (asking for the lock) | leader | follower
+    id: Math.random().toString(36).slice(2),
+    channel: null,
+    nextId: 1,
+    held: [], // requests made while the role is pending
+    forwarded: new Map(), // follower: id -> entry, until the leader answers
+
+    start() {
+      if (!(navigator.locks && typeof navigator.locks.request === 'function' && typeof BroadcastChannel === 'function')) {
+        return;
+      }
+      this.role = 'pending';
+      this.channel = new BroadcastChannel(TABS_NAME);
+      this.channel.onmessage = (event) => this.received(event.data || {});
+      navigator.locks.request(TABS_NAME, { ifAvailable: true }, (lock) => {
+        if (lock) return this.lead();
+        this.follow();
+        navigator.locks.request(TABS_NAME, () => this.lead());
+        return undefined;
+      }).catch(() => this.solo());
+    },
+
+    /** Whether this tab may hold the connection. */
+    connects() {
+      return this.role === 'solo' || this.role === 'leader';
+    },
+
+    /** Followers read what the leader wrote. */
+    refresh() {
+      if (this.role === 'follower') store.load();
+    },
+
+    submit(entry) {
+      if (this.connects()) {
+        submitLocally(entry);
+      } else if (this.role === 'pending') {
+        this.held.push(entry);
+      } else {
+        this.forward(entry);
+      }
+    },
+
+    lead() {
+      this.role = 'leader';
+      store.load();
+      const waiting = this.held.concat(Array.from(this.forwarded.values()));
+      this.held = [];
+      this.forwarded.clear();
+      waiting.forEach((entry) => {
+        clearTimeout(entry.deadline);
+        submitLocally(entry);
+      });
+      connection.ensure();
+      this.broadcast({ type: 'state', detail: connection.lastDetail });
+      // Held until the tab goes away.
+      return new Promise(() => {});
+    },
+
+    follow() {
+      this.role = 'follower';
+      const waiting = this.held;
+      this.held = [];
+      waiting.forEach((entry) => this.forward(entry));
+      this.post({ type: 'ask-state' });
+    },
+
+    solo() {
+      this.role = 'solo';
+      const waiting = this.held;
+      this.held = [];
+      waiting.forEach((entry) => submitLocally(entry));
+      connection.ensure();
+    },
+
+    forward(entry) {
+      const id = this.id + ':' + this.nextId++;
+      this.forwarded.set(id, entry);
+      entry.deadline = setTimeout(() => {
+        if (!this.forwarded.delete(id)) return;
+        entry.request._settle(null, new SimplePushError('NetworkError', 'no tab reached the push server'));
+      }, options.queueTimeout);
+      this.post({ type: 'request', id, kind: entry.kind, channelID: entry.channelID, endpoint: entry.endpoint });
+    },
+
+    received(data) {
+      if (this.role === 'leader' && data.type === 'request') {
+        const reply = (result, error) => this.post({ type: 'reply', id: data.id, result,
+          error: error ? { name: error.name, message: error.message } : null });
+        submitLocally({ kind: data.kind, channelID: data.channelID, endpoint: data.endpoint,
+          request: { _settle: reply } });
+      } else if (this.role === 'leader' && data.type === 'ask-state') {
+        this.post({ type: 'state', detail: connection.lastDetail });
+      } else if (this.role === 'follower' && data.type === 'reply') {
+        const entry = this.forwarded.get(data.id);
+        if (!entry) return;
+        this.forwarded.delete(data.id);
+        clearTimeout(entry.deadline);
+        entry.request._settle(data.result,
+            data.error ? new SimplePushError(data.error.name, data.error.message) : null);
+      } else if (this.role === 'follower' && data.type === 'message') {
+        messages.send(data.name, data.message);
+      } else if (this.role === 'follower' && data.type === 'state' && data.detail) {
+        connection.state = data.detail.state;
+        events.dispatchEvent(new CustomEvent('statechange', { detail: data.detail }));
+      }
+    },
+
+    broadcast(message) {
+      if (this.role === 'leader') this.post(message);
+    },
+
+    post(message) {
+      if (this.channel) this.channel.postMessage(message);
+    },
+  };
+
   /** navigator.push: the PushManager of the Simple Push API. */
   const pushManager = {
     /** Asks for a new endpoint; request.result is its URL. */
     register() {
       const request = new SimplePushRequest();
-      connection.submit({ kind: 'register', channelID: newChannelID(), request });
+      tabs.submit({ kind: 'register', channelID: newChannelID(), request });
       return request;
     },
 
     /** Stops the endpoint; request.result is the endpoint. Unknown endpoints fail with NotFoundError. */
     unregister(endpoint) {
       const request = new SimplePushRequest();
-      const channelID = store.byEndpoint(endpoint);
-      if (!channelID) {
-        request._settle(null, new SimplePushError('NotFoundError', 'no registration has the endpoint ' + endpoint));
-        return request;
-      }
-      // Forget it at once: a later hello without this channel also drops it on the server (P2.4).
-      delete store.state.channels[channelID];
-      store.save();
-      connection.submit({ kind: 'unregister', channelID, endpoint, request });
+      tabs.submit({ kind: 'unregister', endpoint, request });
       return request;
     },
 
     /** The registrations of this page's origin: request.result is [{pushEndpoint, version}]. */
     registrations() {
       const request = new SimplePushRequest();
+      tabs.refresh();
       request._settle(Object.values(store.state.channels)
           .map((channel) => ({ pushEndpoint: channel.endpoint, version: channel.version })));
       return request;
@@ -501,7 +644,7 @@
   const SimplePush = {
     get native() { return installedNative; },
     get state() { return connection.state; },
-    get uaid() { return store.state.uaid; },
+    get uaid() { tabs.refresh(); return store.state.uaid; },
     get serverURL() { return options.serverURL; },
     /**
      * Changes settings: serverURL (ws: or wss:, or the http(s) URL of the server), pingInterval (ms, at least
@@ -556,6 +699,7 @@
     },
   });
   global.addEventListener('online', () => connection.online());
+  tabs.start();
   // Registrations from an earlier visit: listen on them (and receive what was sent meanwhile) right away.
   later(() => connection.ensure());
 })(window);
