@@ -8,7 +8,8 @@
  * It behaves like Gecko's client: the UAID and the registrations (channel ID, endpoint, last version) live in
  * localStorage; a changed UAID drops them and sends 'push-register'; 'push' fires only for a newer version; every
  * update is acked; idle connections ping; lost connections come back with exponential back-off.
- * Nothing is installed when the browser has its own navigator.push.
+ * The tabs of one origin share one connection where Web Locks exist. Nothing is installed when the browser has its
+ * own navigator.push.
  */
 (function (global) {
   'use strict';
