@@ -93,6 +93,25 @@ class StandaloneServerIT {
     }
 
     @Test
+    void packagedJarServesTheBrowserClientAndTheDemo() throws Exception {
+        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY), "--port", "0");
+
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(server.base + "/simplepush.js"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).contains("application/javascript; charset=utf-8");
+        assertThat(script.body()).contains("mozSetMessageHandler");
+
+        HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create(server.base + "/demo/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(demo.statusCode()).isEqualTo(200);
+        assertThat(demo.body()).contains("<script src=\"/simplepush.js\"></script>");
+
+        server.process.destroy();
+        assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void warnsThatEndpointsDoNotSurviveARestartWithoutTokenKeys() throws Exception {
         Running server = start(Map.of(), "--port", "0");
         assertThat(Files.readString(server.stderr)).contains("random key");

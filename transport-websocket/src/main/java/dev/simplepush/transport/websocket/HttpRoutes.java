@@ -13,13 +13,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 
 /**
  * The HTTP side of the listener: {@code /} (the device WebSocket, handed to {@code webSocket}),
- * {@code /update/{token}} (P4), {@code /health}, and a JSON 404 for anything else.
+ * {@code /update/{token}} (P4), {@code /health}, the browser files of {@link WebAssets} ({@code /simplepush.js},
+ * {@code /demo/}), and a JSON 404 for anything else.
  *
  * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
  * on the exchange's I/O thread when the core's stage completes. No request makes a handler throw: failures are
@@ -46,8 +48,10 @@ final class HttpRoutes implements HttpHandler {
     private final HttpHandler webSocket;
     private final int maxBodyBytes;
     private final String allowedOrigin;
+    private final WebAssets assets;
 
-    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin) {
+    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin, WebAssets assets) {
+        this.assets = assets;
         this.service = service;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
@@ -65,7 +69,16 @@ final class HttpRoutes implements HttpHandler {
             } else if (path.equals(HEALTH_PATH)) {
                 health(exchange);
             } else {
-                error(exchange, HttpError.NO_SUCH_RESOURCE);
+                Optional<WebAssets.Asset> asset = assets.find(path);
+                if (asset.isPresent()) {
+                    asset(exchange, asset.get());
+                } else if (path.equals("/demo")) {
+                    exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
+                    exchange.setStatusCode(301);
+                    exchange.endExchange();
+                } else {
+                    error(exchange, HttpError.NO_SUCH_RESOURCE);
+                }
             }
         } catch (Exception bug) {
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
@@ -91,6 +104,16 @@ final class HttpRoutes implements HttpHandler {
             return;
         }
         respond(exchange, 200, ProtocolCodec.statusBody("ok"));
+    }
+
+    private static void asset(HttpServerExchange exchange, WebAssets.Asset asset) {
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        asset.serve(exchange);
     }
 
     private void endpoint(HttpServerExchange exchange, String token) {

@@ -177,7 +177,8 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         };
         WebSocketProtocolHandshakeHandler webSocket = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
                 HttpRoutes::upgradeRequired);
-        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin());
+        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
+                WebAssets.load());
     }
 
     private void connected(WebSocketChannel channel) {

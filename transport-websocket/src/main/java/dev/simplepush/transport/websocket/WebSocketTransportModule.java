@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The Undertow transport: the device WebSocket at {@code /} (P1), the app-server endpoint
- * {@code PUT /update/{token}} (P4) and {@code GET /health}, on one listener.
+ * {@code PUT /update/{token}} (P4), {@code GET /health}, and the browser client {@code GET /simplepush.js} with its
+ * demo {@code GET /demo/}, on one listener.
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(

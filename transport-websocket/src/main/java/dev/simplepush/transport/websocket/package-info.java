@@ -17,6 +17,10 @@
  *       {@code Access-Control-Allow-Origin}. {@code OPTIONS} answers the CORS preflight (204); other methods 405
  *       with {@code Allow: PUT, OPTIONS}.</li>
  *   <li>{@code GET /health}: 200 {@code {"status":"ok"}} while the listener runs.</li>
+ *   <li>{@code GET /simplepush.js}: the Simple Push API for browsers ({@code navigator.push},
+ *       {@code navigator.mozSetMessageHandler}), talking to the server it was loaded from;
+ *       {@code Cache-Control: public, max-age=3600} and an ETag. {@code GET /demo/}: a page that uses it, and plays
+ *       the app server too. Both from classpath resources; other methods 405.</li>
  * </ul>
  *
  * <p>Stable error numbers ({@code errno}): those of {@link dev.simplepush.core.NotifyOutcome} (101 bad version,

@@ -6,6 +6,7 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
+import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import java.net.URI;
 import java.time.Duration;
@@ -21,8 +22,10 @@ final class TestServer implements AutoCloseable {
     final PushServer server;
     final PushService service;
     final WebSocketTransport transport;
+    final DeviceStore store;
 
     private TestServer(Injector injector) {
+        this.store = injector.getInstance(DeviceStore.class);
         this.server = injector.getInstance(PushServer.class);
         this.service = injector.getInstance(PushService.class);
         this.transport = injector.getInstance(WebSocketTransport.class);
@@ -44,6 +47,10 @@ final class TestServer implements AutoCloseable {
         TestServer test = new TestServer(injector);
         join(test.server.start().toCompletableFuture());
         return test;
+    }
+
+    int port() {
+        return transport.localAddress().getPort();
     }
 
     URI webSocketUri() {
