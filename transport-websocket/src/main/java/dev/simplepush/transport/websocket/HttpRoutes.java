@@ -152,7 +152,11 @@ final class HttpRoutes implements HttpHandler {
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
             Receiver receiver = exchange.getRequestReceiver();
             receiver.setMaxBufferSize(maxBodyBytes);
-            receiver.receiveFullBytes((ex, body) -> notify(ex, token, body), HttpRoutes::bodyFailed);
+            // Dispatch again before going asynchronous: a body that arrives after the headers (a read that found
+            // nothing yet) completes this callback inside Undertow's root-handler call, which ends a non-dispatched
+            // exchange when the callback returns, answering an empty 200 before notify has decided anything.
+            receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE,
+                    () -> notify(ex, token, body)), HttpRoutes::bodyFailed);
         });
     }
 
