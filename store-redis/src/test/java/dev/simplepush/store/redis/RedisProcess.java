@@ -95,6 +95,27 @@ final class RedisProcess {
             throw new IllegalStateException("cannot pause redis-server on port " + port + ": it is not running");
         }
         signal("-STOP");
+        // kill returns once the signal is queued; wait until the process really is stopped ("T" in /proc), so the
+        // next command a test sends can only meet a frozen server.
+        awaitState('T');
+    }
+
+    private void awaitState(char wanted) {
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(process.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try {
+                String text = java.nio.file.Files.readString(stat);
+                // The state follows the command name in parentheses, which may itself contain spaces.
+                if (text.charAt(text.lastIndexOf(')') + 2) == wanted) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not reach state " + wanted);
     }
 
     /** Whether the redis-server this object started last is still running. */
