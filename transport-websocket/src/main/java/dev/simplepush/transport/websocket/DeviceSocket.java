@@ -117,8 +117,13 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
             @Override
             public void complete(WebSocketChannel closed, Void context) {
                 // The device should answer with its close frame, which ends the connection; if it does not, drop it.
-                closed.getIoThread().executeAfter(() -> IoUtils.safeClose(closed), CLOSE_GRACE_MILLIS,
-                        TimeUnit.MILLISECONDS);
+                try {
+                    closed.getIoThread().executeAfter(() -> IoUtils.safeClose(closed), CLOSE_GRACE_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // The I/O thread is ending (server stop): no grace period to wait for, close now.
+                    IoUtils.safeClose(closed);
+                }
             }
 
             @Override
