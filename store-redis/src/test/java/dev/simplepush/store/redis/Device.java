@@ -160,7 +160,7 @@ final class Device implements AutoCloseable {
         return poll(WAIT).orElseThrow(() -> new AssertionError("no " + what + " reply within " + WAIT));
     }
 
-    private void send(String text) {
+    void send(String text) {
         socket.sendText(text, true).join();
     }
 

@@ -38,12 +38,14 @@ final class Node implements AutoCloseable {
     private final PushServer server;
     private final int port;
 
-    private Node(RedisStoreConfig redis) {
+    private Node(RedisStoreConfig redis, com.google.inject.Module... extra) {
         this.redis = redis;
-        injector = Guice.createInjector(Stage.PRODUCTION,
+        List<com.google.inject.Module> modules = new java.util.ArrayList<>(List.of(
                 new PushCoreModule(PushConfig.builder().tokenKeys(List.of(TOKEN_KEY)).build()),
                 new RedisStoreModule(redis),
-                new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build()));
+                new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build())));
+        modules.addAll(List.of(extra));
+        injector = Guice.createInjector(Stage.PRODUCTION, modules);
         server = injector.getInstance(PushServer.class);
         await(server.start());
         port = injector.getInstance(WebSocketTransport.class).localAddress().getPort();
@@ -52,6 +54,11 @@ final class Node implements AutoCloseable {
     /** Starts a node on {@code redis}; nodes of one test share the key prefix and differ in node id. */
     static Node start(RedisStoreConfig redis) {
         return new Node(redis);
+    }
+
+    /** Starts a node on {@code redis} with more modules (a wake-up module, say). */
+    static Node start(RedisStoreConfig redis, com.google.inject.Module... extra) {
+        return new Node(redis, extra);
     }
 
     /** The device WebSocket URI of this node. */
