@@ -6,17 +6,12 @@ import dev.simplepush.core.protocol.ClientMessage;
 import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.protocol.ServerMessage;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.CloseMessage;
-import io.undertow.websockets.core.StreamSourceFrameChannel;
-import io.undertow.websockets.core.WebSocketCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
@@ -25,26 +20,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
- * One device WebSocket: reads text frames, decodes them and hands them to the device's {@link DeviceSession};
- * writes the session's messages as text frames.
+ * One device WebSocket over the raw connection Undertow hands over after the upgrade: reads the device's frames
+ * ({@link FrameReader}), decodes its messages and hands them to the device's {@link DeviceSession}; writes the
+ * session's messages as text frames.
  *
- * <p>While idle it holds no buffer, thread or timer: a pooled buffer is borrowed only for the duration of one read
- * call, and the bytes of a message are kept on the heap only while that message is arriving, never more than
- * {@code maxFrameBytes}. A larger message is answered with close 1009 and its remaining bytes are read and
- * dropped (P1.3).
+ * <p>While idle it holds no buffer, thread or timer, only the connection and a few fields: a pooled buffer is
+ * borrowed for the duration of one read call, and a message's bytes are kept only while it arrives. A frame is
+ * written straight to the socket by the thread that sends it, one system call, without waking the socket's I/O
+ * thread; only when the socket cannot take it all at once are the remaining bytes kept until it can.
  *
- * <p>Reads happen on the socket's I/O thread; {@link #send} and {@link #close} are thread-safe and never block.
+ * <p>Reads happen on the connection's I/O thread; {@link #send} and {@link #close} are thread-safe and never block.
  */
-final class DeviceSocket extends AbstractReceiveListener implements DeviceConnection {
+final class DeviceSocket implements DeviceConnection, FrameReader.Handler, ChannelListener<ConduitStreamSourceChannel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSocket.class);
 
     /** How long a closing socket waits for the device's close frame before the TCP connection is dropped. */
     static final long CLOSE_GRACE_MILLIS = 3_000;
+    /**
+     * The most bytes kept for a device that does not read what it is sent; beyond, the connection is dropped (its
+     * unacknowledged updates stay stored and are sent again when it comes back).
+     */
+    static final int MAX_BACKLOG_BYTES = 64 * 1024;
     private static final int MAX_CLOSE_REASON_BYTES = 123;
-    private static final int INITIAL_MESSAGE_CAPACITY = 256;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -52,182 +55,118 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
     private static final AtomicIntegerFieldUpdater<DeviceSocket> STATE =
             AtomicIntegerFieldUpdater.newUpdater(DeviceSocket.class, "state");
 
-    private static final WebSocketCallback<Void> SENT = new WebSocketCallback<>() {
-        @Override
-        public void complete(WebSocketChannel channel, Void context) {
-        }
-
-        @Override
-        public void onError(WebSocketChannel channel, Void context, Throwable failure) {
-            LOG.debug("send to {} failed, closing: {}", channel.getSourceAddress(), failure.toString());
-            IoUtils.safeClose(channel);
-        }
-    };
-
-    private final WebSocketChannel channel;
-    private final int maxFrameBytes;
+    private final StreamConnection connection;
+    private final ByteBufferPool buffers;
     private final Consumer<DeviceSocket> onGone;
+    private final FrameReader reader;
     // A plain field with an updater rather than an AtomicInteger: one object less per idle socket.
     private volatile int state = OPEN;
     private volatile @Nullable DeviceSession session;
 
-    // Touched only by the socket's I/O thread: the message being received, absent between messages.
-    private byte @Nullable [] message;
-    private int messageLength;
+    // Guarded by this: the bytes the socket could not take yet, and whether no frame may follow.
+    private @Nullable ByteBuffer backlog;
+    private boolean outputClosed;
+    private boolean closeWhenFlushed;
 
-    private DeviceSocket(WebSocketChannel channel, int maxFrameBytes, Consumer<DeviceSocket> onGone) {
-        this.channel = channel;
-        this.maxFrameBytes = maxFrameBytes;
+    private DeviceSocket(StreamConnection connection, ByteBufferPool buffers, int maxFrameBytes,
+            Consumer<DeviceSocket> onGone) {
+        this.connection = connection;
+        this.buffers = buffers;
         this.onGone = onGone;
+        this.reader = new FrameReader(maxFrameBytes);
     }
 
     /**
-     * Wires a freshly upgraded channel to a new session and starts receiving. {@code onGone} runs once when the
+     * Wires a freshly upgraded connection to a new session and starts reading. {@code onGone} runs once when the
      * socket is closed.
      */
-    static DeviceSocket open(WebSocketChannel channel, PushService service, int maxFrameBytes,
-            Consumer<DeviceSocket> onGone) {
-        DeviceSocket socket = new DeviceSocket(channel, maxFrameBytes, onGone);
+    static DeviceSocket open(StreamConnection connection, ByteBufferPool buffers, PushService service,
+            int maxFrameBytes, Consumer<DeviceSocket> onGone) {
+        DeviceSocket socket = new DeviceSocket(connection, buffers, maxFrameBytes, onGone);
+        // Replaces the HTTP connection's close listener, so the HTTP connection object is not kept per socket.
+        connection.setCloseListener(closed -> socket.gone());
         socket.session = service.openSession(socket);
-        channel.addCloseTask(closed -> socket.gone());
-        if (!channel.isOpen()) {
+        if (!connection.isOpen()) {
             socket.gone();
             return socket;
         }
-        channel.getReceiveSetter().set(socket);
-        channel.resumeReceives();
+        ConduitStreamSourceChannel source = connection.getSourceChannel();
+        source.setReadListener(socket);
+        source.resumeReads();
         return socket;
     }
 
     @Override
     public boolean send(ServerMessage message) {
-        if (state != OPEN || !channel.isOpen()) {
+        if (state != OPEN) {
             return false;
         }
-        WebSockets.sendText(ByteBuffer.wrap(ProtocolCodec.encode(message)), channel, SENT);
-        return true;
+        return write(encodeFrame(FrameReader.TEXT, ProtocolCodec.encode(message)));
     }
 
     @Override
     public void close(int code, String reason) {
-        if (!STATE.compareAndSet(this, OPEN, CLOSING) || !channel.isOpen()) {
+        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return;
         }
-        WebSockets.sendClose(code, truncated(reason), channel, new WebSocketCallback<Void>() {
-            @Override
-            public void complete(WebSocketChannel closed, Void context) {
-                // The device should answer with its close frame, which ends the connection; if it does not, drop it.
-                try {
-                    closed.getIoThread().executeAfter(() -> IoUtils.safeClose(closed), CLOSE_GRACE_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                    // The I/O thread is ending (server stop): no grace period to wait for, close now.
-                    IoUtils.safeClose(closed);
-                }
-            }
-
-            @Override
-            public void onError(WebSocketChannel closed, Void context, Throwable failure) {
-                IoUtils.safeClose(closed);
-            }
-        });
-    }
-
-    @Override
-    protected void onText(WebSocketChannel webSocket, StreamSourceFrameChannel frame) {
-        if (state == OPEN) {
-            message = new byte[Math.min(INITIAL_MESSAGE_CAPACITY, maxFrameBytes)];
-            messageLength = 0;
+        if (!write(encodeClose(code, reason))) {
+            return;
         }
-        pump(frame);
+        // The device should answer with its close frame, which ends the connection; if it does not, drop it.
+        try {
+            connection.getIoThread().executeAfter(this::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The I/O thread is ending (server stop): no grace period to wait for.
+            IoUtils.safeClose(connection);
+        }
     }
+
+    /** Whether the socket is closed and its session told so. */
+    boolean isGone() {
+        return state == GONE;
+    }
+
+    // ---- reading, on the connection's I/O thread
 
     @Override
-    protected void onBinary(WebSocketChannel webSocket, StreamSourceFrameChannel frame) {
-        // P1.2/P1.3: the protocol is text only.
-        close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
-        message = null;
-        pump(frame);
-    }
-
-    @Override
-    protected void onCloseMessage(CloseMessage closeMessage, WebSocketChannel webSocket) {
-        // The device said goodbye: it is offline from now on, before Undertow echoes the close frame. Waiting for
-        // the channel's close task would let an update arriving meanwhile be answered 200 (P4.3) although it can no
-        // longer reach the device.
-        gone();
-    }
-
-    @Override
-    protected void onError(WebSocketChannel webSocket, Throwable error) {
-        LOG.debug("device socket {} failed: {}", webSocket.getSourceAddress(), error.toString());
-        IoUtils.safeClose(webSocket);
-    }
-
-    /** Reads what is available of the current message; keeps it if a text message is being received. */
-    private void pump(StreamSourceFrameChannel frame) {
-        PooledByteBuffer pooled = channel.getBufferPool().allocate();
+    public void handleEvent(ConduitStreamSourceChannel source) {
+        PooledByteBuffer pooled = buffers.allocate();
         try {
             ByteBuffer buffer = pooled.getBuffer();
             for (;;) {
                 buffer.clear();
-                int read = frame.read(buffer);
+                int read = source.read(buffer);
                 if (read == -1) {
-                    messageComplete();
+                    source.suspendReads();
+                    closeConnection();
                     return;
                 }
                 if (read == 0) {
-                    frame.getReadSetter().set((ChannelListener<StreamSourceFrameChannel>) this::pump);
-                    frame.resumeReads();
                     return;
                 }
                 buffer.flip();
-                append(buffer);
+                reader.feed(buffer, this);
+                if (reader.failed() || read < buffer.capacity()) {
+                    // A short read drained the socket: the selector reports the next bytes, no need to ask for them.
+                    return;
+                }
             }
         } catch (IOException e) {
-            // Undertow checks text frames for valid UTF-8 as they are read.
-            message = null;
-            frame.suspendReads();
-            LOG.debug("reading from {} failed: {}", channel.getSourceAddress(), e.toString());
-            if (channel.isOpen() && state == OPEN) {
-                close(CloseCodes.INVALID_PAYLOAD, "invalid text frame");
-            } else {
-                IoUtils.safeClose(channel);
-            }
+            LOG.debug("reading from {} failed: {}", connection.getPeerAddress(), e.toString());
+            IoUtils.safeClose(connection);
         } finally {
             pooled.close();
         }
     }
 
-    private void append(ByteBuffer buffer) {
-        byte[] target = message;
-        if (target == null) {
-            return;
-        }
-        int length = buffer.remaining();
-        if (length > maxFrameBytes - messageLength) {
-            message = null;
-            close(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxFrameBytes + " bytes");
-            return;
-        }
-        if (messageLength + length > target.length) {
-            int capacity = (int) Math.min(maxFrameBytes, Math.max(2L * target.length, messageLength + length));
-            target = Arrays.copyOf(target, capacity);
-            message = target;
-        }
-        buffer.get(target, messageLength, length);
-        messageLength += length;
-    }
-
-    private void messageComplete() {
-        byte[] complete = message;
-        message = null;
-        if (complete == null || state != OPEN) {
+    @Override
+    public void text(byte[] bytes, int length) {
+        if (state != OPEN) {
             return;
         }
         ClientMessage decoded;
         try {
-            decoded = ProtocolCodec.decode(complete, messageLength);
+            decoded = ProtocolCodec.decode(bytes, length);
         } catch (ProtocolCodec.MalformedFrameException e) {
             close(e.closeCode(), e.getMessage());
             return;
@@ -238,9 +177,129 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
         }
     }
 
-    /** Whether the socket is closed and its session told so. */
-    boolean isGone() {
-        return state == GONE;
+    @Override
+    public void binary() {
+        // P1.2/P1.3: the protocol is text only.
+        close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
+    }
+
+    @Override
+    public void ping(byte[] payload) {
+        write(encodeFrame(FrameReader.PONG, payload));
+    }
+
+    @Override
+    public void closeReceived(int code, String reason) {
+        if (state == CLOSING) {
+            // The device answered the server's close: the closing handshake is complete.
+            closeWhenFlushed();
+            return;
+        }
+        // The device said goodbye: it is offline from now on, before the close is echoed. An update arriving
+        // meanwhile must not be answered 200 (P4.3) when it can no longer reach the device.
+        gone();
+        write(encodeClose(code, ""));
+        closeWhenFlushed();
+    }
+
+    @Override
+    public void fail(int code, String reason) {
+        LOG.debug("closing {} with {}: {}", connection.getPeerAddress(), code, reason);
+        if (code == FrameReader.PROTOCOL_ERROR) {
+            // RFC 6455 §7.1.7: nothing more can be read; say why and drop the connection.
+            STATE.compareAndSet(this, OPEN, CLOSING);
+            write(encodeClose(code, reason));
+            closeWhenFlushed();
+        } else {
+            close(code, reason);
+        }
+    }
+
+    // ---- writing, from any thread
+
+    /** Writes as much of {@code frame} as the socket takes now and keeps the rest. False if no frame may be sent. */
+    private synchronized boolean write(ByteBuffer frame) {
+        if (outputClosed) {
+            return false;
+        }
+        ByteBuffer pending = backlog;
+        if (pending != null) {
+            if (pending.remaining() + frame.remaining() > MAX_BACKLOG_BYTES) {
+                LOG.debug("{} does not read what it is sent; dropping the connection", connection.getPeerAddress());
+                outputClosed = true;
+                IoUtils.safeClose(connection);
+                return false;
+            }
+            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + frame.remaining());
+            backlog = joined.put(pending).put(frame).flip();
+            return true;
+        }
+        ConduitStreamSinkChannel sink = connection.getSinkChannel();
+        try {
+            while (frame.hasRemaining()) {
+                if (sink.write(frame) == 0) {
+                    backlog = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+                    sink.setWriteListener(this::flush);
+                    sink.resumeWrites();
+                    return true;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.debug("writing to {} failed: {}", connection.getPeerAddress(), e.toString());
+            outputClosed = true;
+            IoUtils.safeClose(connection);
+            return false;
+        }
+    }
+
+    /** Writes the backlog on the I/O thread once the socket takes bytes again. */
+    private synchronized void flush(ConduitStreamSinkChannel sink) {
+        ByteBuffer pending = backlog;
+        try {
+            while (pending != null && pending.hasRemaining()) {
+                if (sink.write(pending) == 0) {
+                    return;
+                }
+            }
+            backlog = null;
+            sink.suspendWrites();
+            if (closeWhenFlushed) {
+                closeConnection();
+            }
+        } catch (IOException e) {
+            LOG.debug("writing to {} failed: {}", connection.getPeerAddress(), e.toString());
+            outputClosed = true;
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    /** No frame may follow; the connection ends as soon as what was written has left. */
+    private synchronized void closeWhenFlushed() {
+        outputClosed = true;
+        if (backlog == null) {
+            closeConnection();
+        } else {
+            closeWhenFlushed = true;
+        }
+    }
+
+    /**
+     * Closes the TCP connection, off the I/O thread when called on it: XNIO deregisters a socket closed on its own
+     * I/O thread with {@code Selector.selectNow()}, and when thousands of devices go away at once every such call
+     * processes again up to a thousand other ready sockets (about 1 ms of CPU per device). Closed from another
+     * thread, the key is only cancelled and dropped in the I/O thread's next select.
+     */
+    private void closeConnection() {
+        if (connection.getIoThread() != Thread.currentThread()) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        try {
+            connection.getWorker().execute(() -> IoUtils.safeClose(connection));
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(connection);
+        }
     }
 
     /** The socket is closed, by either side or by a failure: tell the session, exactly once. */
@@ -256,6 +315,35 @@ final class DeviceSocket extends AbstractReceiveListener implements DeviceConnec
         } finally {
             onGone.accept(this);
         }
+    }
+
+    // ---- frames (RFC 6455 §5.2): a server's frames are never masked
+
+    static ByteBuffer encodeFrame(int opcode, byte[] payload) {
+        int length = payload.length;
+        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + length);
+        frame.put((byte) (0x80 | opcode));
+        if (length <= 125) {
+            frame.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        return frame.put(payload).flip();
+    }
+
+    static ByteBuffer encodeClose(int code, String reason) {
+        if (code == FrameReader.NO_STATUS) {
+            return encodeFrame(FrameReader.CLOSE, new byte[0]);
+        }
+        byte[] text = truncated(reason).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        return encodeFrame(FrameReader.CLOSE, payload);
     }
 
     private static String truncated(String reason) {
