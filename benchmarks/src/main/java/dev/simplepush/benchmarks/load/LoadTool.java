@@ -252,6 +252,7 @@ public final class LoadTool implements Callable<Integer> {
                 writeEndpoints(fleetDevices);
             }
             ServerProbe.Sample after = null;
+            ServerProbe.Sample held = null;
             if (probe != null) {
                 after = probe.sample(stats.connected.get());
                 if (samples.isEmpty() || samples.get(samples.size() - 1).connections() != after.connections()) {
@@ -290,6 +291,14 @@ public final class LoadTool implements Callable<Integer> {
                 long[] afterLoad = snapshot();
                 long loadCpuAfter = Cpu.self();
                 long loadServerCpuAfter = Cpu.of(serverPid);
+                if (probe != null && !sends) {
+                    // Idle devices stay for hours; what they cost then is what counts. Right after connecting, the
+                    // server still holds some per-connection objects of the upgrade for a while (Undertow's
+                    // no-request timer keeps each upgraded HTTP connection reachable for up to its 60 s).
+                    held = probe.sample(stats.connected.get());
+                    say("server after holding %.0f s: heap %s, RSS %s", loadNanos / 1e9, mib(held.heapUsedBytes()),
+                            mib(held.rssBytes()));
+                }
                 churning = false;
                 drive.stop = true;
                 if (driver != null) {
@@ -396,6 +405,15 @@ public final class LoadTool implements Callable<Integer> {
                         after.connections()));
                 memory.put("clientHeapBytesPerConnection", perConnection(first.clientHeapUsedBytes(),
                         after.clientHeapUsedBytes(), after.connections()));
+                if (held != null) {
+                    memory.put("heldSeconds", durationTime.toNanos() / 1e9);
+                    memory.put("heldHeapBytes", held.heapUsedBytes());
+                    memory.put("heldRssBytes", held.rssBytes());
+                    memory.put("heldHeapBytesPerConnection", perConnection(first.heapUsedBytes(),
+                            held.heapUsedBytes(), held.connections()));
+                    memory.put("heldRssBytesPerConnection", perConnection(first.rssBytes(), held.rssBytes(),
+                            held.connections()));
+                }
                 List<Object> points = new ArrayList<>();
                 for (ServerProbe.Sample s : samples) {
                     Map<String, Object> point = new LinkedHashMap<>();

@@ -50,6 +50,11 @@ final class Summary {
                     memory.get("heapBytesPerConnection"), memory.get("connections"));
             line(out, "server RSS", "%s -> %s bytes: %s bytes per connection", memory.get("rssBeforeBytes"),
                     memory.get("rssAfterBytes"), memory.get("rssBytesPerConnection"));
+            if (memory.containsKey("heldHeapBytesPerConnection")) {
+                line(out, "held idle", "after %s s: heap %s bytes per connection, RSS %s bytes per connection",
+                        memory.get("heldSeconds"), memory.get("heldHeapBytesPerConnection"),
+                        memory.get("heldRssBytesPerConnection"));
+            }
             line(out, "client heap", "%s bytes per connection", memory.get("clientHeapBytesPerConnection"));
         }
         line(out, "LOST", "%s accepted updates never reached their device (%s PUTs unanswered)",
