@@ -1,0 +1,434 @@
+package dev.simplepush.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A tiny blocking RFC 6455 client over a plain {@link Socket}, for tests that need to put exactly the bytes they want
+ * on the wire: any frame header (FIN, RSV bits, opcode, mask or none, length form), any split of the byte stream.
+ * Every read gives up after {@link TestServer#TIMEOUT}.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+    static final int CONTINUATION = 0x0;
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+
+    /** RFC 6455 §7.1.5: the close code of a close frame without a payload. Never sent on the wire itself. */
+    static final int NO_STATUS_RECEIVED = 1005;
+
+    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final int MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
+
+    /** How a frame header encodes the payload length (RFC 6455 §5.2). */
+    enum Length {
+        /** The shortest form for the payload, as RFC 6455 requires of a sender. */
+        SHORTEST,
+        /** The 7-bit form: payloads of up to 125 bytes. */
+        BITS_7,
+        /** 126 and a 16-bit length. */
+        BITS_16,
+        /** 127 and a 64-bit length. */
+        BITS_64
+    }
+
+    /** A frame as the server sent it; the payload is unmasked if the server (wrongly) masked it. */
+    record ServerFrame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
+
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The status code and reason of this close frame; fails if it is not a well-formed close frame. */
+        Close close() {
+            assertThat(opcode).as("opcode of a close frame, got payload '%s'", text()).isEqualTo(CLOSE);
+            if (payload.length == 0) {
+                return new Close(NO_STATUS_RECEIVED, "");
+            }
+            assertThat(payload.length).as("close payload: a 2-byte code, then the reason").isGreaterThanOrEqualTo(2);
+            int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            // RFC 6455 §7.4: 1005, 1006 and 1015 must never be sent; below 1000 and from 5000 on are not codes.
+            assertThat(code).as("close code sent by the server").isBetween(1000, 4999).isNotIn(1004, 1005, 1006, 1015);
+            return new Close(code, strictUtf8(payload, 2));
+        }
+    }
+
+    /** A close frame's status code ({@link #NO_STATUS_RECEIVED} if it had no payload) and reason. */
+    record Close(int code, String reason) {
+    }
+
+    /** A frame to send; masked with a fresh random key and FIN set unless told otherwise. */
+    static final class ClientFrame {
+
+        private final int opcode;
+        private boolean fin = true;
+        private int rsv;
+        private boolean masked = true;
+        private Length length = Length.SHORTEST;
+        private byte[] payload = new byte[0];
+
+        private ClientFrame(int opcode) {
+            this.opcode = opcode;
+        }
+
+        ClientFrame fin(boolean value) {
+            fin = value;
+            return this;
+        }
+
+        /** The RSV1..RSV3 bits as a number 0..7: 4 is RSV1, 2 is RSV2, 1 is RSV3. */
+        ClientFrame rsv(int bits) {
+            rsv = bits;
+            return this;
+        }
+
+        ClientFrame unmasked() {
+            masked = false;
+            return this;
+        }
+
+        ClientFrame length(Length form) {
+            length = form;
+            return this;
+        }
+
+        ClientFrame payload(byte[] bytes) {
+            payload = bytes.clone();
+            return this;
+        }
+
+        ClientFrame payload(String text) {
+            return payload(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The frame on the wire. */
+        byte[] bytes() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
+            out.write((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xF));
+            int maskBit = masked ? 0x80 : 0;
+            switch (length == Length.SHORTEST ? shortestLength() : length) {
+                case BITS_7 -> {
+                    requireFits(125, "7-bit");
+                    out.write(maskBit | payload.length);
+                }
+                case BITS_16 -> {
+                    requireFits(0xFFFF, "16-bit");
+                    out.write(maskBit | 126);
+                    out.writeBytes(ByteBuffer.allocate(2).putShort((short) payload.length).array());
+                }
+                default -> {
+                    out.write(maskBit | 127);
+                    out.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
+                }
+            }
+            byte[] body = payload.clone();
+            if (masked) {
+                byte[] key = new byte[4];
+                ThreadLocalRandom.current().nextBytes(key);
+                key[0] |= 1; // never the all-zero key, which would let an unmasking bug go unnoticed
+                out.writeBytes(key);
+                for (int i = 0; i < body.length; i++) {
+                    body[i] ^= key[i & 3];
+                }
+            }
+            out.writeBytes(body);
+            return out.toByteArray();
+        }
+
+        private Length shortestLength() {
+            return payload.length <= 125 ? Length.BITS_7 : payload.length <= 0xFFFF ? Length.BITS_16 : Length.BITS_64;
+        }
+
+        private void requireFits(int max, String form) {
+            if (payload.length > max) {
+                throw new IllegalArgumentException(payload.length + " bytes do not fit the " + form + " length");
+            }
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        this.out = socket.getOutputStream();
+    }
+
+    /** Opens a WebSocket to {@code uri}: the opening handshake, checked as RFC 6455 §4.1 has a client check it. */
+    static RawWebSocket connect(URI uri) {
+        return connect(uri, new byte[0]);
+    }
+
+    /** Opens a WebSocket, writing {@code firstBytes} in the same write as the handshake request. */
+    static RawWebSocket connect(URI uri, byte[] firstBytes) {
+        RawWebSocket webSocket;
+        try {
+            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            socket.setSoTimeout((int) TestServer.TIMEOUT.toMillis());
+            socket.setTcpNoDelay(true);
+            webSocket = new RawWebSocket(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            webSocket.handshake(uri, firstBytes);
+            return webSocket;
+        } catch (IOException e) {
+            webSocket.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            webSocket.close();
+            throw e;
+        }
+    }
+
+    private void handshake(URI uri, byte[] firstBytes) throws IOException {
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String key = Base64.getEncoder().encodeToString(nonce);
+        String request = "GET " + (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + " HTTP/1.1\r\n"
+                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "\r\n";
+        writeRaw(concat(request.getBytes(StandardCharsets.US_ASCII), firstBytes));
+        readHandshakeResponse(key);
+    }
+
+    private void readHandshakeResponse(String key) throws IOException {
+        String status = readLine();
+        assertThat(status).as("handshake status line").startsWith("HTTP/1.1 101 ");
+        Map<String, String> headers = new HashMap<>();
+        for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+            int colon = line.indexOf(':');
+            assertThat(colon).as("header line '%s'", line).isPositive();
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        assertThat(headers.get("upgrade")).as("Upgrade header").isEqualToIgnoringCase("websocket");
+        assertThat(headers.get("connection")).as("Connection header").containsIgnoringCase("upgrade");
+        assertThat(headers.get("sec-websocket-accept")).as("Sec-WebSocket-Accept").isEqualTo(acceptOf(key));
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b == -1) {
+                throw new EOFException("connection ended during the handshake response");
+            }
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        assertThat(text).as("HTTP line ending").endsWith("\r");
+        return text.substring(0, text.length() - 1);
+    }
+
+    static String acceptOf(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                    .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ClientFrame frame(int opcode) {
+        return new ClientFrame(opcode);
+    }
+
+    static ClientFrame text(String text) {
+        return frame(TEXT).payload(text);
+    }
+
+    static ClientFrame continuation(String text) {
+        return frame(CONTINUATION).payload(text);
+    }
+
+    static ClientFrame ping(byte[] payload) {
+        return frame(PING).payload(payload);
+    }
+
+    static ClientFrame pong(byte[] payload) {
+        return frame(PONG).payload(payload);
+    }
+
+    /** A close frame with a status code and a reason. */
+    static ClientFrame close(int code, String reason) {
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        return frame(CLOSE).payload(ByteBuffer.allocate(2 + utf8.length).putShort((short) code).put(utf8).array());
+    }
+
+    /** The bytes of several frames, one after the other. */
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    /** Writes one frame in one write. */
+    void send(ClientFrame frame) {
+        writeRaw(frame.bytes());
+    }
+
+    /** Writes the bytes in a single write call (with TCP_NODELAY: most likely a single segment). */
+    void writeRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the bytes one write call each, {@code gap} apart, so the server sees them arrive one by one. */
+    void writeByteByByte(byte[] bytes, Duration gap) {
+        for (byte b : bytes) {
+            writeRaw(new byte[] {b});
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(gap.toMillis()));
+        }
+    }
+
+    /** Echoes a close frame of the server, as a client does (RFC 6455 §5.5.1); the server may be gone already. */
+    void answerClose(Close close) {
+        try {
+            out.write(close(close.code() == NO_STATUS_RECEIVED ? 1000 : close.code(), "").bytes());
+            out.flush();
+        } catch (IOException serverAlreadyGone) {
+            // The server may end the connection without waiting for the echo.
+        }
+    }
+
+    /** The next frame from the server; fails if the connection ends or nothing arrives in time. */
+    ServerFrame read() {
+        try {
+            int first = in.readUnsignedByte();
+            int second = in.readUnsignedByte();
+            boolean masked = (second & 0x80) != 0;
+            long length = second & 0x7F;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            assertThat(length).as("payload length of a server frame").isBetween(0L, (long) MAX_SERVER_FRAME_BYTES);
+            byte[] key = new byte[4];
+            if (masked) {
+                in.readFully(key);
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= key[i & 3];
+            }
+            return new ServerFrame((first & 0x80) != 0, (first >> 4) & 0x7, first & 0xF, masked, payload);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame from the server within " + TestServer.TIMEOUT, e);
+        } catch (IOException e) {
+            throw new AssertionError("connection ended instead of a frame: " + e, e);
+        }
+    }
+
+    /**
+     * The next text message, put together from its fragments; fails on anything else. Server frames must be unmasked
+     * with no RSV bit set (RFC 6455 §5.1, §5.2).
+     */
+    String readMessage() {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        int expected = TEXT;
+        for (;;) {
+            ServerFrame frame = readUnmasked();
+            assertThat(frame.opcode()).as("opcode of a server frame, payload '%s'", frame.text()).isEqualTo(expected);
+            message.writeBytes(frame.payload());
+            if (frame.fin()) {
+                return strictUtf8(message.toByteArray(), 0);
+            }
+            expected = CONTINUATION;
+        }
+    }
+
+    /** The next frame, which must be a close frame; its code and reason. */
+    Close readClose() {
+        return readUnmasked().close();
+    }
+
+    private ServerFrame readUnmasked() {
+        ServerFrame frame = read();
+        assertThat(frame.masked()).as("server frame masked").isFalse();
+        assertThat(frame.rsv()).as("RSV bits of a server frame").isZero();
+        return frame;
+    }
+
+    /**
+     * Reads until the server ends the TCP connection (end of stream, or a reset, which is how a connection ends when
+     * the server closes it with client bytes still unread); fails if the server sends anything more or the connection
+     * is still open after {@link TestServer#TIMEOUT}.
+     */
+    void awaitEof() {
+        byte[] buffer = new byte[1024];
+        try {
+            int read = in.read(buffer);
+            if (read != -1) {
+                throw new AssertionError("the server sent more instead of ending the connection: "
+                        + HexFormat.ofDelimiter(" ").formatHex(buffer, 0, read));
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not end the connection within " + TestServer.TIMEOUT, e);
+        } catch (SocketException reset) {
+            // Ended by a reset.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes, int offset) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new AssertionError("server sent invalid UTF-8 where text is required (RFC 6455 §5.6)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing left to release.
+        }
+    }
+}
