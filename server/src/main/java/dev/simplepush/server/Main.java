@@ -69,6 +69,12 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     Duration helloTimeout;
 
+    @Option(names = "--http-idle-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_HTTP_IDLE_TIMEOUT:-60s}",
+            description = "Close HTTP connections that send no request for this long, such as app servers' idle "
+                    + "keep-alive connections [SIMPLEPUSH_HTTP_IDLE_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
+    Duration httpIdleTimeout;
+
     @Option(names = "--min-ping-interval", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_MIN_PING_INTERVAL:-20s}",
             description = "Close sockets that ping more often than this [SIMPLEPUSH_MIN_PING_INTERVAL]. "
@@ -212,7 +218,8 @@ public final class Main implements Callable<Integer> {
         WebSocketConfig.Builder transport = WebSocketConfig.builder()
                 .host(host)
                 .port(port)
-                .maxFrameBytes(maxFrameBytes);
+                .maxFrameBytes(maxFrameBytes)
+                .httpIdleTimeout(httpIdleTimeout);
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
         List<Module> modules = new ArrayList<>();
         modules.add(new PushCoreModule(core.build()));

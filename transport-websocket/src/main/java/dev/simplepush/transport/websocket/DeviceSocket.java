@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
@@ -62,6 +63,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     // A plain field with an updater rather than an AtomicInteger: one object less per idle socket.
     private volatile int state = OPEN;
     private volatile @Nullable DeviceSession session;
+    /** The timer that drops a closing socket whose device does not answer; absent otherwise. */
+    private volatile XnioExecutor.@Nullable Key grace;
 
     // Guarded by this: the bytes the socket could not take yet, and whether no frame may follow.
     private @Nullable ByteBuffer backlog;
@@ -77,23 +80,38 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     }
 
     /**
-     * Wires a freshly upgraded connection to a new session and starts reading. {@code onGone} runs once when the
-     * socket is closed.
+     * Wires a freshly upgraded connection to a new session; {@link #start} then starts reading. {@code onGone} runs
+     * once when the socket is closed.
      */
     static DeviceSocket open(StreamConnection connection, ByteBufferPool buffers, PushService service,
             int maxFrameBytes, Consumer<DeviceSocket> onGone) {
         DeviceSocket socket = new DeviceSocket(connection, buffers, maxFrameBytes, onGone);
-        // Replaces the HTTP connection's close listener, so the HTTP connection object is not kept per socket.
         connection.setCloseListener(closed -> socket.gone());
         socket.session = service.openSession(socket);
+        return socket;
+    }
+
+    /**
+     * Starts reading, after writing {@code response} (the handshake's answer, when the transport gave it) and
+     * reading {@code initial} (frames that arrived with the handshake). On the connection's I/O thread.
+     */
+    void start(byte @Nullable [] response, @Nullable ByteBuffer initial) {
         if (!connection.isOpen()) {
-            socket.gone();
-            return socket;
+            gone();
+            return;
+        }
+        if (response != null && !write(ByteBuffer.wrap(response))) {
+            return;
+        }
+        if (initial != null && initial.hasRemaining()) {
+            reader.feed(initial, this);
+            if (reader.failed()) {
+                return;
+            }
         }
         ConduitStreamSourceChannel source = connection.getSourceChannel();
-        source.setReadListener(socket);
+        source.setReadListener(this);
         source.resumeReads();
-        return socket;
     }
 
     @Override
@@ -114,11 +132,17 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
         // The device should answer with its close frame, which ends the connection; if it does not, drop it.
         try {
-            connection.getIoThread().executeAfter(this::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            grace = connection.getIoThread().executeAfter(this::closeConnection, CLOSE_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             // The I/O thread is ending (server stop): no grace period to wait for.
             IoUtils.safeClose(connection);
         }
+    }
+
+    /** Drops the connection at once, without a close frame. */
+    void abort() {
+        IoUtils.safeClose(connection);
     }
 
     /** Whether the socket is closed and its session told so. */
@@ -306,6 +330,10 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private void gone() {
         if (STATE.getAndSet(this, GONE) == GONE) {
             return;
+        }
+        XnioExecutor.Key timer = grace;
+        if (timer != null) {
+            timer.remove();
         }
         try {
             DeviceSession current = session;

@@ -4,17 +4,23 @@ import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
 import dev.simplepush.core.protocol.CloseCodes;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpUpgradeListener;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
 import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +31,14 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /** The Undertow listener behind {@link WebSocketTransport}. */
 final class UndertowWebSocketTransport implements WebSocketTransport {
@@ -50,7 +61,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private final Consumer<DeviceSocket> onGone = this::gone;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Object lock = new Object();
-    private @Nullable Undertow undertow;
+    private @Nullable Listener listener;
     private @Nullable CountingBufferPool buffers;
     private @Nullable CompletableFuture<Void> stopped;
     private volatile boolean stopping;
@@ -68,32 +79,21 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 return CompletableFuture.failedFuture(
                         new IllegalStateException("a stopped WebSocket transport cannot start again"));
             }
-            if (undertow != null) {
+            if (listener != null) {
                 return CompletableFuture.completedFuture(null);
             }
             CountingBufferPool pool = new CountingBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4));
-            Undertow server = Undertow.builder()
-                    .addHttpListener(config.port(), config.host())
-                    .setByteBufferPool(pool)
-                    .setIoThreads(config.ioThreads())
-                    // A reconnect storm opens thousands of sockets at once; Undertow's default backlog of 1000
-                    // drops SYNs beyond it and the devices retry only after a second.
-                    .setSocketOption(Options.BACKLOG, ACCEPT_BACKLOG)
-                    // Handlers never block, so the worker pool only exists because Undertow requires one.
-                    .setWorkerThreads(1)
-                    .setHandler(routes())
-                    .build();
+            Listener server;
             try {
-                server.start();
-            } catch (RuntimeException e) {
-                stopQuietly(server);
+                server = Listener.start(config, pool, routes(), this::upgraded);
+            } catch (IOException | RuntimeException e) {
                 pool.close();
                 return CompletableFuture.failedFuture(new TransportException(
                         "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
             }
-            undertow = server;
+            listener = server;
             buffers = pool;
-            InetSocketAddress local = localAddressOf(server);
+            InetSocketAddress local = server.localAddress();
             URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
             address.bind(local, base);
             LOG.info("WebSocket transport listening on {}, endpoints under {}", local, address.base());
@@ -108,7 +108,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 return stopped;
             }
             stopping = true;
-            Undertow server = undertow;
+            Listener server = listener;
             CountingBufferPool pool = buffers;
             if (server == null || pool == null) {
                 stopped = CompletableFuture.completedFuture(null);
@@ -120,11 +120,13 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             if (sockets.isEmpty()) {
                 drained.complete(null);
             }
-            // Undertow.stop() blocks until its threads end, so it must not run on one of its I/O threads.
+            // Stopping blocks until the I/O threads end, so it must not run on one of them.
             stopped = drained
                     .completeOnTimeout(null, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
                     .thenRunAsync(() -> {
-                        stopQuietly(server);
+                        // Devices that did not answer the close in time are dropped.
+                        sockets.forEach(DeviceSocket::abort);
+                        server.stop();
                         pool.close();
                         LOG.info("WebSocket transport stopped");
                     }, task -> {
@@ -162,17 +164,21 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         // pin the upgrade request's exchange and all its headers (about 2 KiB) to every idle device.
         // Undertow answers the handshake; the frames that follow are read and written by DeviceSocket itself, which
         // keeps far less per idle socket than Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
-        HttpUpgradeListener upgraded = (connection, exchange) ->
-                connected(connection, exchange.getConnection().getByteBufferPool());
+        HttpUpgradeListener upgraded = (connection, exchange) -> upgraded(connection, null, null);
         WebSocketProtocolHandshakeHandler webSocket = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
                 HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
                 WebAssets.load());
     }
 
-    private void connected(StreamConnection connection, ByteBufferPool pool) {
+    /** A device connection whose upgrade was answered, with the bytes that followed its request. */
+    private void upgraded(StreamConnection connection, byte @Nullable [] response, @Nullable ByteBuffer initial) {
+        CountingBufferPool pool = buffers;
         DeviceSocket socket;
         try {
+            if (pool == null) {
+                throw new IllegalStateException("the transport is not started");
+            }
             socket = DeviceSocket.open(connection, pool, service, config.maxFrameBytes(), onGone);
         } catch (RuntimeException e) {
             // For example the core's timers are already shut down: refuse the device rather than leak it.
@@ -181,6 +187,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             return;
         }
         sockets.add(socket);
+        socket.start(response, initial);
         if (socket.isGone()) {
             // Closed before it was registered: its removal above ran too early.
             gone(socket);
@@ -196,14 +203,6 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         }
     }
 
-    private static InetSocketAddress localAddressOf(Undertow server) {
-        SocketAddress bound = server.getListenerInfo().get(0).getAddress();
-        if (!(bound instanceof InetSocketAddress)) {
-            throw new IllegalStateException("the listener is not bound to an IP address: " + bound);
-        }
-        return (InetSocketAddress) bound;
-    }
-
     private URI defaultBase(InetSocketAddress local) {
         String host = config.host();
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
@@ -216,19 +215,92 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         return URI.create("http://" + host + ":" + local.getPort());
     }
 
-    private static void stopQuietly(Undertow server) {
-        try {
-            server.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("stopping the WebSocket listener failed: {}", rootMessage(e));
-        }
-    }
-
     private static String rootMessage(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return root.toString();
+    }
+
+    /**
+     * Undertow's HTTP listener, assembled from its parts rather than by {@code Undertow.builder()}, so that every
+     * new connection is first seen by {@link DeviceOpenListener}. Options as Undertow's builder sets them.
+     */
+    private static final class Listener {
+        private final XnioWorker worker;
+        private final AcceptingChannel<StreamConnection> accepting;
+        private final HttpOpenListener http;
+
+        private Listener(XnioWorker worker, AcceptingChannel<StreamConnection> accepting, HttpOpenListener http) {
+            this.worker = worker;
+            this.accepting = accepting;
+            this.http = http;
+        }
+
+        static Listener start(WebSocketConfig config, ByteBufferPool pool, HttpHandler routes,
+                DeviceOpenListener.Upgraded upgraded) throws IOException {
+            XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, config.ioThreads())
+                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                    // Handlers never block, so the task pool only exists because XNIO requires one; it closes
+                    // sockets off the I/O threads.
+                    .set(Options.WORKER_TASK_CORE_THREADS, 1)
+                    .set(Options.WORKER_TASK_MAX_THREADS, 1)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CORK, true)
+                    .set(Options.WORKER_NAME, "simplepush")
+                    .getMap());
+            try {
+                long idleMillis = config.httpIdleTimeout().toMillis();
+                HttpOpenListener http = new HttpOpenListener(pool, OptionMap.builder()
+                        .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
+                        .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+                        .getMap());
+                http.setRootHandler(routes);
+                DeviceOpenListener devices = new DeviceOpenListener(http, pool, idleMillis, SUB_PROTOCOL, upgraded);
+                AcceptingChannel<StreamConnection> accepting = worker.createStreamConnectionServer(
+                        new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
+                        ChannelListeners.openListenerAdapter(devices), OptionMap.builder()
+                                .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                                .set(Options.TCP_NODELAY, true)
+                                .set(Options.REUSE_ADDRESSES, true)
+                                .set(Options.BALANCING_TOKENS, 1)
+                                .set(Options.BALANCING_CONNECTIONS, 2)
+                                // A reconnect storm opens thousands of sockets at once; a backlog of 1000 (Undertow's
+                                // default) drops SYNs beyond it and the devices retry only after a second.
+                                .set(Options.BACKLOG, ACCEPT_BACKLOG)
+                                .getMap());
+                accepting.resumeAccepts();
+                return new Listener(worker, accepting, http);
+            } catch (IOException | RuntimeException e) {
+                worker.shutdownNow();
+                throw e;
+            }
+        }
+
+        InetSocketAddress localAddress() {
+            SocketAddress bound = accepting.getLocalAddress();
+            if (!(bound instanceof InetSocketAddress)) {
+                throw new IllegalStateException("the listener is not bound to an IP address: " + bound);
+            }
+            return (InetSocketAddress) bound;
+        }
+
+        /** Stops accepting, closes every connection left and waits for the I/O threads to end. */
+        void stop() {
+            IoUtils.safeClose(accepting);
+            http.closeConnections();
+            worker.shutdown();
+            try {
+                if (!worker.awaitTermination(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    worker.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                worker.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.simplepush.transport.websocket;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,9 @@ import java.util.Optional;
  * @param ioThreads the number of I/O threads; default {@value #DEFAULT_IO_THREADS}
  * @param corsAllowedOrigin the {@code Access-Control-Allow-Origin} of endpoint responses; default
  *     {@value #DEFAULT_CORS_ALLOWED_ORIGIN}
+ * @param httpIdleTimeout how long an HTTP connection may wait for its next request (an app server's keep-alive
+ *     connection, or a device's before its upgrade) before it is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}.
+ *     Device WebSockets are not affected, but the server keeps about 1 KB of each device's upgrade for this long
  */
 public record WebSocketConfig(
         String host,
@@ -31,7 +35,8 @@ public record WebSocketConfig(
         int maxFrameBytes,
         int maxBodyBytes,
         int ioThreads,
-        String corsAllowedOrigin) {
+        String corsAllowedOrigin,
+        Duration httpIdleTimeout) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -45,13 +50,15 @@ public record WebSocketConfig(
     public static final int DEFAULT_IO_THREADS = 2;
     /** Default CORS origin: any. */
     public static final String DEFAULT_CORS_ALLOWED_ORIGIN = "*";
+    /** Default HTTP idle timeout: one minute. */
+    public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofMinutes(1);
 
     /**
      * Validates every component.
      *
      * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the public URL is not an
-     *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, or the origin is
-     *     blank
+     *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, the origin is
+     *     blank, or the idle timeout is not between 1 ms and 24 days
      */
     public WebSocketConfig {
         requireHost(host);
@@ -61,6 +68,7 @@ public record WebSocketConfig(
         requireAtLeastOne(maxBodyBytes, "maxBodyBytes");
         requireAtLeastOne(ioThreads, "ioThreads");
         requireOrigin(corsAllowedOrigin);
+        requireIdleTimeout(httpIdleTimeout);
     }
 
     /** The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}. */
@@ -81,7 +89,8 @@ public record WebSocketConfig(
                 .maxFrameBytes(maxFrameBytes)
                 .maxBodyBytes(maxBodyBytes)
                 .ioThreads(ioThreads)
-                .corsAllowedOrigin(corsAllowedOrigin);
+                .corsAllowedOrigin(corsAllowedOrigin)
+                .httpIdleTimeout(httpIdleTimeout);
         publicUrl.ifPresent(builder::publicUrl);
         return builder;
     }
@@ -121,6 +130,13 @@ public record WebSocketConfig(
         }
     }
 
+    private static void requireIdleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "httpIdleTimeout");
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("httpIdleTimeout must be between 1 ms and 24 days: " + timeout);
+        }
+    }
+
     /** Builds a {@link WebSocketConfig}; setters validate at once. Not thread-safe. */
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -130,6 +146,7 @@ public record WebSocketConfig(
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int ioThreads = DEFAULT_IO_THREADS;
         private String corsAllowedOrigin = DEFAULT_CORS_ALLOWED_ORIGIN;
+        private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -186,10 +203,20 @@ public record WebSocketConfig(
             return this;
         }
 
+        /**
+         * How long an HTTP connection may wait for its next request before it is closed. Defaults to
+         * {@link #DEFAULT_HTTP_IDLE_TIMEOUT}; between 1 ms and 24 days.
+         */
+        public Builder httpIdleTimeout(Duration value) {
+            requireIdleTimeout(value);
+            this.httpIdleTimeout = value;
+            return this;
+        }
+
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
-                    corsAllowedOrigin);
+                    corsAllowedOrigin, httpIdleTimeout);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +20,14 @@ class WebSocketConfigTest {
         assertThat(config.maxBodyBytes()).isEqualTo(WebSocketConfig.DEFAULT_MAX_BODY_BYTES);
         assertThat(config.ioThreads()).isEqualTo(WebSocketConfig.DEFAULT_IO_THREADS);
         assertThat(config.corsAllowedOrigin()).isEqualTo("*");
+        assertThat(config.httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void toBuilderRoundTrips() {
         WebSocketConfig config = WebSocketConfig.builder().host("0.0.0.0").port(0)
                 .publicUrl(URI.create("https://push.example.com/sp/")).maxFrameBytes(1000).maxBodyBytes(2000)
-                .ioThreads(4).corsAllowedOrigin("https://app.example.com").build();
+                .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).build();
         assertThat(config.toBuilder().build()).isEqualTo(config);
         assertThat(config.publicUrl()).contains(URI.create("https://push.example.com/sp/"));
     }
@@ -40,6 +42,9 @@ class WebSocketConfigTest {
         assertThatThrownBy(() -> builder.maxBodyBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.corsAllowedOrigin("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.httpIdleTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.httpIdleTimeout(Duration.ofDays(25)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("/relative")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("ftp://example.com")))
@@ -50,7 +55,9 @@ class WebSocketConfigTest {
 
     @Test
     void constructorValidatesToo() {
-        assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*"))
+        assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
