@@ -282,7 +282,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
     }
 
     /** RFC 6455 §4.1: the key is 16 random bytes in base64. */
-    private static boolean isKey(@Nullable String key) {
+    static boolean isKey(@Nullable String key) {
         if (key == null || key.length() != 24) {
             return false;
         }

@@ -10,6 +10,7 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
@@ -165,8 +166,18 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         // Undertow answers the handshake; the frames that follow are read and written by DeviceSocket itself, which
         // keeps far less per idle socket than Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
         HttpUpgradeListener upgraded = (connection, exchange) -> upgraded(connection, null, null);
-        WebSocketProtocolHandshakeHandler webSocket = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
+        WebSocketProtocolHandshakeHandler handshake = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
                 HttpRoutes::upgradeRequired);
+        // Undertow's handshakes take any key; a key that is not 16 bytes in base64 is refused (RFC 6455 §4.2.1) as
+        // a missing one is.
+        HttpHandler webSocket = exchange -> {
+            String key = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY);
+            if (key != null && !DeviceOpenListener.isKey(key)) {
+                HttpRoutes.upgradeRequired(exchange);
+            } else {
+                handshake.handleRequest(exchange);
+            }
+        };
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
                 WebAssets.load());
     }
@@ -256,6 +267,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 long idleMillis = config.httpIdleTimeout().toMillis();
                 HttpOpenListener http = new HttpOpenListener(pool, OptionMap.builder()
                         .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
+                        // A request head that stalls half-way is not covered by the idle timeout above.
+                        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) idleMillis)
+                        // A head that did not fit DeviceOpenListener's buffer is refused here too, never upgraded.
+                        .set(UndertowOptions.MAX_HEADER_SIZE, BUFFER_BYTES)
                         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                         .getMap());
                 http.setRootHandler(routes);
