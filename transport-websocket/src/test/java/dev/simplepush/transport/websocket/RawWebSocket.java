@@ -24,14 +24,16 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A tiny blocking RFC 6455 client over a plain {@link Socket}, for tests that need to put exactly the bytes they want
- * on the wire: any frame header (FIN, RSV bits, opcode, mask or none, length form), any split of the byte stream.
- * Every read gives up after {@link TestServer#TIMEOUT}.
+ * on the wire: any frame header (FIN, RSV bits, opcode, mask or none, length form), any split of the byte stream, and
+ * with {@link #open} and {@link #readResponse} any handshake request. Every read gives up after
+ * {@link TestServer#TIMEOUT}.
  */
 final class RawWebSocket implements AutoCloseable {
 
@@ -191,15 +193,7 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Opens a WebSocket, writing {@code firstBytes} in the same write as the handshake request. */
     static RawWebSocket connect(URI uri, byte[] firstBytes) {
-        RawWebSocket webSocket;
-        try {
-            Socket socket = new Socket(uri.getHost(), uri.getPort());
-            socket.setSoTimeout((int) TestServer.TIMEOUT.toMillis());
-            socket.setTcpNoDelay(true);
-            webSocket = new RawWebSocket(socket);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RawWebSocket webSocket = open(uri);
         try {
             webSocket.handshake(uri, firstBytes);
             return webSocket;
@@ -212,10 +206,30 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void handshake(URI uri, byte[] firstBytes) throws IOException {
+    /**
+     * Opens a TCP connection to {@code uri}'s host and port and sends nothing: the test writes the request itself, then
+     * reads the answer with {@link #readResponse()}, and after a 101 goes on with frames.
+     */
+    static RawWebSocket open(URI uri) {
+        try {
+            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            socket.setSoTimeout((int) TestServer.TIMEOUT.toMillis());
+            socket.setTcpNoDelay(true);
+            return new RawWebSocket(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh {@code Sec-WebSocket-Key}: 16 random bytes in base64 (RFC 6455 §4.1). */
+    static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
+    private void handshake(URI uri, byte[] firstBytes) throws IOException {
+        String key = newKey();
         String request = "GET " + (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + " HTTP/1.1\r\n"
                 + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
                 + "Upgrade: websocket\r\n"
@@ -228,24 +242,86 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     private void readHandshakeResponse(String key) throws IOException {
-        String status = readLine();
-        assertThat(status).as("handshake status line").startsWith("HTTP/1.1 101 ");
+        readResponseOrThrow().assertUpgraded(key);
+    }
+
+    /**
+     * The server's next HTTP response: its head, then as many body bytes as its {@code Content-Length} says (none
+     * without one). Fails if the connection ends or nothing arrives in time.
+     */
+    HttpResponse readResponse() {
+        try {
+            return readResponseOrThrow();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no HTTP response from the server within " + TestServer.TIMEOUT, e);
+        } catch (IOException e) {
+            throw new AssertionError("connection ended instead of an HTTP response: " + e, e);
+        }
+    }
+
+    /**
+     * The server's next HTTP response, or empty if the server ends the connection (end of stream, or a reset) before
+     * sending any of it.
+     */
+    Optional<HttpResponse> readResponseUnlessEnded() {
+        try {
+            in.mark(1);
+            if (in.read() == -1) {
+                return Optional.empty();
+            }
+            in.reset();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor ended the connection within "
+                    + TestServer.TIMEOUT, e);
+        } catch (SocketException reset) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.of(readResponse());
+    }
+
+    private HttpResponse readResponseOrThrow() throws IOException {
+        String statusLine = readLine();
+        String[] parts = statusLine.split(" ", 3);
+        assertThat(parts).as("status line '%s'", statusLine).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(parts[0]).as("status line '%s'", statusLine).isEqualTo("HTTP/1.1");
         Map<String, String> headers = new HashMap<>();
         for (String line = readLine(); !line.isEmpty(); line = readLine()) {
             int colon = line.indexOf(':');
             assertThat(colon).as("header line '%s'", line).isPositive();
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+                    (first, second) -> first + ", " + second);
         }
-        assertThat(headers.get("upgrade")).as("Upgrade header").isEqualToIgnoringCase("websocket");
-        assertThat(headers.get("connection")).as("Connection header").containsIgnoringCase("upgrade");
-        assertThat(headers.get("sec-websocket-accept")).as("Sec-WebSocket-Accept").isEqualTo(acceptOf(key));
+        assertThat(headers).as("response headers").doesNotContainKey("transfer-encoding");
+        byte[] body = new byte[Integer.parseInt(headers.getOrDefault("content-length", "0"))];
+        in.readFully(body);
+        return new HttpResponse(Integer.parseInt(parts[1]), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** An HTTP response; header names in lower case, repeated headers joined with commas. */
+    record HttpResponse(int status, Map<String, String> headers, String body) {
+
+        /** The value of the header {@code name} (any case), if the response has it. */
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        /** Checks a 101 answer to a request with {@code key} as RFC 6455 §4.1 has a client check it. */
+        HttpResponse assertUpgraded(String key) {
+            assertThat(status).as("handshake status, headers %s, body '%s'", headers, body).isEqualTo(101);
+            assertThat(headers.get("upgrade")).as("Upgrade header").isEqualToIgnoringCase("websocket");
+            assertThat(headers.get("connection")).as("Connection header").containsIgnoringCase("upgrade");
+            assertThat(headers.get("sec-websocket-accept")).as("Sec-WebSocket-Accept").isEqualTo(acceptOf(key));
+            return this;
+        }
     }
 
     private String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b == -1) {
-                throw new EOFException("connection ended during the handshake response");
+                throw new EOFException("connection ended during an HTTP response");
             }
             line.write(b);
         }
