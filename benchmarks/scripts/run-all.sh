@@ -31,6 +31,7 @@ stop_server() {
 }
 trap stop_server EXIT
 warm_server() { # a long-lived server is JIT-compiled; measure that, not its first seconds
+  $LOAD --scenario storm --devices 10000 --connect-concurrency 2000 > /dev/null 2>&1 || true
   $LOAD --scenario notify --devices 5000 --rate 3000 --duration 10s --warmup 1s --drain 5s > /dev/null 2>&1 || true
 }
 run() { # name, load-tool args...
@@ -42,7 +43,7 @@ run() { # name, load-tool args...
   stop_server
 }
 
-run idle-15000 --scenario idle --devices 15000 --duration 20s --warmup 1s --sample-every 2500
+run idle-15000 --scenario idle --devices 15000 --duration 70s --warmup 1s --sample-every 2500
 run storm-15000 --scenario storm --devices 15000 --connect-concurrency 2000
 for rate in 2500 5000 10000 15000 20000; do
   run notify-$rate --scenario notify --devices 15000 --rate $rate --duration 20s --warmup 5s
