@@ -8,8 +8,11 @@
  *   <li>{@code /}: the device WebSocket (P1), text frames of one JSON object each, sub-protocol
  *       {@code push-notification} echoed when offered. A binary frame closes the socket with 1003, a frame that is
  *       not one JSON object with 1007, an unknown or non-string {@code messageType} with 1008, a message over
- *       {@code maxFrameBytes} with 1009. Server shutdown closes every socket with 1001. A plain HTTP request to
- *       {@code /} is answered 426.</li>
+ *       {@code maxFrameBytes} with 1009, a breach of RFC 6455 framing with 1002. Server shutdown closes every
+ *       socket with 1001. A plain HTTP request to {@code /} is answered 426. Version 13 upgrades are answered by
+ *       {@code DeviceOpenListener} before Undertow sees the connection, and the
+ *       frames by {@code DeviceSocket}; Undertow answers every other request
+ *       (and upgrades of versions 7 and 8).</li>
  *   <li>{@code PUT /update/{token}}: the app-server endpoint (P4). Fields {@code version} and {@code data}, form
  *       encoded in the body (with or without a form Content-Type), or in the query string when the body is empty.
  *       Answers 200/202 with {@code {}}, else
@@ -22,6 +25,9 @@
  *       {@code Cache-Control: public, max-age=3600} and an ETag. {@code GET /demo/}: a page that uses it, and plays
  *       the app server too. Both from classpath resources; other methods 405.</li>
  * </ul>
+ *
+ * <p>Request heads are limited to 16 KiB (400); a connection that sends no request, or stalls in one, for
+ * {@code httpIdleTimeout} is closed.
  *
  * <p>Stable error numbers ({@code errno}): those of {@link dev.simplepush.core.NotifyOutcome} (101 bad version,
  * 102 unknown token, 103 gone, 104 data too large, 201 storage unavailable), and from this transport: 100 malformed
