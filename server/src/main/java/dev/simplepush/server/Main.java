@@ -118,6 +118,12 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxFrameBytes;
 
+    @Option(names = "--demo-page", paramLabel = "true|false", arity = "1",
+            defaultValue = "${env:SIMPLEPUSH_DEMO_PAGE:-true}",
+            description = "Serve the demo page at /demo/ (it registers from the browser and plays the app server) "
+                    + "[SIMPLEPUSH_DEMO_PAGE]. /simplepush.js is always served. Default: ${DEFAULT-VALUE}.")
+    boolean demoPage;
+
     @Option(names = "--max-data-bytes", paramLabel = "BYTES", defaultValue = "${env:SIMPLEPUSH_MAX_DATA_BYTES:-4096}",
             description = "Largest data an app server may send with an update [SIMPLEPUSH_MAX_DATA_BYTES]. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -215,18 +221,24 @@ public final class Main implements Callable<Integer> {
                 .maxChannelsPerDevice(maxChannels)
                 .maxDataBytes(maxDataBytes);
         core.tokenKeys(splitKeys(tokenKeys));
+        List<Module> modules = new ArrayList<>();
+        modules.add(new PushCoreModule(core.build()));
+        modules.add(storeModule(store));
+        modules.add(new WebSocketTransportModule(transportConfig()));
+        wakeupConfig().ifPresent(wakeup -> modules.add(new UdpWakeupModule(wakeup)));
+        return modules;
+    }
+
+    /** The WebSocket/HTTP transport's configuration. */
+    WebSocketConfig transportConfig() {
         WebSocketConfig.Builder transport = WebSocketConfig.builder()
                 .host(host)
                 .port(port)
                 .maxFrameBytes(maxFrameBytes)
-                .httpIdleTimeout(httpIdleTimeout);
+                .httpIdleTimeout(httpIdleTimeout)
+                .demoPage(demoPage);
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
-        List<Module> modules = new ArrayList<>();
-        modules.add(new PushCoreModule(core.build()));
-        modules.add(storeModule(store));
-        modules.add(new WebSocketTransportModule(transport.build()));
-        wakeupConfig().ifPresent(wakeup -> modules.add(new UdpWakeupModule(wakeup)));
-        return modules;
+        return transport.build();
     }
 
     /** The UDP wake-up configuration, present only when at least one network is given. */

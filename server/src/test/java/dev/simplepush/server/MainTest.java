@@ -34,6 +34,23 @@ class MainTest {
     }
 
     @Test
+    void transportFlagsBecomeTheTransportConfiguration() {
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.transportConfig().demoPage()).isTrue();
+        assertThat(defaults.transportConfig().httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--demo-page", "false", "--http-idle-timeout", "5s", "--port", "0");
+        assertThat(main.transportConfig().demoPage()).isFalse();
+        assertThat(main.transportConfig().httpIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(main.transportConfig().port()).isZero();
+
+        assertThatThrownBy(() -> new CommandLine(new Main()).parseArgs("--demo-page", "maybe"))
+                .isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
     void redisFlagsBecomeTheStoreConfiguration() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--store", "redis", "--redis-uri", "redis://:pw@10.0.0.1:6379",

@@ -72,7 +72,7 @@ final class HttpRoutes implements HttpHandler {
                 Optional<WebAssets.Asset> asset = assets.find(path);
                 if (asset.isPresent()) {
                     asset(exchange, asset.get());
-                } else if (path.equals("/demo")) {
+                } else if (path.equals("/demo") && assets.find(WebAssets.DEMO_PATH).isPresent()) {
                     exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
                     exchange.setStatusCode(301);
                     exchange.endExchange();

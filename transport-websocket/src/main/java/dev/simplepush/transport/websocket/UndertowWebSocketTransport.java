@@ -179,7 +179,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             }
         };
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
-                WebAssets.load());
+                WebAssets.load(config.demoPage()));
     }
 
     /** A device connection whose upgrade was answered, with the bytes that followed its request. */

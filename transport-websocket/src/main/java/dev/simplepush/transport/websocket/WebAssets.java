@@ -35,10 +35,16 @@ final class WebAssets {
         this.assets = assets;
     }
 
-    /** Loads the files; a missing one is a packaging bug and fails here, at start. */
-    static WebAssets load() {
-        return new WebAssets(Map.of(
-                SCRIPT_PATH, Asset.of("simplepush.js", "application/javascript; charset=utf-8", SCRIPT_CACHE),
+    /**
+     * Loads the files, the demo page only if {@code demoPage}; a missing one is a packaging bug and fails here, at
+     * start.
+     */
+    static WebAssets load(boolean demoPage) {
+        Asset script = Asset.of("simplepush.js", "application/javascript; charset=utf-8", SCRIPT_CACHE);
+        if (!demoPage) {
+            return new WebAssets(Map.of(SCRIPT_PATH, script));
+        }
+        return new WebAssets(Map.of(SCRIPT_PATH, script,
                 DEMO_PATH, Asset.of("demo.html", "text/html; charset=utf-8", DEMO_CACHE)));
     }
 

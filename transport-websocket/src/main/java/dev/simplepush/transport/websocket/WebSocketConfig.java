@@ -26,7 +26,9 @@ import java.util.Optional;
  *     {@value #DEFAULT_CORS_ALLOWED_ORIGIN}
  * @param httpIdleTimeout how long an HTTP connection may wait for its next request (an app server's keep-alive
  *     connection, or a device's before its upgrade) before it is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}.
- *     Device WebSockets are not affected, but the server keeps about 1 KB of each device's upgrade for this long
+ *     Device WebSockets are not affected
+ * @param demoPage whether {@code GET /demo/} serves the demo page (it registers a channel from the browser and PUTs
+ *     to its endpoint, playing the app server); default {@code true}. {@code /simplepush.js} is always served
  */
 public record WebSocketConfig(
         String host,
@@ -36,7 +38,8 @@ public record WebSocketConfig(
         int maxBodyBytes,
         int ioThreads,
         String corsAllowedOrigin,
-        Duration httpIdleTimeout) {
+        Duration httpIdleTimeout,
+        boolean demoPage) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -90,7 +93,8 @@ public record WebSocketConfig(
                 .maxBodyBytes(maxBodyBytes)
                 .ioThreads(ioThreads)
                 .corsAllowedOrigin(corsAllowedOrigin)
-                .httpIdleTimeout(httpIdleTimeout);
+                .httpIdleTimeout(httpIdleTimeout)
+                .demoPage(demoPage);
         publicUrl.ifPresent(builder::publicUrl);
         return builder;
     }
@@ -147,6 +151,7 @@ public record WebSocketConfig(
         private int ioThreads = DEFAULT_IO_THREADS;
         private String corsAllowedOrigin = DEFAULT_CORS_ALLOWED_ORIGIN;
         private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
+        private boolean demoPage = true;
 
         private Builder() {
         }
@@ -213,10 +218,16 @@ public record WebSocketConfig(
             return this;
         }
 
+        /** Whether {@code GET /demo/} serves the demo page. Defaults to {@code true}. */
+        public Builder demoPage(boolean value) {
+            this.demoPage = value;
+            return this;
+        }
+
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
-                    corsAllowedOrigin, httpIdleTimeout);
+                    corsAllowedOrigin, httpIdleTimeout, demoPage);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simplepush.core.PushConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,6 +62,19 @@ class WebAssetsIT {
         HttpResponse<String> bare = send(HttpRequest.newBuilder(server.http("/demo")));
         assertThat(bare.statusCode()).isEqualTo(301);
         assertThat(bare.headers().firstValue("Location")).contains("/demo/");
+    }
+
+    @Test
+    void demoPageCanBeSwitchedOffWhileTheScriptStays() {
+        try (TestServer noDemo = TestServer.start(PushConfig.defaults(),
+                WebSocketConfig.builder().port(0).demoPage(false).build())) {
+            for (String path : new String[] {"/demo/", "/demo"}) {
+                HttpResponse<String> demo = send(HttpRequest.newBuilder(noDemo.http(path)));
+                assertThat(demo.statusCode()).as(path).isEqualTo(404);
+                assertThat(demo.body()).as(path).contains("\"errno\":108");
+            }
+            assertThat(send(HttpRequest.newBuilder(noDemo.http("/simplepush.js"))).statusCode()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -21,13 +21,14 @@ class WebSocketConfigTest {
         assertThat(config.ioThreads()).isEqualTo(WebSocketConfig.DEFAULT_IO_THREADS);
         assertThat(config.corsAllowedOrigin()).isEqualTo("*");
         assertThat(config.httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.demoPage()).isTrue();
     }
 
     @Test
     void toBuilderRoundTrips() {
         WebSocketConfig config = WebSocketConfig.builder().host("0.0.0.0").port(0)
                 .publicUrl(URI.create("https://push.example.com/sp/")).maxFrameBytes(1000).maxBodyBytes(2000)
-                .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).build();
+                .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).demoPage(false).build();
         assertThat(config.toBuilder().build()).isEqualTo(config);
         assertThat(config.publicUrl()).contains(URI.create("https://push.example.com/sp/"));
     }
@@ -56,8 +57,9 @@ class WebSocketConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
-                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1)))
+                Duration.ofSeconds(1), true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
+                true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
