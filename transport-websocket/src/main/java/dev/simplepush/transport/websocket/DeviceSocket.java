@@ -251,11 +251,18 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             if (pending.remaining() + frame.remaining() > MAX_BACKLOG_BYTES) {
                 LOG.debug("{} does not read what it is sent; dropping the connection", connection.getPeerAddress());
                 outputClosed = true;
-                IoUtils.safeClose(connection);
+                closeConnection();
                 return false;
             }
-            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + frame.remaining());
-            backlog = joined.put(pending).put(frame).flip();
+            int needed = pending.remaining() + frame.remaining();
+            if (needed > pending.capacity()) {
+                // Doubling: a device that falls behind costs a few copies of its backlog, not one per frame.
+                ByteBuffer grown = ByteBuffer.allocate(Math.min(MAX_BACKLOG_BYTES,
+                        Math.max(needed, 2 * pending.capacity())));
+                backlog = grown.put(pending).put(frame).flip();
+            } else {
+                pending.compact().put(frame).flip();
+            }
             return true;
         }
         ConduitStreamSinkChannel sink = connection.getSinkChannel();
