@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -193,7 +194,18 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Opens a WebSocket, writing {@code firstBytes} in the same write as the handshake request. */
     static RawWebSocket connect(URI uri, byte[] firstBytes) {
-        RawWebSocket webSocket = open(uri);
+        return upgrade(open(uri), uri, firstBytes);
+    }
+
+    /**
+     * Opens a WebSocket over a socket whose receive buffer is {@code receiveBufferBytes}, set before connecting so
+     * that the TCP window is small from the first segment on: a device that stops reading stalls the server quickly.
+     */
+    static RawWebSocket connect(URI uri, int receiveBufferBytes) {
+        return upgrade(open(uri, receiveBufferBytes), uri, new byte[0]);
+    }
+
+    private static RawWebSocket upgrade(RawWebSocket webSocket, URI uri, byte[] firstBytes) {
         try {
             webSocket.handshake(uri, firstBytes);
             return webSocket;
@@ -211,8 +223,17 @@ final class RawWebSocket implements AutoCloseable {
      * reads the answer with {@link #readResponse()}, and after a 101 goes on with frames.
      */
     static RawWebSocket open(URI uri) {
+        return open(uri, 0);
+    }
+
+    /** {@link #open(URI)} with a receive buffer of {@code receiveBufferBytes}, or the system's default if 0. */
+    private static RawWebSocket open(URI uri, int receiveBufferBytes) {
         try {
-            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TestServer.TIMEOUT.toMillis());
             socket.setSoTimeout((int) TestServer.TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
             return new RawWebSocket(socket);
@@ -480,6 +501,29 @@ final class RawWebSocket implements AutoCloseable {
             if (read != -1) {
                 throw new AssertionError("the server sent more instead of ending the connection: "
                         + HexFormat.ofDelimiter(" ").formatHex(buffer, 0, read));
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not end the connection within " + TestServer.TIMEOUT, e);
+        } catch (SocketException reset) {
+            // Ended by a reset.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads and drops whatever the server sent until it ends the TCP connection (end of stream, or a reset). Fails if
+     * the connection is still open after {@link TestServer#TIMEOUT}.
+     */
+    void drainUntilEnded() {
+        long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (in.read(buffer) != -1) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the server still sends after " + TestServer.TIMEOUT
+                            + " instead of ending the connection");
+                }
             }
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the server did not end the connection within " + TestServer.TIMEOUT, e);
