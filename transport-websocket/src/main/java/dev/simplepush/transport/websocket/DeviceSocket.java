@@ -55,6 +55,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private static final int GONE = 2;
     private static final AtomicIntegerFieldUpdater<DeviceSocket> STATE =
             AtomicIntegerFieldUpdater.newUpdater(DeviceSocket.class, "state");
+    private static final AtomicIntegerFieldUpdater<DeviceSocket> OFFLINE =
+            AtomicIntegerFieldUpdater.newUpdater(DeviceSocket.class, "offline");
 
     private final StreamConnection connection;
     private final ByteBufferPool buffers;
@@ -62,6 +64,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private final FrameReader reader;
     // A plain field with an updater rather than an AtomicInteger: one object less per idle socket.
     private volatile int state = OPEN;
+    /** 1 once the session was told that the device is gone; before the TCP connection ends when the server closes. */
+    private volatile int offline;
     private volatile @Nullable DeviceSession session;
     /** The timer that drops a closing socket whose device does not answer; absent otherwise. */
     private volatile XnioExecutor.@Nullable Key grace;
@@ -127,6 +131,10 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return;
         }
+        // From the close frame on the device is offline, and its presence is released before the frame leaves:
+        // an update arriving while it answers the close must be stored and answered 202 (and wake it, P8), on
+        // whichever node it arrives.
+        offline();
         if (!write(encodeClose(code, reason))) {
             return;
         }
@@ -232,6 +240,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         if (code == FrameReader.PROTOCOL_ERROR) {
             // RFC 6455 §7.1.7: nothing more can be read; say why and drop the connection.
             STATE.compareAndSet(this, OPEN, CLOSING);
+            offline();
             write(encodeClose(code, reason));
             closeWhenFlushed();
         } else {
@@ -333,7 +342,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
     }
 
-    /** The socket is closed, by either side or by a failure: tell the session, exactly once. */
+    /** The socket is closed, by either side or by a failure: tell the session (if not yet) and the transport. */
     private void gone() {
         if (STATE.getAndSet(this, GONE) == GONE) {
             return;
@@ -343,12 +352,20 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             timer.remove();
         }
         try {
-            DeviceSession current = session;
-            if (current != null) {
-                current.closed();
-            }
+            offline();
         } finally {
             onGone.accept(this);
+        }
+    }
+
+    /** The device can no longer be reached through this socket: tell the session, exactly once. */
+    private void offline() {
+        if (!OFFLINE.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        DeviceSession current = session;
+        if (current != null) {
+            current.closed();
         }
     }
 
