@@ -140,8 +140,13 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
         // The device should answer with its close frame, which ends the connection; if it does not, drop it.
         try {
-            grace = connection.getIoThread().executeAfter(this::closeConnection, CLOSE_GRACE_MILLIS,
+            XnioExecutor.Key timer = connection.getIoThread().executeAfter(this::closeConnection, CLOSE_GRACE_MILLIS,
                     TimeUnit.MILLISECONDS);
+            grace = timer;
+            if (state == GONE) {
+                // Gone meanwhile, before it could see the timer: the timer must not keep the socket.
+                timer.remove();
+            }
         } catch (RejectedExecutionException shuttingDown) {
             // The I/O thread is ending (server stop): no grace period to wait for.
             IoUtils.safeClose(connection);

@@ -33,6 +33,8 @@ final class HttpRoutes implements HttpHandler {
 
     static final String UPDATE_PREFIX = "/update/";
     static final String HEALTH_PATH = "/health";
+    /** Bodies over the limit but at most this long are read and dropped before the 413, keeping the connection. */
+    static final long MAX_SWALLOWED_BYTES = 2 * 1024 * 1024;
     static final String RETRY_AFTER_SECONDS = "10";
     static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
 
@@ -142,8 +144,13 @@ final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
-        if (exchange.getRequestContentLength() > maxBodyBytes) {
-            bodyTooLarge(exchange);
+        long length = exchange.getRequestContentLength();
+        if (length > maxBodyBytes) {
+            if (length <= MAX_SWALLOWED_BYTES) {
+                swallowThenTooLarge(exchange, length);
+            } else {
+                bodyTooLarge(exchange);
+            }
             return;
         }
         // Bounds what Undertow reads, also when it drains an unread body after the answer.
@@ -193,6 +200,21 @@ final class HttpRoutes implements HttpHandler {
         LOG.debug("reading an endpoint request body failed: {}", failure.toString());
         // The connection is broken: nobody is there to read an answer.
         IoUtils.safeClose(exchange.getConnection());
+    }
+
+    /**
+     * Reads and drops a body over the limit, then answers 413 on a connection that stays usable. Answering before
+     * the body is read and closing would leave the client's bytes unread, and the TCP reset that follows can
+     * destroy the 413 before the client reads it.
+     */
+    private static void swallowThenTooLarge(HttpServerExchange exchange, long length) {
+        exchange.setMaxEntitySize(length);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getRequestReceiver().receivePartialBytes(
+                (ex, chunk, last) -> {
+                    if (last) {
+                        ex.dispatch(SameThreadExecutor.INSTANCE, () -> error(ex, HttpError.BODY_TOO_LARGE));
+                    }
+                }, HttpRoutes::bodyFailed));
     }
 
     private static void bodyTooLarge(HttpServerExchange exchange) {

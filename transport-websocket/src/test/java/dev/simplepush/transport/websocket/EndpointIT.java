@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,28 @@ class EndpointIT {
                 "version=1&data=" + "x".repeat(WebSocketConfig.DEFAULT_MAX_BODY_BYTES));
         assertError(response, 413, 104);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    }
+
+    @Test
+    void bodyOverTheLimitIsReadBeforeThe413SoTheConnectionServesTheNextRequestP4_3() {
+        URI endpoint = offlineEndpoint().endpoint();
+        String target = endpoint.getRawPath();
+        String host = endpoint.getHost() + ":" + endpoint.getPort();
+        byte[] huge = ("version=1&data=" + "x".repeat(1024 * 1024)).getBytes(StandardCharsets.US_ASCII);
+        try (RawWebSocket http = RawWebSocket.open(server.webSocketUri())) {
+            http.writeRaw(("PUT " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: "
+                    + "application/x-www-form-urlencoded\r\nContent-Length: " + huge.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            http.writeRaw(huge);
+            RawWebSocket.HttpResponse tooLarge = http.readResponse();
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.body()).contains("\"errno\":104");
+
+            http.writeRaw(("PUT " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: "
+                    + "application/x-www-form-urlencoded\r\nContent-Length: 9\r\n\r\nversion=2")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(http.readResponse().status()).isEqualTo(202);
+        }
     }
 
     @Test
