@@ -20,6 +20,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,22 +170,22 @@ final class RedisRouter implements Router {
     public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
         Objects.requireNonNull(uaid, "uaid");
         Objects.requireNonNull(update, "update");
-        String key = keys.presence(uaid);
-        return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenCompose(value -> {
-            if (value.isEmpty()) {
-                return CompletableFuture.completedFuture(false);
-            }
-            String node = nodeOf(value.get());
-            if (node.equals(nodeId)) {
-                return CompletableFuture.completedFuture(deliverLocally(uaid, update));
-            }
-            return publish(node, encodeUpdate(uaid, update)).thenApply(receivers -> receivers > 0);
-        });
+        return atHolder(uaid, () -> deliverLocally(uaid, update), () -> encodeUpdate(uaid, update));
     }
 
     @Override
     public CompletionStage<Boolean> isConnected(Uaid uaid) {
         Objects.requireNonNull(uaid, "uaid");
+        // A dead node's presence outlives it by up to presenceTtl; a node that still listens is alive. This is the
+        // same test deliver applies, so a stale PUT gets the answer a new version would (P5.1).
+        return atHolder(uaid, () -> holders.containsKey(uaid), () -> PROBE);
+    }
+
+    /**
+     * Looks up which node holds {@code uaid}: none answers false; this node answers {@code here}; another node is
+     * sent {@code message} and answers whether it still listens.
+     */
+    private CompletionStage<Boolean> atHolder(Uaid uaid, BooleanSupplier here, Supplier<String> message) {
         String key = keys.presence(uaid);
         return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenCompose(value -> {
             if (value.isEmpty()) {
@@ -191,11 +193,9 @@ final class RedisRouter implements Router {
             }
             String node = nodeOf(value.get());
             if (node.equals(nodeId)) {
-                return CompletableFuture.completedFuture(holders.containsKey(uaid));
+                return CompletableFuture.completedFuture(here.getAsBoolean());
             }
-            // A dead node's presence outlives it by up to presenceTtl; a node that still listens is alive. This is
-            // the same test deliver applies, so a stale PUT gets the answer a new version would (P5.1).
-            return publish(node, PROBE).thenApply(receivers -> receivers > 0);
+            return publish(node, message.get()).thenApply(receivers -> receivers > 0);
         });
     }
 

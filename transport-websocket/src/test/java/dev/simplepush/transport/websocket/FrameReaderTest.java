@@ -1,9 +1,9 @@
 package dev.simplepush.transport.websocket;
 
-import static dev.simplepush.transport.websocket.RawWebSocket.BINARY;
-import static dev.simplepush.transport.websocket.RawWebSocket.CLOSE;
-import static dev.simplepush.transport.websocket.RawWebSocket.CONTINUATION;
-import static dev.simplepush.transport.websocket.RawWebSocket.TEXT;
+import static dev.simplepush.transport.websocket.FrameReader.BINARY;
+import static dev.simplepush.transport.websocket.FrameReader.CLOSE;
+import static dev.simplepush.transport.websocket.FrameReader.CONTINUATION;
+import static dev.simplepush.transport.websocket.FrameReader.TEXT;
 import static dev.simplepush.transport.websocket.RawWebSocket.concat;
 import static dev.simplepush.transport.websocket.RawWebSocket.continuation;
 import static dev.simplepush.transport.websocket.RawWebSocket.frame;

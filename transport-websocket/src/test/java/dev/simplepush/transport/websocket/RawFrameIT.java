@@ -1,10 +1,10 @@
 package dev.simplepush.transport.websocket;
 
-import static dev.simplepush.transport.websocket.RawWebSocket.BINARY;
-import static dev.simplepush.transport.websocket.RawWebSocket.CLOSE;
-import static dev.simplepush.transport.websocket.RawWebSocket.CONTINUATION;
-import static dev.simplepush.transport.websocket.RawWebSocket.PONG;
-import static dev.simplepush.transport.websocket.RawWebSocket.TEXT;
+import static dev.simplepush.transport.websocket.FrameReader.BINARY;
+import static dev.simplepush.transport.websocket.FrameReader.CLOSE;
+import static dev.simplepush.transport.websocket.FrameReader.CONTINUATION;
+import static dev.simplepush.transport.websocket.FrameReader.PONG;
+import static dev.simplepush.transport.websocket.FrameReader.TEXT;
 import static dev.simplepush.transport.websocket.RawWebSocket.concat;
 import static dev.simplepush.transport.websocket.RawWebSocket.continuation;
 import static dev.simplepush.transport.websocket.RawWebSocket.frame;
@@ -309,7 +309,7 @@ class RawFrameIT {
         // RFC 6455 §5.5.1: a close frame may have no body; it is answered by an empty close or one with 1000.
         try (RawWebSocket webSocket = connect()) {
             webSocket.send(frame(CLOSE));
-            assertThat(webSocket.readClose().code()).isIn(RawWebSocket.NO_STATUS_RECEIVED, CloseCodes.NORMAL);
+            assertThat(webSocket.readClose().code()).isIn(FrameReader.NO_STATUS, CloseCodes.NORMAL);
             webSocket.awaitEof();
         }
         assertServerStillServes();

@@ -1,5 +1,11 @@
 package dev.simplepush.transport.websocket;
 
+import static dev.simplepush.transport.websocket.FrameReader.CLOSE;
+import static dev.simplepush.transport.websocket.FrameReader.CONTINUATION;
+import static dev.simplepush.transport.websocket.FrameReader.NO_STATUS;
+import static dev.simplepush.transport.websocket.FrameReader.PING;
+import static dev.simplepush.transport.websocket.FrameReader.PONG;
+import static dev.simplepush.transport.websocket.FrameReader.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedInputStream;
@@ -17,8 +23,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -38,17 +42,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RawWebSocket implements AutoCloseable {
 
-    static final int CONTINUATION = 0x0;
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
-
-    /** RFC 6455 §7.1.5: the close code of a close frame without a payload. Never sent on the wire itself. */
-    static final int NO_STATUS_RECEIVED = 1005;
-
-    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
 
     /** How a frame header encodes the payload length (RFC 6455 §5.2). */
@@ -74,7 +67,7 @@ final class RawWebSocket implements AutoCloseable {
         Close close() {
             assertThat(opcode).as("opcode of a close frame, got payload '%s'", text()).isEqualTo(CLOSE);
             if (payload.length == 0) {
-                return new Close(NO_STATUS_RECEIVED, "");
+                return new Close(NO_STATUS, "");
             }
             assertThat(payload.length).as("close payload: a 2-byte code, then the reason").isGreaterThanOrEqualTo(2);
             int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
@@ -84,7 +77,7 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** A close frame's status code ({@link #NO_STATUS_RECEIVED} if it had no payload) and reason. */
+    /** A close frame's status code ({@link #NO_STATUS} if it had no payload) and reason. */
     record Close(int code, String reason) {
     }
 
@@ -351,14 +344,9 @@ final class RawWebSocket implements AutoCloseable {
         return text.substring(0, text.length() - 1);
     }
 
+    /** The Sec-WebSocket-Accept for {@code key}; {@code HandshakeIT} checks it against the RFC's own example. */
     static String acceptOf(String key) {
-        try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1")
-                    .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DeviceOpenListener.accept(key);
     }
 
     static ClientFrame frame(int opcode) {
@@ -422,7 +410,7 @@ final class RawWebSocket implements AutoCloseable {
     /** Echoes a close frame of the server, as a client does (RFC 6455 §5.5.1); the server may be gone already. */
     void answerClose(Close close) {
         try {
-            out.write(close(close.code() == NO_STATUS_RECEIVED ? 1000 : close.code(), "").bytes());
+            out.write(close(close.code() == NO_STATUS ? 1000 : close.code(), "").bytes());
             out.flush();
         } catch (IOException serverAlreadyGone) {
             // The server may end the connection without waiting for the echo.
