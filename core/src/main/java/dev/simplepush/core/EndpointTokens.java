@@ -76,7 +76,7 @@ public final class EndpointTokens {
     }
 
     /** The token for {@code endpoint}. */
-    public String encode(Endpoint endpoint) {
+    public EndpointToken encode(Endpoint endpoint) {
         byte[] plain = pack(endpoint);
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
@@ -87,7 +87,7 @@ public final class EndpointTokens {
             byte[] sealed = cipher.doFinal(plain);
             ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length);
             out.put(FORMAT_V1).put(nonce).put(sealed);
-            return ENCODER.encodeToString(out.array());
+            return new EndpointToken(ENCODER.encodeToString(out.array()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt an endpoint token", e);
         }
@@ -95,15 +95,12 @@ public final class EndpointTokens {
 
     /**
      * The endpoint a token stands for; empty if the token is malformed, was forged or corrupted, or was made
-     * under a key this server does not have (P4.3 404). Never throws for any input text.
+     * under a key this server does not have (P4.3 404). Never throws.
      */
-    public Optional<Endpoint> decode(String token) {
-        if (token.isEmpty() || token.length() > 256) {
-            return Optional.empty();
-        }
+    public Optional<Endpoint> decode(EndpointToken token) {
         byte[] raw;
         try {
-            raw = DECODER.decode(token);
+            raw = DECODER.decode(token.value());
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }

@@ -1,6 +1,8 @@
 package dev.simplepush.core;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
@@ -9,12 +11,12 @@ import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupPolicy;
 import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Injector injector = Guice.createInjector(
  *     new PushCoreModule(PushConfig.defaults()),
+ *     PushCoreModule.meterRegistry(appRegistry),          // optional: the application's own registry
  *     new InMemoryStoreModule(),
  *     new WebSocketTransportModule(WebSocketConfig.builder().port(8080).build()));
  * PushServer server = injector.getInstance(PushServer.class);
@@ -34,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Provides:</b> {@link PushService}, {@link PushServer}, {@link EndpointTokens}, {@link PushConfig}; the
- * extension points {@code Set<PushTransport>} (multibinder), {@code Optional<WakeupPolicy>},
- * {@code Optional<WakeupSender>} (absent by default), {@link Clock} (default {@code Clock.systemUTC()}) and
- * {@link MeterRegistry} (default a {@code SimpleMeterRegistry}), each replaceable with
- * {@code OptionalBinder.newOptionalBinder(binder(), X.class).setBinding()}.
+ * extension points {@code Set<PushTransport>} (multibinder), {@code Optional<WakeupPolicy>} and
+ * {@code Optional<WakeupSender>} (absent by default); and, qualified with {@link Push} so that an application's
+ * own bindings of these types are never claimed: {@code @Push Clock} (default {@code Clock.systemUTC()}),
+ * {@code @Push MeterRegistry} (default a private {@code SimpleMeterRegistry}) and {@code @Push Scheduler} (default
+ * one daemon thread, stopped by {@link PushServer#stop()}). Replace them with {@link #clock}, {@link #meterRegistry}
+ * and {@link #scheduler}.
  *
  * <p><b>Requires:</b> {@link DeviceStore} and {@link Router} (a store module) and {@link EndpointUrls} (the
  * transport that serves endpoints).
@@ -55,6 +60,33 @@ public final class PushCoreModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** A module that makes the push modules use the application's {@code clock}. Install it beside this one. */
+    public static Module clock(Clock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return binder -> OptionalBinder.newOptionalBinder(binder, Key.get(Clock.class, Push.class)).setBinding()
+                .toInstance(clock);
+    }
+
+    /**
+     * A module that makes the push modules register their meters in the application's {@code registry}. Install
+     * it beside this one.
+     */
+    public static Module meterRegistry(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        return binder -> OptionalBinder.newOptionalBinder(binder, Key.get(MeterRegistry.class, Push.class))
+                .setBinding().toInstance(registry);
+    }
+
+    /**
+     * A module that makes the push modules schedule their timers on the application's {@code scheduler} (for
+     * example {@link Scheduler#of}), which the push server then never stops. Install it beside this one.
+     */
+    public static Module scheduler(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        return binder -> OptionalBinder.newOptionalBinder(binder, Key.get(Scheduler.class, Push.class)).setBinding()
+                .toInstance(scheduler);
+    }
+
     @Override
     protected void configure() {
         bind(PushConfig.class).toInstance(config);
@@ -64,14 +96,12 @@ public final class PushCoreModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), PushTransport.class);
         OptionalBinder.newOptionalBinder(binder(), WakeupPolicy.class);
         OptionalBinder.newOptionalBinder(binder(), WakeupSender.class);
-        OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(Clock.systemUTC());
-        OptionalBinder.newOptionalBinder(binder(), MeterRegistry.class).setDefault().to(SimpleMeterRegistry.class);
-    }
-
-    @Provides
-    @Singleton
-    SimpleMeterRegistry simpleMeterRegistry() {
-        return new SimpleMeterRegistry();
+        OptionalBinder.newOptionalBinder(binder(), Key.get(Clock.class, Push.class)).setDefault()
+                .toInstance(Clock.systemUTC());
+        OptionalBinder.newOptionalBinder(binder(), Key.get(MeterRegistry.class, Push.class)).setDefault()
+                .toProvider(SimpleMeterRegistry::new).in(Singleton.class);
+        OptionalBinder.newOptionalBinder(binder(), Key.get(Scheduler.class, Push.class)).setDefault()
+                .toProvider(ThreadScheduler::new).in(Singleton.class);
     }
 
     @Provides
@@ -87,24 +117,24 @@ public final class PushCoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Timers timers() {
-        return new Timers();
+    SessionContext sessionContext(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens,
+            EndpointUrls urls, @Push Clock clock, @Push Scheduler scheduler, @Push MeterRegistry meters,
+            Optional<WakeupPolicy> wakeupPolicy, Optional<WakeupSender> wakeupSender) {
+        return new SessionContext(config, store, router, tokens, urls, clock, scheduler, new SessionMeters(meters),
+                wakeupPolicy, wakeupSender);
     }
 
     @Provides
     @Singleton
-    PushService pushService(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens,
-            EndpointUrls urls, Clock clock, Timers timers, MeterRegistry meters, Optional<WakeupPolicy> wakeupPolicy,
-            Optional<WakeupSender> wakeupSender) {
-        return new PushService(config, store, router, tokens, urls, clock, timers, meters, wakeupPolicy,
-                wakeupSender);
+    PushService pushService(SessionContext context) {
+        return new PushService(context);
     }
 
     @Provides
     @Singleton
-    PushServer pushServer(DeviceStore store, Router router, Set<PushTransport> transports, Timers timers,
-            Optional<WakeupSender> wakeupSender) {
-        return new PushServer(store, router, wakeupSender, new ArrayList<>(transports), timers);
+    PushServer pushServer(DeviceStore store, Router router, Set<PushTransport> transports,
+            @Push Scheduler scheduler, Optional<WakeupSender> wakeupSender) {
+        return new PushServer(store, router, wakeupSender, transports, scheduler);
     }
 
     // One core per injector: installing the module twice is harmless.

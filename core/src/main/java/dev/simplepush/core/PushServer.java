@@ -4,20 +4,27 @@ import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.Lifecycle;
 import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupSender;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops a composed push server: the store, then the router, then the wake-up sender if one is bound,
- * then every transport; {@link #stop()}
- * in reverse order. Obtain it from the injector built with {@link PushCoreModule}.
+ * then every transport; {@link #stop()} in reverse order, and last the core's own scheduler (never one the
+ * application handed in). Obtain it from the injector built with {@link PushCoreModule}.
+ *
+ * <p>Each step runs on the scheduler, never on the thread that completed the step before it (a Redis client's
+ * event loop, say), so no component starts or stops on another's I/O thread.
  *
  * <p>Thread-safe. {@link #stop()} is idempotent; a stopped server cannot be started again.
  */
@@ -26,20 +33,20 @@ public final class PushServer {
     private static final Logger LOG = LoggerFactory.getLogger(PushServer.class);
 
     private final List<Lifecycle> components;
-    private final Timers timers;
+    private final Scheduler scheduler;
     private final Object lock = new Object();
-    private CompletableFuture<Void> started;
-    private CompletableFuture<Void> stopped;
+    private @Nullable CompletableFuture<Void> started;
+    private @Nullable CompletableFuture<Void> stopped;
 
-    PushServer(DeviceStore store, Router router, Optional<WakeupSender> wakeupSender, List<PushTransport> transports,
-            Timers timers) {
+    PushServer(DeviceStore store, Router router, Optional<WakeupSender> wakeupSender,
+            Collection<PushTransport> transports, Scheduler scheduler) {
         List<Lifecycle> ordered = new ArrayList<>();
         ordered.add(store);
         ordered.add(router);
         wakeupSender.ifPresent(ordered::add);
         ordered.addAll(transports);
         this.components = List.copyOf(ordered);
-        this.timers = timers;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -52,39 +59,44 @@ public final class PushServer {
                 throw new IllegalStateException("a stopped server cannot be started again");
             }
             if (started == null) {
-                started = inOrder(components, Lifecycle::start).toCompletableFuture();
-                started.whenComplete((v, failure) -> {
+                CompletableFuture<Void> starting = inOrder(components, Lifecycle::start);
+                starting.whenComplete((v, failure) -> {
                     if (failure != null) {
-                        LOG.error("start failed, stopping: {}", DeviceSession.rootMessage(failure));
+                        LOG.error("start failed, stopping: {}", Failures.rootMessage(failure));
                         stop();
                     }
                 });
+                started = starting;
             }
             return started;
         }
     }
 
-    /** Stops every component in reverse order, then the timers. Idempotent: later calls return the same stage. */
+    /**
+     * Stops every component in reverse order, then the core's scheduler. Idempotent: later calls return the same
+     * stage.
+     */
     public CompletionStage<Void> stop() {
         synchronized (lock) {
             if (stopped == null) {
                 List<Lifecycle> reversed = new ArrayList<>(components);
-                java.util.Collections.reverse(reversed);
+                Collections.reverse(reversed);
                 stopped = inOrder(reversed, component -> component.stop().exceptionally(failure -> {
                     LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(),
-                            DeviceSession.rootMessage(failure));
+                            Failures.rootMessage(failure));
                     return null;
-                })).toCompletableFuture().whenComplete((v, failure) -> timers.shutdown());
+                })).handle((v, failure) -> null).thenCompose(v -> scheduler instanceof Lifecycle own
+                        ? own.stop()
+                        : CompletableFuture.<Void>completedFuture(null));
             }
             return stopped;
         }
     }
 
-    private static CompletionStage<Void> inOrder(List<Lifecycle> list,
-            Function<Lifecycle, CompletionStage<Void>> step) {
-        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> inOrder(List<Lifecycle> list, Function<Lifecycle, CompletionStage<Void>> step) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Lifecycle component : list) {
-            chain = chain.thenCompose(v -> step.apply(component));
+            chain = chain.thenComposeAsync(v -> step.apply(component), scheduler);
         }
         return chain;
     }

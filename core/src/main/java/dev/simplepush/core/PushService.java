@@ -2,21 +2,11 @@ package dev.simplepush.core;
 
 import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.spi.DeviceStore;
-import dev.simplepush.core.spi.EndpointUrls;
-import dev.simplepush.core.spi.Router;
-import dev.simplepush.core.spi.WakeupPolicy;
 import dev.simplepush.core.spi.WakeupSender;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,46 +20,10 @@ public final class PushService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
 
-    private final PushConfig config;
-    private final DeviceStore store;
-    private final Router router;
-    private final EndpointTokens tokens;
-    private final EndpointUrls endpointUrls;
-    private final Clock clock;
-    private final Timers timers;
-    private final Optional<WakeupPolicy> wakeupPolicy;
-    private final Optional<WakeupSender> wakeupSender;
-    private final AtomicInteger openSessions = new AtomicInteger();
-    private final Counter hellos;
-    private final Counter resets;
-    private final Counter notificationsSent;
-    private final Map<NotifyOutcome, Counter> outcomes = new EnumMap<>(NotifyOutcome.class);
+    private final SessionContext context;
 
-    PushService(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens, EndpointUrls endpointUrls,
-            Clock clock, Timers timers, MeterRegistry meters, Optional<WakeupPolicy> wakeupPolicy,
-            Optional<WakeupSender> wakeupSender) {
-        this.config = config;
-        this.wakeupPolicy = wakeupPolicy;
-        this.wakeupSender = wakeupSender;
-        this.store = store;
-        this.router = router;
-        this.tokens = tokens;
-        this.endpointUrls = endpointUrls;
-        this.clock = clock;
-        this.timers = timers;
-        Gauge.builder("simplepush.connections", openSessions, AtomicInteger::get)
-                .description("device sockets currently open").register(meters);
-        hellos = Counter.builder("simplepush.hellos").description("successful hellos").register(meters);
-        resets = Counter.builder("simplepush.hellos.reset")
-                .description("hellos answered with a new UAID (new device or reset, P2.4)").register(meters);
-        notificationsSent = Counter.builder("simplepush.updates.sent")
-                .description("updates written to device sockets").register(meters);
-        for (NotifyOutcome outcome : NotifyOutcome.values()) {
-            outcomes.put(outcome, Counter.builder("simplepush.endpoint.requests")
-                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-                    .tag("status", Integer.toString(outcome.httpStatus()))
-                    .description("app server updates by outcome").register(meters));
-        }
+    PushService(SessionContext context) {
+        this.context = context;
     }
 
     /**
@@ -78,8 +32,8 @@ public final class PushService {
      * when the socket is gone.
      */
     public DeviceSession openSession(DeviceConnection connection) {
-        DeviceSession session = new DeviceSession(this, connection);
-        openSessions.incrementAndGet();
+        Session session = new Session(context, connection);
+        context.meters().opened();
         session.armHelloTimeout();
         return session;
     }
@@ -94,50 +48,42 @@ public final class PushService {
      * @param versionText the {@code version} field; empty or blank means the current Unix time in seconds (P4.2)
      * @param data the {@code data} field, passed to a connected device only
      */
-    public CompletionStage<NotifyOutcome> notify(String token, Optional<String> versionText, Optional<String> data) {
-        return accept(token, versionText, data).thenApply(outcome -> {
-            outcomes.get(outcome).increment();
-            return outcome;
-        });
-    }
-
-    private CompletionStage<NotifyOutcome> accept(String token, Optional<String> versionText, Optional<String> data) {
+    public CompletionStage<NotifyOutcome> notify(EndpointToken token, Optional<String> versionText,
+            Optional<String> data) {
         Optional<Version> version = versionText.filter(v -> !v.isEmpty())
-                .map(v -> Version.parse(v))
-                .orElseGet(() -> Optional.of(Version.now(clock)));
+                .map(Version::parse)
+                .orElseGet(() -> Optional.of(Version.now(context.clock())));
         if (version.isEmpty()) {
             return done(NotifyOutcome.BAD_VERSION);
         }
-        if (data.isPresent() && data.get().getBytes(StandardCharsets.UTF_8).length > config.maxDataBytes()) {
+        if (data.isPresent()
+                && data.get().getBytes(StandardCharsets.UTF_8).length > context.config().maxDataBytes()) {
             return done(NotifyOutcome.DATA_TOO_LARGE);
         }
-        Optional<Endpoint> endpoint = tokens.decode(token);
+        Optional<Endpoint> endpoint = context.tokens().decode(token);
         if (endpoint.isEmpty()) {
             return done(NotifyOutcome.NOT_FOUND);
         }
         Uaid uaid = endpoint.get().uaid();
         Update update = new Update(endpoint.get().channelId(), version.get(), data);
-        return store.advance(uaid, update.channelId(), update.version())
+        return context.store().advance(uaid, update.channelId(), update.version())
                 .handle((advance, failure) -> {
                     if (failure != null) {
                         LOG.warn("update for {} not accepted, storage failed: {}", uaid,
-                                DeviceSession.rootMessage(failure));
+                                Failures.rootMessage(failure));
                         return done(NotifyOutcome.UNAVAILABLE);
                     }
-                    switch (advance) {
-                        case GONE:
-                            return done(NotifyOutcome.GONE);
-                        case STALE:
-                            // P5.1: accepted, same answer as a new version, but nothing is delivered.
-                            return delivered(router.isConnected(uaid), uaid);
-                        default:
-                            return delivered(router.deliver(uaid, update), uaid).thenApply(outcome -> {
-                                if (outcome == NotifyOutcome.STORED) {
-                                    wake(uaid);
-                                }
-                                return outcome;
-                            });
-                    }
+                    return switch (advance) {
+                        case GONE -> done(NotifyOutcome.GONE);
+                        // P5.1: accepted, same answer as a new version, but nothing is delivered.
+                        case STALE -> delivered(context.router().isConnected(uaid), uaid);
+                        case ADVANCED -> delivered(context.router().deliver(uaid, update), uaid).thenApply(outcome -> {
+                            if (outcome == NotifyOutcome.STORED) {
+                                wake(uaid);
+                            }
+                            return outcome;
+                        });
+                    };
                 })
                 .thenCompose(stage -> stage);
     }
@@ -147,7 +93,7 @@ public final class PushService {
             if (failure != null) {
                 // The update is already stored: the device gets it on its next hello.
                 LOG.warn("live delivery to {} failed, update kept for its next hello: {}", uaid,
-                        DeviceSession.rootMessage(failure));
+                        Failures.rootMessage(failure));
                 return NotifyOutcome.STORED;
             }
             return connected ? NotifyOutcome.DELIVERED : NotifyOutcome.STORED;
@@ -159,17 +105,18 @@ public final class PushService {
      * the 202 never waits for the store read or the wake-up, and a failure loses nothing (the update is stored).
      */
     private void wake(Uaid uaid) {
-        if (wakeupSender.isEmpty()) {
+        if (context.wakeupSender().isEmpty()) {
             return;
         }
-        WakeupSender sender = wakeupSender.get();
+        WakeupSender sender = context.wakeupSender().get();
+        DeviceStore store = context.store();
         store.wakeup(uaid)
                 .thenCompose(address -> address.isPresent()
                         ? sender.wake(uaid, address.get())
                         : CompletableFuture.<Void>completedFuture(null))
                 .whenComplete((v, failure) -> {
                     if (failure != null) {
-                        LOG.warn("wake-up of {} failed: {}", uaid, DeviceSession.rootMessage(failure));
+                        LOG.warn("wake-up of {} failed: {}", uaid, Failures.rootMessage(failure));
                     }
                 });
     }
@@ -180,57 +127,6 @@ public final class PushService {
 
     /** The number of device sockets currently open on this node. */
     public int openSessions() {
-        return openSessions.get();
-    }
-
-    PushConfig config() {
-        return config;
-    }
-
-    DeviceStore store() {
-        return store;
-    }
-
-    Router router() {
-        return router;
-    }
-
-    EndpointTokens tokens() {
-        return tokens;
-    }
-
-    EndpointUrls endpointUrls() {
-        return endpointUrls;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    Timers timers() {
-        return timers;
-    }
-
-    Optional<WakeupPolicy> wakeupPolicy() {
-        return wakeupPolicy;
-    }
-
-    Optional<WakeupSender> wakeupSender() {
-        return wakeupSender;
-    }
-
-    void sessionClosed() {
-        openSessions.decrementAndGet();
-    }
-
-    void helloCompleted(boolean reset) {
-        hellos.increment();
-        if (reset) {
-            resets.increment();
-        }
-    }
-
-    void notificationsSent(int count) {
-        notificationsSent.increment(count);
+        return context.meters().open();
     }
 }

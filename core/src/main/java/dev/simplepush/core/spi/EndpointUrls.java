@@ -1,5 +1,6 @@
 package dev.simplepush.core.spi;
 
+import dev.simplepush.core.EndpointToken;
 import java.net.URI;
 
 /**
@@ -8,6 +9,6 @@ import java.net.URI;
  */
 public interface EndpointUrls {
 
-    /** The absolute endpoint URL for {@code token}, ending in {@code /update/<token>}. */
-    URI endpointFor(String token);
+    /** The absolute endpoint URL for {@code token}, ending in the token. */
+    URI endpointFor(EndpointToken token);
 }

@@ -3,6 +3,7 @@ package dev.simplepush.store.memory;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.simplepush.core.Push;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.Router;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import java.time.Clock;
  *
  * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}.
  *
- * <p><b>Requires:</b> {@link Clock} (bound by {@code PushCoreModule}).
+ * <p><b>Requires:</b> {@code @Push Clock} (bound by {@code PushCoreModule}).
  */
 public final class InMemoryStoreModule extends AbstractModule {
 
@@ -23,7 +24,7 @@ public final class InMemoryStoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DeviceStore deviceStore(Clock clock) {
+    DeviceStore deviceStore(@Push Clock clock) {
         return new InMemoryDeviceStore(clock);
     }
 

@@ -4,7 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.OptionalBinder;
+import dev.simplepush.core.Push;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupPolicy;
 import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +26,8 @@ import java.util.Objects;
  * back-off, P8.3), and {@link UdpWakeupConfig}. Meters {@code simplepush.wakeup.sent}, {@code .failed},
  * {@code .retried}, {@code .woken}.
  *
- * <p><b>Requires:</b> {@link Router} (a store module) and {@link MeterRegistry} (the core).
+ * <p><b>Requires:</b> {@link Router} (a store module), {@code @Push MeterRegistry} and {@code @Push Scheduler} (the
+ * core).
  *
  * <p>Binds only; the sender opens its UDP channel and HTTPS clients when {@code PushServer.start()} starts it.
  */
@@ -53,7 +56,8 @@ public final class UdpWakeupModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UdpWakeupSender sender(UdpWakeupConfig config, NetworkWakeupPolicy policy, Router router, MeterRegistry meters) {
-        return new UdpWakeupSender(config, policy, router, meters);
+    UdpWakeupSender sender(UdpWakeupConfig config, NetworkWakeupPolicy policy, Router router,
+            @Push MeterRegistry meters, @Push Scheduler scheduler) {
+        return new UdpWakeupSender(config, policy, router, meters, scheduler);
     }
 }

@@ -3,6 +3,7 @@ package dev.simplepush.transport.udp;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,8 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * a running series take memory.
  *
  * <p>Thread-safe; never blocks the caller: datagrams go through a non-blocking channel, HTTPS requests are
- * asynchronous, retries run on one daemon scheduler thread owned by this sender.
+ * asynchronous, retries are timers of the push server's {@link Scheduler}.
  */
 final class UdpWakeupSender implements WakeupSender {
 
@@ -63,7 +63,8 @@ final class UdpWakeupSender implements WakeupSender {
     private final Counter woken;
     private final Object lock = new Object();
     private @Nullable DatagramChannel channel;
-    private @Nullable ScheduledThreadPoolExecutor scheduler;
+    private final Scheduler scheduler;
+    private boolean started;
     private volatile Map<WakeupNetwork, HttpClient> httpClients = Map.of();
     private boolean stopped;
 
@@ -79,8 +80,10 @@ final class UdpWakeupSender implements WakeupSender {
         }
     }
 
-    UdpWakeupSender(UdpWakeupConfig config, NetworkWakeupPolicy policy, Router router, MeterRegistry meters) {
+    UdpWakeupSender(UdpWakeupConfig config, NetworkWakeupPolicy policy, Router router, MeterRegistry meters,
+            Scheduler scheduler) {
         this.config = config;
+        this.scheduler = scheduler;
         this.policy = policy;
         this.router = router;
         sent = Counter.builder("simplepush.wakeup.sent").description("wake-ups sent (P8.3)").register(meters);
@@ -98,7 +101,7 @@ final class UdpWakeupSender implements WakeupSender {
             if (stopped) {
                 return CompletableFuture.failedFuture(new IllegalStateException("wake-up sender stopped"));
             }
-            if (scheduler != null) {
+            if (started) {
                 return CompletableFuture.completedFuture(null);
             }
             try {
@@ -115,14 +118,7 @@ final class UdpWakeupSender implements WakeupSender {
             } catch (IOException | GeneralSecurityException e) {
                 return CompletableFuture.failedFuture(new IllegalStateException("cannot start wake-up sender: " + e, e));
             }
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread thread = new Thread(task, "simplepush-wakeup");
-                thread.setDaemon(true);
-                return thread;
-            });
-            executor.setRemoveOnCancelPolicy(true);
-            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            scheduler = executor;
+            started = true;
             LOG.info("UDP wake-up enabled for {} network(s)", config.networks().size());
             return CompletableFuture.completedFuture(null);
         }
@@ -132,9 +128,6 @@ final class UdpWakeupSender implements WakeupSender {
     public CompletionStage<Void> stop() {
         synchronized (lock) {
             stopped = true;
-            if (scheduler != null) {
-                scheduler.shutdownNow();
-            }
             if (channel != null) {
                 try {
                     channel.close();
@@ -192,7 +185,7 @@ final class UdpWakeupSender implements WakeupSender {
         });
         // Back-off: retryInterval, then doubled per attempt; after the last one the series lingers one more
         // period so that a burst of updates cannot restart it at once.
-        long delay = config.retryInterval().toNanos() << Math.min(attempt - 1, 20);
+        Duration delay = config.retryInterval().multipliedBy(1L << Math.min(attempt - 1, 20));
         schedule(() -> {
             if (attempt < config.maxAttempts()) {
                 retry(uaid, series);
@@ -223,18 +216,24 @@ final class UdpWakeupSender implements WakeupSender {
         });
     }
 
-    private void schedule(Runnable task, long delayNanos) {
-        ScheduledThreadPoolExecutor executor;
+    /** Runs {@code task} after {@code delay} unless the sender stopped; a retry of a stale series does nothing. */
+    private void schedule(Runnable task, Duration delay) {
         synchronized (lock) {
-            executor = scheduler;
-        }
-        if (executor == null || executor.isShutdown()) {
-            return;
+            if (stopped || !started) {
+                return;
+            }
         }
         try {
-            executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            // stop() raced us: nothing more to retry.
+            scheduler.schedule(() -> {
+                synchronized (lock) {
+                    if (stopped) {
+                        return;
+                    }
+                }
+                task.run();
+            }, delay);
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping: nothing more to retry.
         }
     }
 

@@ -8,6 +8,7 @@ import dev.simplepush.core.Update;
 import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +36,7 @@ class UdpWakeupSenderTest {
 
     private final AtomicBoolean connectedElsewhere = new AtomicBoolean();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private DatagramChannel phone;
     private UdpWakeupSender sender;
     private WakeupAddress address;
@@ -71,13 +75,15 @@ class UdpWakeupSenderTest {
                 .retryInterval(RETRY)
                 .maxAttempts(4)
                 .build();
-        sender = new UdpWakeupSender(config, new NetworkWakeupPolicy(config), presence, meters);
+        sender = new UdpWakeupSender(config, new NetworkWakeupPolicy(config), presence, meters,
+                Scheduler.of(timers));
         sender.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
         sender.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        timers.shutdownNow();
         sender.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         phone.close();
     }

@@ -2,6 +2,8 @@ package dev.simplepush.transport.udp;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import dev.simplepush.core.Push;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
@@ -39,7 +41,7 @@ final class WakeupServer implements AutoCloseable {
         server = injector.getInstance(PushServer.class);
         service = injector.getInstance(PushService.class);
         transport = injector.getInstance(WebSocketTransport.class);
-        meters = injector.getInstance(MeterRegistry.class);
+        meters = injector.getInstance(Key.get(MeterRegistry.class, Push.class));
     }
 
     static WakeupServer start(UdpWakeupConfig wakeup) {

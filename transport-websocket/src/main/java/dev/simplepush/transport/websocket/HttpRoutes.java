@@ -1,7 +1,10 @@
 package dev.simplepush.transport.websocket;
 
+import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.NotifyOutcome;
 import dev.simplepush.core.PushService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -12,7 +15,9 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +56,17 @@ final class HttpRoutes implements HttpHandler {
     private final int maxBodyBytes;
     private final String allowedOrigin;
     private final WebAssets assets;
+    private final Map<NotifyOutcome, Counter> requests = new EnumMap<>(NotifyOutcome.class);
 
-    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin, WebAssets assets) {
+    HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin, WebAssets assets,
+            MeterRegistry meters) {
         this.assets = assets;
+        for (NotifyOutcome outcome : NotifyOutcome.values()) {
+            requests.put(outcome, Counter.builder("simplepush.endpoint.requests")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .tag("status", Integer.toString(HttpError.status(outcome)))
+                    .description("app server updates by outcome").register(meters));
+        }
         this.service = service;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
@@ -135,7 +148,8 @@ final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.METHOD_NOT_ALLOWED);
             return;
         }
-        if (token.isEmpty() || token.indexOf('/') >= 0) {
+        Optional<EndpointToken> parsed = EndpointToken.parse(token);
+        if (parsed.isEmpty()) {
             outcome(exchange, NotifyOutcome.NOT_FOUND);
             return;
         }
@@ -163,11 +177,11 @@ final class HttpRoutes implements HttpHandler {
             // nothing yet) completes this callback inside Undertow's root-handler call, which ends a non-dispatched
             // exchange when the callback returns, answering an empty 200 before notify has decided anything.
             receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE,
-                    () -> notify(ex, token, body)), HttpRoutes::bodyFailed);
+                    () -> notify(ex, parsed.get(), body)), HttpRoutes::bodyFailed);
         });
     }
 
-    private void notify(HttpServerExchange exchange, String token, byte[] body) {
+    private void notify(HttpServerExchange exchange, EndpointToken token, byte[] body) {
         FormFields fields;
         try {
             // P4.1: the fields may come in the query string when the body is empty.
@@ -212,7 +226,7 @@ final class HttpRoutes implements HttpHandler {
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getRequestReceiver().receivePartialBytes(
                 (ex, chunk, last) -> {
                     if (last) {
-                        ex.dispatch(SameThreadExecutor.INSTANCE, () -> error(ex, HttpError.BODY_TOO_LARGE));
+                        ex.dispatch(SameThreadExecutor.INSTANCE, () -> error(ex, HttpError.TOO_LARGE));
                     }
                 }, HttpRoutes::bodyFailed));
     }
@@ -220,20 +234,21 @@ final class HttpRoutes implements HttpHandler {
     private static void bodyTooLarge(HttpServerExchange exchange) {
         // The rest of the body is not read, so the connection cannot carry another request.
         exchange.setPersistent(false);
-        error(exchange, HttpError.BODY_TOO_LARGE);
+        error(exchange, HttpError.TOO_LARGE);
     }
 
-    private static void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
+    private void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
         try {
+            requests.get(outcome).increment();
             if (outcome.accepted()) {
-                respond(exchange, outcome.httpStatus(), ProtocolCodec.emptyObject());
+                respond(exchange, HttpError.status(outcome), ProtocolCodec.emptyObject());
                 return;
             }
-            if (outcome == NotifyOutcome.UNAVAILABLE) {
+            HttpError error = HttpError.of(outcome);
+            if (error == HttpError.UNAVAILABLE) {
                 exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             }
-            respond(exchange, outcome.httpStatus(), ProtocolCodec.errorBody(outcome.httpStatus(), outcome.errno(),
-                    outcome.reason(), outcome.message()));
+            error(exchange, error);
         } catch (RuntimeException bug) {
             LOG.error("answering an endpoint request failed", bug);
             exchange.endExchange();
@@ -255,45 +270,5 @@ final class HttpRoutes implements HttpHandler {
         int parameters = contentType.indexOf(';');
         String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
         return mediaType.toLowerCase(Locale.ROOT).equals(FORM);
-    }
-
-    /** The errors the HTTP side answers by itself, with their stable error numbers (P4.3 body shape). */
-    enum HttpError {
-        MALFORMED_FORM(400, 100, "Bad Request", "the body is not valid form encoding"),
-        BODY_TOO_LARGE(413, 104, "Payload Too Large", "the request body is too large"),
-        METHOD_NOT_ALLOWED(405, 105, "Method Not Allowed", "method not allowed here"),
-        UNSUPPORTED_MEDIA_TYPE(415, 106, "Unsupported Media Type",
-                "send the fields as application/x-www-form-urlencoded, or without a Content-Type"),
-        UPGRADE_REQUIRED(426, 107, "Upgrade Required", "devices connect here with a WebSocket"),
-        NO_SUCH_RESOURCE(404, 108, "Not Found", "no such resource"),
-        INTERNAL(500, 999, "Internal Server Error", "the server failed to handle the request");
-
-        private final int status;
-        private final int errno;
-        private final String reason;
-        private final String message;
-
-        HttpError(int status, int errno, String reason, String message) {
-            this.status = status;
-            this.errno = errno;
-            this.reason = reason;
-            this.message = message;
-        }
-
-        int status() {
-            return status;
-        }
-
-        int errno() {
-            return errno;
-        }
-
-        String reason() {
-            return reason;
-        }
-
-        String message() {
-            return message;
-        }
     }
 }

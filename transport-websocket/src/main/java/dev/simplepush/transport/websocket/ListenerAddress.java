@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.spi.EndpointUrls;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,8 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ListenerAddress implements EndpointUrls {
 
-    private static final String UPDATE_PATH = "/update/";
-
     private volatile @Nullable Bound bound;
 
     private record Bound(InetSocketAddress local, URI base, String endpointPrefix) {
@@ -25,7 +24,7 @@ final class ListenerAddress implements EndpointUrls {
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
         }
-        bound = new Bound(local, URI.create(text), text + UPDATE_PATH);
+        bound = new Bound(local, URI.create(text), text + HttpRoutes.UPDATE_PREFIX);
     }
 
     InetSocketAddress local() {
@@ -37,15 +36,8 @@ final class ListenerAddress implements EndpointUrls {
     }
 
     @Override
-    public URI endpointFor(String token) {
-        if (token.isEmpty() || !token.chars().allMatch(ListenerAddress::isTokenChar)) {
-            throw new IllegalArgumentException("an endpoint token is URL-safe base64: " + token);
-        }
-        return URI.create(bound().endpointPrefix() + token);
-    }
-
-    private static boolean isTokenChar(int c) {
-        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+    public URI endpointFor(EndpointToken token) {
+        return URI.create(bound().endpointPrefix() + token.value());
     }
 
     private Bound bound() {

@@ -3,6 +3,7 @@ package dev.simplepush.transport.websocket;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
 import dev.simplepush.core.protocol.CloseCodes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
@@ -57,6 +58,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private final WebSocketConfig config;
     private final PushService service;
     private final ListenerAddress address;
+    private final MeterRegistry meters;
     private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
     /** One instance shared by all sockets, rather than a method reference allocated per socket. */
     private final Consumer<DeviceSocket> onGone = this::gone;
@@ -67,8 +69,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private @Nullable CompletableFuture<Void> stopped;
     private volatile boolean stopping;
 
-    UndertowWebSocketTransport(WebSocketConfig config, PushService service, ListenerAddress address) {
+    UndertowWebSocketTransport(WebSocketConfig config, PushService service, ListenerAddress address,
+            MeterRegistry meters) {
         this.config = config;
+        this.meters = meters;
         this.service = service;
         this.address = address;
     }
@@ -179,7 +183,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             }
         };
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
-                WebAssets.load(config.demoPage()));
+                WebAssets.load(config.demoPage()), meters);
     }
 
     /** A device connection whose upgrade was answered, with the bytes that followed its request. */

@@ -5,9 +5,11 @@ import com.google.inject.PrivateModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import dev.simplepush.core.Push;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
 /**
@@ -26,7 +28,7 @@ import java.util.Objects;
  * so {@link dev.simplepush.core.PushServer} starts and stops it; {@link EndpointUrls}, built from the configured
  * public URL or the actual listening address.
  *
- * <p><b>Requires:</b> {@link PushService} (bound by {@code PushCoreModule}).
+ * <p><b>Requires:</b> {@link PushService} and {@code @Push MeterRegistry} (bound by {@code PushCoreModule}).
  *
  * <p>Binding opens nothing: the socket is bound by {@link WebSocketTransport#start()} and closed by
  * {@link WebSocketTransport#stop()}. Install at most one per injector.
@@ -65,8 +67,9 @@ public final class WebSocketTransportModule extends AbstractModule {
 
         @Provides
         @Singleton
-        WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address) {
-            return new UndertowWebSocketTransport(config, service, address);
+        WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address,
+                @Push MeterRegistry meters) {
+            return new UndertowWebSocketTransport(config, service, address, meters);
         }
     }
 }

@@ -29,10 +29,8 @@
  * <p>Request heads are limited to 16 KiB (400); a connection that sends no request, or stalls in one, for
  * {@code httpIdleTimeout} is closed.
  *
- * <p>Stable error numbers ({@code errno}): those of {@link dev.simplepush.core.NotifyOutcome} (101 bad version,
- * 102 unknown token, 103 gone, 104 data too large, 201 storage unavailable), and from this transport: 100 malformed
- * form encoding (400), 104 body over {@code maxBodyBytes} (413), 105 method not allowed (405), 106 unsupported
- * Content-Type (415), 107 WebSocket upgrade required (426), 108 unknown path (404), 999 internal error (500).
+ * <p>Every error answer carries a stable error number ({@code errno}); the table of statuses and numbers is
+ * {@code HttpError}, and the README's endpoint section lists it.
  */
 @NullMarked
 package dev.simplepush.transport.websocket;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
@@ -29,7 +30,7 @@ class TransportLifecycleIT {
         WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
         assertThatThrownBy(transport::localAddress).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(transport::baseUrl).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> injector.getInstance(EndpointUrls.class).endpointFor("abc"))
+        assertThatThrownBy(() -> injector.getInstance(EndpointUrls.class).endpointFor(new EndpointToken("abc")))
                 .isInstanceOf(IllegalStateException.class);
         TestServer.join(transport.stop().toCompletableFuture());
     }

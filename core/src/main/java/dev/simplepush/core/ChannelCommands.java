@@ -1,0 +1,113 @@
+package dev.simplepush.core;
+
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.Ack;
+import dev.simplepush.core.protocol.ClientMessage.Register;
+import dev.simplepush.core.protocol.ClientMessage.Unregister;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
+import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a ready SimplePush device may ask: register (P3.1–P3.4), unregister (P3.5) and ack (P5.3). A second dialect
+ * brings its own commands; hello decides which a connection speaks.
+ */
+final class ChannelCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+
+    private ChannelCommands() {
+    }
+
+    static CompletionStage<Void> handle(Session session, ClientMessage message) {
+        Optional<Uaid> device = session.device();
+        if (device.isEmpty()) {
+            return Session.DONE;
+        }
+        if (message instanceof Register register) {
+            return register(session, device.get(), register);
+        }
+        if (message instanceof Unregister unregister) {
+            return unregister(session, device.get(), unregister);
+        }
+        if (message instanceof Ack ack) {
+            return ack(session, device.get(), ack);
+        }
+        throw new IllegalStateException("unhandled message " + message);
+    }
+
+    private static CompletionStage<Void> register(Session session, Uaid device, Register register) {
+        Optional<ChannelId> channel = register.channelId().flatMap(ChannelId::parse);
+        if (channel.isEmpty()) {
+            session.send(new RegisterReply(register.channelId(), 401, Optional.empty()));
+            return Session.DONE;
+        }
+        SessionContext context = session.context();
+        return context.store().register(device, channel.get(), context.config().maxChannelsPerDevice())
+                .handle((outcome, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                        session.send(new RegisterReply(register.channelId(), 500, Optional.empty()));
+                        return null;
+                    }
+                    switch (outcome) {
+                        case REGISTERED, EXISTS -> {
+                            EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
+                            session.send(new RegisterReply(register.channelId(), 200,
+                                    Optional.of(context.endpointUrls().endpointFor(token))));
+                        }
+                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(), 503,
+                                Optional.empty()));
+                        case UNKNOWN_DEVICE -> {
+                            // The device was reset by another connection: it must say hello again.
+                            session.send(new RegisterReply(register.channelId(), 410, Optional.empty()));
+                            session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    private static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {
+        Optional<ChannelId> channel = unregister.channelId().flatMap(ChannelId::parse);
+        if (channel.isEmpty()) {
+            session.send(new UnregisterReply(unregister.channelId(), 401));
+            return Session.DONE;
+        }
+        return session.context().store().unregister(device, channel.get()).handle((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("unregister failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.send(new UnregisterReply(unregister.channelId(), 500));
+            } else {
+                session.forgetSent(channel.get());
+                session.send(new UnregisterReply(unregister.channelId(), 200));
+            }
+            return null;
+        });
+    }
+
+    private static CompletionStage<Void> ack(Session session, Uaid device, Ack ack) {
+        if (ack.updates().isEmpty()) {
+            return Session.DONE;
+        }
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>(ack.updates().size());
+        for (Update update : ack.updates()) {
+            acks.add(session.context().store().ack(device, update.channelId(), update.version())
+                    .toCompletableFuture());
+        }
+        // P5.3: a failed ack leaves the update pending, so it is redelivered; nothing is lost.
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package dev.simplepush.core;
+
+import dev.simplepush.core.protocol.ClientMessage.Hello;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ServerMessage.HelloReply;
+import dev.simplepush.core.spi.WakeupPolicy;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hello (P2): decide the UAID ({@link UaidResolver}, P2.4), claim it (P2.5), keep or forget the wake-up address
+ * (P8.1), answer once (P2.2), then flush the pending updates (P2.7).
+ */
+final class HelloHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+
+    private HelloHandler() {
+    }
+
+    static CompletionStage<Void> hello(Session session, Hello hello) {
+        if (!session.beginHello()) {
+            // P2.6: one hello per socket.
+            session.send(new HelloReply(session.device(), 401));
+            session.close(CloseCodes.POLICY_VIOLATION, "second hello on this connection");
+            return Session.DONE;
+        }
+        SessionContext context = session.context();
+        Optional<Uaid> sentUaid = hello.uaid().flatMap(Uaid::parse);
+        Optional<WakeupPolicy> policy = context.wakeupPolicy();
+        // P8.1: only an eligible address is kept; with no policy bound the fields are ignored entirely.
+        Optional<WakeupAddress> wakeup = policy.flatMap(p -> hello.wakeup().filter(p::isEligible));
+        Optional<Duration> wakeIdle = wakeup.flatMap(address -> policy.map(WakeupPolicy::idleTimeout));
+        return UaidResolver.resolve(context.store(), sentUaid, hello.channelIds())
+                .thenCompose(device -> context.router().claim(device, session).thenApply(v -> device))
+                .thenCompose(device -> policy.isEmpty()
+                        ? CompletableFuture.completedFuture(device)
+                        // Stored before the reply, so any node can wake the device once its socket is gone.
+                        : context.store().setWakeup(device, wakeup).thenApply(v -> device))
+                .thenCompose(device -> {
+                    if (!session.ready(device, wakeIdle)) {
+                        return Session.DONE;
+                    }
+                    context.wakeupSender().ifPresent(sender -> sender.deviceReturned(device));
+                    context.meters().hello(!sentUaid.equals(Optional.of(device)));
+                    // P2.7: the claim above happened before this read, so an update stored meanwhile is either
+                    // delivered live or found here.
+                    return context.store().pending(device).thenAccept(session::sendAll);
+                })
+                .exceptionally(failure -> {
+                    LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                    if (!session.isReady()) {
+                        session.send(new HelloReply(Optional.empty(), 503));
+                        session.close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");
+                    }
+                    return null;
+                });
+    }
+}

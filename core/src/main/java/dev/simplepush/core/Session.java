@@ -1,0 +1,308 @@
+package dev.simplepush.core;
+
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.Hello;
+import dev.simplepush.core.protocol.ClientMessage.Ping;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.DeviceConnection;
+import dev.simplepush.core.protocol.ServerMessage;
+import dev.simplepush.core.protocol.ServerMessage.HelloReply;
+import dev.simplepush.core.protocol.ServerMessage.Notification;
+import dev.simplepush.core.protocol.ServerMessage.Pong;
+import dev.simplepush.core.spi.LocalDevice;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device connection: awaiting hello → ready → closed. It orders the device's messages, owns the connection's
+ * state and timers, and hands each message to the rules that handle it: {@link HelloHandler} (P2),
+ * {@link ChannelCommands} (P3, P5.3), the ping floor here (P6). To the {@link dev.simplepush.core.spi.Router} it
+ * is the {@link LocalDevice} that takes live updates, filtered by the connection's {@link SentMemo} (P5.5).
+ *
+ * <p>An idle session holds only a few fields: no thread, no timer once hello is done (except the
+ * {@link WakeIdleTimer} of a device accepted for UDP wake-up, P8.2), no channel list.
+ *
+ * <p>Thread-safe; never blocks.
+ */
+final class Session implements DeviceSession, LocalDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+    static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private enum State { AWAITING_HELLO, HELLO_PENDING, READY, CLOSED }
+
+    private final SessionContext context;
+    private final DeviceConnection connection;
+
+    private volatile State state = State.AWAITING_HELLO;
+    private volatile @Nullable Uaid uaid;
+    private volatile @Nullable WakeIdleTimer idle;
+    // Guarded by this.
+    private @Nullable Future<?> helloTimeout;
+    private CompletionStage<Void> tail = DONE;
+    private @Nullable SentMemo sent;
+    private boolean socketGone;
+    // Only touched by the message being handled, one at a time.
+    private long lastPingMillis = NEVER;
+
+    Session(SessionContext context, DeviceConnection connection) {
+        this.context = context;
+        this.connection = connection;
+    }
+
+    /** P2.8: a socket that does not say hello in time is closed. */
+    void armHelloTimeout() {
+        Duration timeout = context.config().helloTimeout();
+        Future<?> timer = context.scheduler().schedule(() -> {
+            if (state == State.AWAITING_HELLO) {
+                close(CloseCodes.POLICY_VIOLATION, "no hello within " + timeout.toSeconds() + "s");
+            }
+        }, timeout);
+        synchronized (this) {
+            helloTimeout = timer;
+        }
+        if (state != State.AWAITING_HELLO) {
+            timer.cancel(false);
+        }
+    }
+
+    @Override
+    public void receive(ClientMessage message) {
+        WakeIdleTimer timer = idle;
+        if (timer != null) {
+            // P8.2: any client message restarts the idle time.
+            timer.touch();
+        }
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        CompletionStage<Void> previous;
+        synchronized (this) {
+            previous = tail;
+            tail = next;
+        }
+        previous.whenComplete((ignored, alsoIgnored) -> {
+            CompletionStage<Void> handled;
+            try {
+                handled = handle(message);
+            } catch (RuntimeException bug) {
+                LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), bug);
+                handled = DONE;
+            }
+            handled.whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), failure);
+                }
+                synchronized (this) {
+                    if (tail == next) {
+                        tail = DONE;
+                    }
+                }
+                next.complete(null);
+            });
+        });
+    }
+
+    @Override
+    public void closed() {
+        Uaid held;
+        Future<?> timer;
+        synchronized (this) {
+            if (socketGone) {
+                return;
+            }
+            socketGone = true;
+            state = State.CLOSED;
+            held = uaid;
+            uaid = null;
+            timer = helloTimeout;
+            helloTimeout = null;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        WakeIdleTimer idleTimer = idle;
+        if (idleTimer != null) {
+            idleTimer.cancel();
+        }
+        context.meters().closed();
+        if (held != null) {
+            release(held);
+        }
+    }
+
+    private CompletionStage<Void> handle(ClientMessage message) {
+        if (state == State.CLOSED) {
+            return DONE;
+        }
+        if (message instanceof Ping) {
+            return ping();
+        }
+        if (message instanceof Hello hello) {
+            return HelloHandler.hello(this, hello);
+        }
+        if (state != State.READY) {
+            // P2.9: register, unregister and ack need a device.
+            String type = message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+            close(CloseCodes.POLICY_VIOLATION, type + " before hello");
+            return DONE;
+        }
+        return ChannelCommands.handle(this, message);
+    }
+
+    private CompletionStage<Void> ping() {
+        long now = context.clock().millis();
+        Duration floor = context.config().minPingInterval();
+        // P6.2: the first ping is always answered; a later one sooner than the floor closes the socket.
+        if (lastPingMillis != NEVER && now - lastPingMillis < floor.toMillis()) {
+            close(CloseCodes.POLICY_VIOLATION, "pings too frequent: at most one every " + floor.toSeconds() + "s");
+            return DONE;
+        }
+        lastPingMillis = now;
+        connection.send(Pong.INSTANCE);
+        return DONE;
+    }
+
+    // ---- for the rules that handle messages
+
+    SessionContext context() {
+        return context;
+    }
+
+    /** The device, once hello succeeded and until the socket is gone. */
+    Optional<Uaid> device() {
+        return Optional.ofNullable(uaid);
+    }
+
+    void send(ServerMessage message) {
+        connection.send(message);
+    }
+
+    /** Moves from awaiting hello to hello pending; false if a hello was already received (P2.6). */
+    synchronized boolean beginHello() {
+        if (state != State.AWAITING_HELLO) {
+            return false;
+        }
+        state = State.HELLO_PENDING;
+        Future<?> timer = helloTimeout;
+        helloTimeout = null;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return true;
+    }
+
+    /**
+     * Hello succeeded for {@code device}: answers it and becomes ready; with {@code wakeIdle} present the device
+     * was accepted for UDP wake-up (status 201) and its idle timer starts (P8.2). False, and the device released,
+     * if the socket closed meanwhile.
+     */
+    boolean ready(Uaid device, Optional<Duration> wakeIdle) {
+        WakeIdleTimer timer = null;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                release(device);
+                return false;
+            }
+            uaid = device;
+            // The reply goes out before READY, under the lock deliver takes, so no notification precedes it (P2.2).
+            connection.send(new HelloReply(Optional.of(device), wakeIdle.isPresent() ? 201 : 200));
+            state = State.READY;
+            if (wakeIdle.isPresent()) {
+                timer = new WakeIdleTimer(this, wakeIdle.get());
+                idle = timer;
+            }
+        }
+        if (timer != null) {
+            timer.arm();
+        }
+        return true;
+    }
+
+    boolean isReady() {
+        return state == State.READY;
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** Closes the socket; nothing is sent from now on. {@link #closed()} follows from the transport. */
+    void close(int code, String reason) {
+        if (state != State.CLOSED) {
+            LOG.debug("closing {}: {} {}", describe(), code, reason);
+        }
+        synchronized (this) {
+            state = State.CLOSED;
+        }
+        connection.close(code, reason);
+    }
+
+    /**
+     * Sends the updates whose version is above what this connection already sent for their channel (P5.5), in
+     * one notification. Returns false if the connection is closed.
+     */
+    synchronized boolean sendAll(List<Update> updates) {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        SentMemo memo = sent;
+        if (memo == null) {
+            memo = new SentMemo();
+            sent = memo;
+        }
+        List<Update> fresh = memo.fresh(updates);
+        if (fresh.isEmpty()) {
+            return true;
+        }
+        boolean queued = connection.send(new Notification(fresh));
+        if (queued) {
+            context.meters().updatesSent(fresh.size());
+        }
+        return queued;
+    }
+
+    /** P5.5 orders the versions of one registration: an unregistered channel starts again from nothing. */
+    synchronized void forgetSent(ChannelId channel) {
+        if (sent != null) {
+            sent.forget(channel);
+        }
+    }
+
+    String describe() {
+        Uaid device = uaid;
+        return device == null ? "a device before hello" : "device " + device;
+    }
+
+    // ---- for the router
+
+    @Override
+    public synchronized boolean deliver(Update update) {
+        // Under the lock hello holds from sending its reply to READY: a device that already has its hello reply
+        // may get an update at once, which must not be turned away as "not ready yet" (P4.3 200, not 202).
+        if (state != State.READY) {
+            return false;
+        }
+        return sendAll(List.of(update));
+    }
+
+    @Override
+    public void evict() {
+        close(CloseCodes.NORMAL, "replaced by a newer connection of this device");
+    }
+
+    private void release(Uaid held) {
+        context.router().release(held, this).whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("could not release presence of {}: {}", held, Failures.rootMessage(failure));
+            }
+        });
+    }
+}
