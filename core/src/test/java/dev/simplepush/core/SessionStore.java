@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * wait until {@link #release()}, or {@link #fail()} makes them fail. Not a contract implementation: the stores'
  * contract is {@code DeviceStoreContract}. Thread-safe.
  */
-final class SessionStore implements DeviceStore {
+class SessionStore implements DeviceStore {
 
     private record Channel(long version, boolean pending) {
     }

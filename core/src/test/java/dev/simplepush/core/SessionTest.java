@@ -45,7 +45,7 @@ class SessionTest {
 
     private final ManualScheduler time = new ManualScheduler();
     private final SessionStore store = new SessionStore();
-    private final LocalRouter router = new LocalRouter();
+    private final SessionRouter router = new SessionRouter();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private PushService service(Optional<WakeupPolicy> wakeup) {
@@ -382,44 +382,6 @@ class SessionTest {
 
         Uaid uaid() {
             return reply(HelloReply.class).uaid().orElseThrow();
-        }
-    }
-
-    /** Presence on one node, recording releases. */
-    private static final class LocalRouter implements Router {
-        final Map<Uaid, LocalDevice> holders = new ConcurrentHashMap<>();
-        final List<Uaid> releases = new ArrayList<>();
-
-        LocalDevice holder(Uaid uaid) {
-            return holders.get(uaid);
-        }
-
-        @Override
-        public CompletionStage<Void> claim(Uaid uaid, LocalDevice device) {
-            LocalDevice previous = holders.put(uaid, device);
-            if (previous != null && previous != device) {
-                previous.evict();
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public synchronized CompletionStage<Void> release(Uaid uaid, LocalDevice device) {
-            if (holders.remove(uaid, device)) {
-                releases.add(uaid);
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
-            LocalDevice device = holders.get(uaid);
-            return CompletableFuture.completedFuture(device != null && device.deliver(update));
-        }
-
-        @Override
-        public CompletionStage<Boolean> isConnected(Uaid uaid) {
-            return CompletableFuture.completedFuture(holders.containsKey(uaid));
         }
     }
 }
