@@ -5,6 +5,7 @@ import dev.simplepush.core.protocol.ClientMessage.Ack;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ReplyStatus;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class ChannelCommands {
     private static CompletionStage<Void> register(Session session, Uaid device, Register register) {
         Optional<ChannelId> channel = register.channelId().flatMap(ChannelId::parse);
         if (channel.isEmpty()) {
-            session.send(new RegisterReply(register.channelId(), 401, Optional.empty()));
+            session.send(new RegisterReply(register.channelId(), ReplyStatus.INVALID, Optional.empty()));
             return Session.DONE;
         }
         SessionContext context = session.context();
@@ -54,20 +55,20 @@ final class ChannelCommands {
                 .handle((outcome, failure) -> {
                     if (failure != null) {
                         LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                        session.send(new RegisterReply(register.channelId(), 500, Optional.empty()));
+                        session.send(new RegisterReply(register.channelId(), ReplyStatus.SERVER_ERROR, Optional.empty()));
                         return null;
                     }
                     switch (outcome) {
                         case REGISTERED, EXISTS -> {
                             EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
-                            session.send(new RegisterReply(register.channelId(), 200,
+                            session.send(new RegisterReply(register.channelId(), ReplyStatus.OK,
                                     Optional.of(context.endpointUrls().endpointFor(token))));
                         }
-                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(), 503,
+                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(), ReplyStatus.UNAVAILABLE,
                                 Optional.empty()));
                         case UNKNOWN_DEVICE -> {
                             // The device was reset by another connection: it must say hello again.
-                            session.send(new RegisterReply(register.channelId(), 410, Optional.empty()));
+                            session.send(new RegisterReply(register.channelId(), ReplyStatus.GONE, Optional.empty()));
                             session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
                         }
                     }
@@ -78,16 +79,16 @@ final class ChannelCommands {
     private static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {
         Optional<ChannelId> channel = unregister.channelId().flatMap(ChannelId::parse);
         if (channel.isEmpty()) {
-            session.send(new UnregisterReply(unregister.channelId(), 401));
+            session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.INVALID));
             return Session.DONE;
         }
         return session.context().store().unregister(device, channel.get()).handle((v, failure) -> {
             if (failure != null) {
                 LOG.warn("unregister failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                session.send(new UnregisterReply(unregister.channelId(), 500));
+                session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.SERVER_ERROR));
             } else {
                 session.forgetSent(channel.get());
-                session.send(new UnregisterReply(unregister.channelId(), 200));
+                session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.OK));
             }
             return null;
         });

@@ -29,7 +29,7 @@ public record EndpointToken(String value) {
         }
     }
 
-    /** The token in a URL path segment; empty if the text cannot be a token (the endpoint then answers 404). */
+    /** The token in a URL path segment; empty if the text cannot be a token (the endpoint then answers {@link NotifyOutcome#NOT_FOUND}). */
     public static Optional<EndpointToken> parse(String text) {
         return isWellFormed(text) ? Optional.of(new EndpointToken(text)) : Optional.empty();
     }

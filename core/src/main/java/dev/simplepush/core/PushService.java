@@ -102,7 +102,7 @@ public final class PushService {
 
     /**
      * P8.3: a new update stored for an offline device wakes it, if it left a wake-up address. Fire and forget:
-     * the 202 never waits for the store read or the wake-up, and a failure loses nothing (the update is stored).
+     * the answer never waits for the store read or the wake-up, and a failure loses nothing (the update is stored).
      */
     private void wake(Uaid uaid) {
         if (context.wakeupSender().isEmpty()) {

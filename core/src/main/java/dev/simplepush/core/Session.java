@@ -4,6 +4,7 @@ import dev.simplepush.core.protocol.ClientMessage;
 import dev.simplepush.core.protocol.ClientMessage.Hello;
 import dev.simplepush.core.protocol.ClientMessage.Ping;
 import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ReplyStatus;
 import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
@@ -213,7 +214,7 @@ final class Session implements DeviceSession, LocalDevice {
             }
             uaid = device;
             // The reply goes out before READY, under the lock deliver takes, so no notification precedes it (P2.2).
-            connection.send(new HelloReply(Optional.of(device), wakeIdle.isPresent() ? 201 : 200));
+            connection.send(new HelloReply(Optional.of(device), wakeIdle.isPresent() ? ReplyStatus.WAKEABLE : ReplyStatus.OK));
             state = State.READY;
             if (wakeIdle.isPresent()) {
                 timer = new WakeIdleTimer(this, wakeIdle.get());
@@ -286,7 +287,7 @@ final class Session implements DeviceSession, LocalDevice {
     @Override
     public synchronized boolean deliver(Update update) {
         // Under the lock hello holds from sending its reply to READY: a device that already has its hello reply
-        // may get an update at once, which must not be turned away as "not ready yet" (P4.3 200, not 202).
+        // may get an update at once, which must not be turned away as "not ready yet" (P4.3: delivered, not stored).
         if (state != State.READY) {
             return false;
         }

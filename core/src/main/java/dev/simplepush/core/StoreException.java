@@ -2,8 +2,8 @@ package dev.simplepush.core;
 
 /**
  * A store or router could not do its work (storage unreachable, timed out, rejected the command). Adapters
- * wrap their technology's exceptions in this one at the port boundary. The transport answers 503 with
- * {@code Retry-After} (P4.3).
+ * wrap their technology's exceptions in this one at the port boundary. An update then is
+ * {@link NotifyOutcome#UNAVAILABLE} (P4.3).
  */
 public final class StoreException extends PushException {
 

@@ -25,8 +25,8 @@ public interface Router extends Lifecycle {
 
     /**
      * Hands {@code update} to the connection that holds {@code uaid}, wherever it is. Completes with
-     * {@code true} if a live connection took it (P4.3 200), {@code false} if none holds the UAID or it is
-     * closing (P4.3 202). The caller has already stored the update, so {@code false} loses nothing.
+     * {@code true} if a live connection took it (P4.3, delivered), {@code false} if none holds the UAID or it is
+     * closing (P4.3, stored). The caller has already stored the update, so {@code false} loses nothing.
      */
     CompletionStage<Boolean> deliver(Uaid uaid, Update update);
 

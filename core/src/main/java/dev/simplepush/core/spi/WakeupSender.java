@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
  * Wakes an offline device so that it reconnects and collects its pending updates (P8.3). Optional: bound only
  * when a wake-up module is installed. Thread-safe; never blocks the caller.
  *
- * <p>The core calls {@link #wake} after it stored an update (202) for a device that is connected nowhere and has
- * a wake-up address; the 202 never waits for it. Retries, back-off and per-device rate limits are the sender's
+ * <p>The core calls {@link #wake} after it stored an update ({@code STORED}) for a device that is connected nowhere
+ * and has a wake-up address; the answer to the app server never waits for it. Retries, back-off and per-device rate limits are the sender's
  * business. {@link dev.simplepush.core.PushServer} starts it before the transports and stops it after them.
  */
 public interface WakeupSender extends Lifecycle {
