@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -243,16 +242,6 @@ final class RedisConnection {
     private void keepPubSub(StatefulRedisPubSubConnection<String, String> c) {
         synchronized (lock) {
             pubSub = c;
-        }
-    }
-
-    /** Lettuce's computation threads, for the router's one periodic task; they are not the I/O event loops. */
-    ScheduledExecutorService scheduler() {
-        synchronized (lock) {
-            if (resources == null) {
-                throw new IllegalStateException("the Redis connection is not started");
-            }
-            return resources.eventExecutorGroup();
         }
     }
 

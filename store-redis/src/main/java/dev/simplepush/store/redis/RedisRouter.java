@@ -4,8 +4,10 @@ import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -51,6 +52,7 @@ final class RedisRouter implements Router {
     }
 
     private final RedisConnection redis;
+    private final Scheduler scheduler;
     private final Keys keys;
     private final String nodeId;
     private final long presenceMillis;
@@ -60,10 +62,12 @@ final class RedisRouter implements Router {
     private final Set<Integer> warnedVersions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private boolean started;
-    private @Nullable ScheduledFuture<?> refresher;
+    private @Nullable Future<?> refresher;
 
-    RedisRouter(RedisConnection redis) {
+    /** A router on {@code redis} whose presence refresh runs on {@code scheduler} (the core's {@code @Push} one). */
+    RedisRouter(RedisConnection redis, Scheduler scheduler) {
         this.redis = redis;
+        this.scheduler = scheduler;
         this.keys = new Keys(redis.config().keyPrefix());
         this.nodeId = redis.config().nodeId();
         this.presenceMillis = redis.config().presenceTtl().toMillis();
@@ -83,11 +87,10 @@ final class RedisRouter implements Router {
     }
 
     private void scheduleRefresh() {
-        long every = Math.max(100, presenceMillis / 3);
+        Duration every = Duration.ofMillis(Math.max(100, presenceMillis / 3));
         synchronized (lifecycle) {
             if (started && refresher == null) {
-                refresher = redis.scheduler().scheduleWithFixedDelay(this::refresh, every, every,
-                        TimeUnit.MILLISECONDS);
+                refresher = scheduler.scheduleRepeatedly(this::refresh, every);
             }
         }
     }
@@ -267,6 +270,9 @@ final class RedisRouter implements Router {
      * Redis. A key that expired meanwhile (Redis restarted, or was unreachable longer than presenceTtl) is set
      * again. A key that now names another node means a takeover whose eviction never arrived: the local
      * connection is stale and is evicted.
+     *
+     * <p>Runs on the shared scheduler and only dispatches commands: the next batch goes out from the Lettuce
+     * thread that completes the last one, and nothing waits.
      */
     private void refresh() {
         if (!refreshing.compareAndSet(false, true)) {

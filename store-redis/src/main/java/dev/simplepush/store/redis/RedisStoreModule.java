@@ -3,8 +3,10 @@ package dev.simplepush.store.redis;
 import com.google.inject.PrivateModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.simplepush.core.Push;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import java.util.Objects;
 
 /**
@@ -24,7 +26,8 @@ import java.util.Objects;
  * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}. Everything else (the Lettuce client, connections,
  * scripts, configuration) stays private to this module.
  *
- * <p><b>Requires:</b> nothing.
+ * <p><b>Requires:</b> {@code @}{@link Push} {@link Scheduler} (bound by {@code PushCoreModule}), on which the
+ * router refreshes the presence of its connected devices; the refresh only dispatches commands and never blocks.
  *
  * <p>Opens nothing on its own: the store's and router's {@code start()} (called by {@code PushServer}) connect,
  * and their {@code stop()} closes what they opened. The store and the router share one client, shut down when
@@ -59,7 +62,7 @@ public final class RedisStoreModule extends PrivateModule {
 
     @Provides
     @Singleton
-    Router router(RedisConnection connection) {
-        return new RedisRouter(connection);
+    Router router(RedisConnection connection, @Push Scheduler scheduler) {
+        return new RedisRouter(connection, scheduler);
     }
 }

@@ -50,8 +50,8 @@ class NodeMessageCompatibilityIT {
         RedisStoreConfig shared = REDIS.config().build();
         keys = new Keys(shared.keyPrefix());
         channel = keys.nodeChannel("node-a");
-        nodeA = new RedisRouter(new RedisConnection(shared.toBuilder().nodeId("node-a").build()));
-        nodeB = new RedisRouter(new RedisConnection(shared.toBuilder().nodeId("node-b").build()));
+        nodeA = CrossNodeRouting.newRouter(shared, "node-a");
+        nodeB = CrossNodeRouting.newRouter(shared, "node-b");
         await(nodeA.start());
         await(nodeB.start());
         raw = RedisClient.create(REDIS.uri());
