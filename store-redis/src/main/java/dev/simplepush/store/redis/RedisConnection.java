@@ -2,15 +2,11 @@ package dev.simplepush.store.redis;
 
 import dev.simplepush.core.StoreException;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -18,29 +14,27 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Lettuce client and connections one node uses, shared by its store and router: one command connection and,
- * once a router asks for it, one pub/sub connection. Standalone Redis and Redis Cluster look the same from here
- * ({@link RedisClusterAsyncCommands} is what both clients' async APIs share).
+ * once a router asks for it, one pub/sub connection. Standalone Redis, a Sentinel-monitored master and Redis
+ * Cluster look the same from here ({@link RedisClusterAsyncCommands} is what both clients' async APIs share).
+ *
+ * <p>The client comes from a {@link ClientSource}: created by this connection, possibly on the application's
+ * resources, or the application's own. Either way this connection closes the connections it opened, and shuts
+ * down only what it created.
  *
  * <p>Reference counted: each user calls {@link #acquire()} in its {@code start()} and {@link #release()} in its
- * {@code stop()}; the first acquire connects and the last release shuts the client down, so the store and the
- * router may start and stop in any order. Thread-safe.
+ * {@code stop()}; the first acquire connects and the last release closes, so the store and the router may start
+ * and stop in any order. Thread-safe.
  *
  * <p>Commands are only ever dispatched, never awaited: their stages complete on Lettuce's event loop, and
  * {@link #call} turns every Lettuce failure into a {@link StoreException} there.
@@ -53,17 +47,23 @@ final class RedisConnection {
     }
 
     private final RedisStoreConfig config;
+    private final ClientSource source;
     private final Object lock = new Object();
     private int users;
     private @Nullable CompletableFuture<Void> ready;
-    private @Nullable AbstractRedisClient client;
-    private @Nullable ClientResources resources;
+    private ClientSource.@Nullable Lease lease;
     private @Nullable StatefulConnection<String, String> connection;
     private volatile @Nullable RedisClusterAsyncCommands<String, String> commands;
     private @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
 
+    /** A connection that creates its own client and resources. */
     RedisConnection(RedisStoreConfig config) {
+        this(config, ClientSource.own());
+    }
+
+    RedisConnection(RedisStoreConfig config, ClientSource source) {
         this.config = config;
+        this.source = source;
     }
 
     RedisStoreConfig config() {
@@ -81,7 +81,7 @@ final class RedisConnection {
         }
     }
 
-    /** Shuts the client down on the last release; extra releases do nothing. */
+    /** Closes what it opened, and shuts down what it created, on the last release; extra releases do nothing. */
     CompletionStage<Void> release() {
         synchronized (lock) {
             if (users == 0) {
@@ -101,95 +101,66 @@ final class RedisConnection {
             if (connection != null) {
                 open.add(connection);
             }
-            AbstractRedisClient closing = client;
-            ClientResources closingResources = resources;
+            ClientSource.Lease closing = lease;
             pubSub = null;
             connection = null;
-            client = null;
-            resources = null;
+            lease = null;
             if (started == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            // Off Lettuce's threads: shutting the client down waits for its event loops, which must not be us.
-            return started.handle((v, failure) -> null).thenComposeAsync(v -> close(open, closing, closingResources));
+            // Off Lettuce's threads: shutting a client down waits for its event loops, which must not be us.
+            return started.handle((v, failure) -> null).thenComposeAsync(v -> close(open, closing));
         }
     }
 
     private static CompletionStage<Void> close(List<StatefulConnection<String, String>> open,
-            @Nullable AbstractRedisClient client, @Nullable ClientResources resources) {
+            ClientSource.@Nullable Lease lease) {
         CompletableFuture<?>[] closes = open.stream().map(StatefulConnection::closeAsync)
                 .toArray(CompletableFuture<?>[]::new);
         return CompletableFuture.allOf(closes).handle((v, failure) -> null)
-                .thenCompose(v -> client == null ? CompletableFuture.completedFuture(null)
-                        : client.shutdownAsync(0, 2, TimeUnit.SECONDS))
-                .handle((v, failure) -> null)
-                .thenCompose(v -> {
-                    CompletableFuture<Void> down = new CompletableFuture<>();
-                    if (resources == null) {
-                        down.complete(null);
-                    } else {
-                        resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(f -> down.complete(null));
-                    }
-                    return down;
-                });
+                .thenCompose(v -> lease == null ? CompletableFuture.completedFuture(null) : lease.shutdown().get());
     }
 
+    // Called under the lock.
     private CompletableFuture<Void> connect() {
-        Duration timeout = config.commandTimeout();
-        // A short, capped reconnect delay: after an outage the node must serve again soon after Redis is back.
-        ClientResources shared = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout.plus(timeout)).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
-        List<RedisURI> uris = new ArrayList<>();
-        for (URI uri : config.uris()) {
-            RedisURI redisUri = RedisURI.create(uri);
-            redisUri.setTimeout(timeout);
-            uris.add(redisUri);
+        ClientSource.Lease opened;
+        try {
+            opened = source.open(config);
+        } catch (RuntimeException failure) {
+            return CompletableFuture.failedFuture(storeFailure("cannot create a Redis client", failure));
         }
+        lease = opened;
         CompletableFuture<Void> connected;
-        if (config.cluster()) {
-            RedisClusterClient cluster = RedisClusterClient.create(shared, uris);
-            // Commands wait while a node connection is (re)connecting: the cluster client opens a node's connection
-            // on its first command, which rejecting would fail. The command timeout still bounds the wait.
-            cluster.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
-            client = cluster;
+        if (opened.client() instanceof RedisClusterClient cluster) {
             // The async connect needs the topology loaded first (the blocking connect() would load it itself).
             connected = cluster.refreshPartitionsAsync().toCompletableFuture()
-                    .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8)).thenAccept(c -> {
-                synchronized (lock) {
-                    connection = c;
-                }
-                commands = c.async();
-            });
+                    .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
+                    .thenAccept(c -> connected(c, c.async()));
         } else {
-            RedisClient standalone = RedisClient.create(shared);
-            // While disconnected, fail at once (503) instead of queueing commands an app server waits for.
-            standalone.setOptions(ClientOptions.builder()
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .build());
-            client = standalone;
-            connected = standalone.connectAsync(StringCodec.UTF8, uris.get(0)).thenAccept(c -> {
-                synchronized (lock) {
-                    connection = c;
-                }
-                commands = c.async();
-            }).toCompletableFuture();
+            RedisClient standalone = (RedisClient) opened.client();
+            connected = standalone.connectAsync(StringCodec.UTF8, redisUri())
+                    .thenAccept(c -> connected(c, c.async())).toCompletableFuture();
         }
-        resources = shared;
         return connected.handle((v, failure) -> {
             if (failure != null) {
-                throw new CompletionException(storeFailure("cannot connect to Redis at " + redactedUris(), failure));
+                throw new CompletionException(storeFailure("cannot connect to Redis at "
+                        + String.join(",", config.redactedUris()), failure));
             }
             return null;
         });
+    }
+
+    private void connected(StatefulConnection<String, String> opened,
+            RedisClusterAsyncCommands<String, String> async) {
+        synchronized (lock) {
+            connection = opened;
+        }
+        commands = async;
+    }
+
+    /** The standalone or Sentinel URI, as Lettuce takes it. */
+    private RedisURI redisUri() {
+        return config.redisUris().get(0);
     }
 
     /**
@@ -201,7 +172,7 @@ final class RedisConnection {
     CompletionStage<Void> subscribe(String channel, MessageHandler handler) {
         CompletableFuture<Void> subscribed;
         synchronized (lock) {
-            AbstractRedisClient current = client;
+            AbstractRedisClient current = lease == null ? null : lease.client();
             if (current == null) {
                 return CompletableFuture.failedFuture(new StoreException("the Redis connection is not started"));
             }
@@ -217,10 +188,9 @@ final class RedisConnection {
                     return c.async().ssubscribe(channel);
                 });
             } else {
+                // With a Sentinel URI this also finds the master: sharded pub/sub must go where the SPUBLISHes go.
                 RedisClient standalone = (RedisClient) current;
-                RedisURI uri = RedisURI.create(config.uris().get(0));
-                uri.setTimeout(config.commandTimeout());
-                subscribed = standalone.connectPubSubAsync(StringCodec.UTF8, uri).thenCompose(c -> {
+                subscribed = standalone.connectPubSubAsync(StringCodec.UTF8, redisUri()).thenCompose(c -> {
                     keepPubSub(c);
                     c.addListener(new RedisPubSubAdapter<String, String>() {
                         @Override
@@ -243,16 +213,6 @@ final class RedisConnection {
     private void keepPubSub(StatefulRedisPubSubConnection<String, String> c) {
         synchronized (lock) {
             pubSub = c;
-        }
-    }
-
-    /** Lettuce's computation threads, for the router's one periodic task; they are not the I/O event loops. */
-    ScheduledExecutorService scheduler() {
-        synchronized (lock) {
-            if (resources == null) {
-                throw new IllegalStateException("the Redis connection is not started");
-            }
-            return resources.eventExecutorGroup();
         }
     }
 
@@ -325,13 +285,5 @@ final class RedisConnection {
             return store;
         }
         return new StoreException(what + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
-    }
-
-    private String redactedUris() {
-        List<String> shown = new ArrayList<>();
-        for (URI uri : config.uris()) {
-            shown.add(RedisStoreConfig.redacted(uri));
-        }
-        return String.join(",", shown);
     }
 }

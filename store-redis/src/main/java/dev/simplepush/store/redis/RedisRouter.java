@@ -1,27 +1,26 @@
 package dev.simplepush.store.redis;
 
-import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
-import dev.simplepush.core.Version;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
+import dev.simplepush.core.spi.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * TTL of {@code presenceTtl}; one periodic task of this node refreshes the keys of all its local devices in
  * batches, so a node that dies leaves its presence for at most {@code presenceTtl}. The {@link LocalDevice}s of
  * this node are in a local map; updates for a device held by another node are published on that node's channel
- * ({@link Keys#nodeChannel}), and the node that receives one hands it to its local device, or drops it if the
+ * ({@link Keys#nodeChannel}) as a {@link NodeMessage} (text format and upgrade rule in {@link NodeMessageCodec}),
+ * and the node that receives one hands it to its local device, or drops it if the
  * device is gone (the update is already stored, so the next hello flushes it). A delivery to another node counts
  * as delivered (P4.3 200) when that node's subscription received it: "handed to the node holding the device".
  *
@@ -42,29 +42,32 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisRouter implements Router {
 
-    /** A message that only asks whether the node still listens. */
-    private static final String PROBE = "p";
-
     private static final Logger LOG = LoggerFactory.getLogger(RedisRouter.class);
     private static final int REFRESH_BATCH = 256;
+    /** How many unknown format versions get a warning of their own; more would only flood the log. */
+    private static final int WARNED_VERSIONS = 16;
 
     /** One local connection holding a UAID, and the presence value that names it. */
     private record Holder(LocalDevice device, String value) {
     }
 
     private final RedisConnection redis;
+    private final Scheduler scheduler;
     private final Keys keys;
     private final String nodeId;
     private final long presenceMillis;
     private final ConcurrentHashMap<Uaid, Holder> holders = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final Set<Integer> warnedVersions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private boolean started;
-    private @Nullable ScheduledFuture<?> refresher;
+    private @Nullable Future<?> refresher;
 
-    RedisRouter(RedisConnection redis) {
+    /** A router on {@code redis} whose presence refresh runs on {@code scheduler} (the core's {@code @Push} one). */
+    RedisRouter(RedisConnection redis, Scheduler scheduler) {
         this.redis = redis;
+        this.scheduler = scheduler;
         this.keys = new Keys(redis.config().keyPrefix());
         this.nodeId = redis.config().nodeId();
         this.presenceMillis = redis.config().presenceTtl().toMillis();
@@ -84,11 +87,10 @@ final class RedisRouter implements Router {
     }
 
     private void scheduleRefresh() {
-        long every = Math.max(100, presenceMillis / 3);
+        Duration every = Duration.ofMillis(Math.max(100, presenceMillis / 3));
         synchronized (lifecycle) {
             if (started && refresher == null) {
-                refresher = redis.scheduler().scheduleWithFixedDelay(this::refresh, every, every,
-                        TimeUnit.MILLISECONDS);
+                refresher = scheduler.scheduleRepeatedly(this::refresh, every);
             }
         }
     }
@@ -141,7 +143,7 @@ final class RedisRouter implements Router {
             // ...and one on another node is told to evict its connection, named by its presence value.
             if (previous.isPresent() && !nodeOf(previous.get()).equals(nodeId)) {
                 String node = nodeOf(previous.get());
-                return publish(node, "e\n" + uaid.value() + "\n" + previous.get()).thenApply(receivers -> (Void) null);
+                return publish(node, new NodeMessage.Evict(uaid, previous.get())).thenApply(receivers -> (Void) null);
             }
             return CompletableFuture.<Void>completedFuture(null);
         }).thenCompose(stage -> stage);
@@ -170,7 +172,7 @@ final class RedisRouter implements Router {
     public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
         Objects.requireNonNull(uaid, "uaid");
         Objects.requireNonNull(update, "update");
-        return atHolder(uaid, () -> deliverLocally(uaid, update), () -> encodeUpdate(uaid, update));
+        return atHolder(uaid, () -> deliverLocally(uaid, update), new NodeMessage.Deliver(uaid, update));
     }
 
     @Override
@@ -178,14 +180,14 @@ final class RedisRouter implements Router {
         Objects.requireNonNull(uaid, "uaid");
         // A dead node's presence outlives it by up to presenceTtl; a node that still listens is alive. This is the
         // same test deliver applies, so a stale PUT gets the answer a new version would (P5.1).
-        return atHolder(uaid, () -> holders.containsKey(uaid), () -> PROBE);
+        return atHolder(uaid, () -> holders.containsKey(uaid), new NodeMessage.Probe());
     }
 
     /**
      * Looks up which node holds {@code uaid}: none answers false; this node answers {@code here}; another node is
      * sent {@code message} and answers whether it still listens.
      */
-    private CompletionStage<Boolean> atHolder(Uaid uaid, BooleanSupplier here, Supplier<String> message) {
+    private CompletionStage<Boolean> atHolder(Uaid uaid, BooleanSupplier here, NodeMessage message) {
         String key = keys.presence(uaid);
         return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenCompose(value -> {
             if (value.isEmpty()) {
@@ -195,7 +197,7 @@ final class RedisRouter implements Router {
             if (node.equals(nodeId)) {
                 return CompletableFuture.completedFuture(here.getAsBoolean());
             }
-            return publish(node, message.get()).thenApply(receivers -> receivers > 0);
+            return publish(node, message).thenApply(receivers -> receivers > 0);
         });
     }
 
@@ -204,32 +206,49 @@ final class RedisRouter implements Router {
         return holder != null && holder.device().deliver(update);
     }
 
-    private CompletionStage<Long> publish(String node, String message) {
+    private CompletionStage<Long> publish(String node, NodeMessage message) {
         String channel = keys.nodeChannel(node);
-        return redis.call("publish to node " + node, c -> c.spublish(channel, message), receivers -> receivers);
+        String text = NodeMessageCodec.encode(message);
+        return redis.call("publish to node " + node, c -> c.spublish(channel, text), receivers -> receivers);
     }
 
-    /** A message from another node: an update for a local device, or an eviction. Runs on a Lettuce thread. */
-    private void onMessage(String message) {
+    /**
+     * A message from another node. Runs on a Lettuce thread, so nothing here may throw or block; what cannot be
+     * read is skipped with a warning that never quotes the text (it may hold UAIDs, which are credentials).
+     */
+    private void onMessage(String text) {
         try {
-            if (message.startsWith("u\n")) {
-                String[] parts = message.split("\n", 5);
-                Uaid uaid = new Uaid(parts[1]);
-                Optional<String> data = parts.length == 5 ? Optional.of(parts[4]) : Optional.empty();
-                Update update = new Update(ChannelId.of(parts[2]), Version.of(Long.parseLong(parts[3])), data);
-                // Gone meanwhile: nothing to do, the update is stored and the next hello flushes it.
-                deliverLocally(uaid, update);
-            } else if (message.equals(PROBE)) {
-                // Only its receiver count matters to the sender.
-                return;
-            } else if (message.startsWith("e\n")) {
-                String[] parts = message.split("\n", 3);
-                evictLocal(new Uaid(parts[1]), parts[2]);
-            } else {
-                LOG.warn("ignoring an unknown message on {}: {}", keys.nodeChannel(nodeId), abbreviated(message));
+            NodeMessageCodec.Decoded decoded = NodeMessageCodec.decode(text);
+            if (decoded instanceof NodeMessageCodec.Decoded.Message message) {
+                handle(message.message());
+            } else if (decoded instanceof NodeMessageCodec.Decoded.UnknownVersion unknown) {
+                skipUnknownVersion(unknown.version());
+            } else if (decoded instanceof NodeMessageCodec.Decoded.Malformed malformed) {
+                LOG.warn("skipping a malformed message on {}: {}", keys.nodeChannel(nodeId), malformed.reason());
             }
-        } catch (RuntimeException malformed) {
-            LOG.warn("ignoring a malformed message on {}: {}", keys.nodeChannel(nodeId), abbreviated(message));
+        } catch (RuntimeException failure) {
+            LOG.warn("a message on {} failed: {}", keys.nodeChannel(nodeId), failure.getClass().getName());
+        }
+    }
+
+    private void handle(NodeMessage message) {
+        if (message instanceof NodeMessage.Deliver deliver) {
+            // Gone meanwhile: nothing to do, the update is stored and the next hello flushes it.
+            deliverLocally(deliver.uaid(), deliver.update());
+        } else if (message instanceof NodeMessage.Evict evict) {
+            evictLocal(evict.uaid(), evict.presence());
+        }
+        // A probe asks nothing: only the receiver count of its publish matters to the sender.
+    }
+
+    // A node of a newer release that writes a format this one cannot read means the upgrade rule was broken
+    // (NodeMessageCodec); say so once per version rather than once per message.
+    private void skipUnknownVersion(int version) {
+        if (warnedVersions.size() < WARNED_VERSIONS && warnedVersions.add(version)) {
+            LOG.warn("skipping messages of unknown format version {} on {}: a newer node writes a format this "
+                    + "release cannot read; further ones are logged at DEBUG", version, keys.nodeChannel(nodeId));
+        } else {
+            LOG.debug("skipping a message of unknown format version {}", version);
         }
     }
 
@@ -251,6 +270,9 @@ final class RedisRouter implements Router {
      * Redis. A key that expired meanwhile (Redis restarted, or was unreachable longer than presenceTtl) is set
      * again. A key that now names another node means a takeover whose eviction never arrived: the local
      * connection is stale and is evicted.
+     *
+     * <p>Runs on the shared scheduler and only dispatches commands: the next batch goes out from the Lettuce
+     * thread that completes the last one, and nothing waits.
      */
     private void refresh() {
         if (!refreshing.compareAndSet(false, true)) {
@@ -293,20 +315,5 @@ final class RedisRouter implements Router {
     private static String nodeOf(String presence) {
         int slash = presence.lastIndexOf('/');
         return slash < 0 ? presence : presence.substring(0, slash);
-    }
-
-    // Compact and unambiguous: UAID, channel ID and version never contain a newline, and data comes last, so it
-    // may contain anything; a fifth part at all means the update carried data (possibly empty).
-    static String encodeUpdate(Uaid uaid, Update update) {
-        StringBuilder text = new StringBuilder(96)
-                .append("u\n").append(uaid.value())
-                .append('\n').append(update.channelId().value())
-                .append('\n').append(update.version().value());
-        update.data().ifPresent(data -> text.append('\n').append(data));
-        return text.toString();
-    }
-
-    private static String abbreviated(String text) {
-        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 }

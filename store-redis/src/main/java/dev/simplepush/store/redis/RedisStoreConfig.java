@@ -1,5 +1,6 @@
 package dev.simplepush.store.redis;
 
+import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -13,12 +14,26 @@ import java.util.regex.Pattern;
  * Configuration of {@link RedisStoreModule}: where Redis is, how keys are named, how long devices and presence
  * live, and which node this is.
  *
- * <p>Immutable and validated on construction; build one with {@link #builder()} or take {@link #defaults()}.
- * {@link #toString()} redacts passwords in the URIs.
+ * <p>Three kinds of Redis, told apart by the URIs:
+ * <ul>
+ *   <li>a standalone Redis: one {@code redis://} or {@code rediss://} (TLS) URI, for example
+ *       {@code redis://:password@10.0.0.5:6379/0};
+ *   <li>a master monitored by Redis Sentinel: one {@code redis-sentinel://} or {@code rediss-sentinel://} (TLS)
+ *       URI that lists the Sentinels and names the master after {@code #}, for example
+ *       {@code redis-sentinel://:password@10.0.0.7:26379,10.0.0.8:26379/0#mymaster}. The store asks the Sentinels
+ *       where the master is and connects there, for commands and pub/sub alike; after a failover it reconnects to
+ *       the new master. The password is the master's; the Sentinels themselves are reached without one;
+ *   <li>a Redis Cluster: the URIs of its seed nodes, {@code redis://} or {@code rediss://}, with {@code cluster}.
+ * </ul>
  *
- * @param uris one {@code redis://} or {@code rediss://} URI for a standalone Redis, or the seed nodes of a
- *     Redis Cluster; may carry {@code user:password@} and, for standalone, a database number
- * @param cluster whether {@code uris} name a Redis Cluster; always {@code true} with several URIs
+ * <p>Immutable and validated on construction; build one with {@link #builder()} or take {@link #defaults()}.
+ * {@link #toString()} redacts passwords in the URIs, also in a Sentinel URI's list of hosts.
+ *
+ * @param uris one {@code redis://} or {@code rediss://} URI for a standalone Redis, one {@code redis-sentinel://}
+ *     or {@code rediss-sentinel://} URI for a master found through Sentinel, or the seed nodes of a Redis
+ *     Cluster; may carry {@code user:password@} and, except for a Cluster, a database number
+ * @param cluster whether {@code uris} name a Redis Cluster; always {@code true} with several URIs, never with a
+ *     Sentinel URI
  * @param keyPrefix prepended to every key and pub/sub channel, so several deployments can share one Redis
  * @param deviceTtl how long a device that is neither seen (hello) nor written to is kept
  * @param presenceTtl how long a node's claim on a connected device outlives the node; refreshed while the device
@@ -47,8 +62,10 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
      * Validates every component.
      *
      * @throws IllegalArgumentException if a URI is not an absolute {@code redis://} or {@code rediss://} URI with
-     *     a host, there are several URIs and {@code cluster} is false, the prefix contains braces, a duration is
-     *     not positive, the presence TTL is below 1 s, or the node id is not 1 to 64 of {@code [A-Za-z0-9._-]}
+     *     a host nor a {@code redis-sentinel://} or {@code rediss-sentinel://} URI with at least one host and a
+     *     master id, there are several URIs and {@code cluster} is false, a Sentinel URI is not alone or comes
+     *     with {@code cluster}, the prefix contains braces, a duration is not positive, the presence TTL is below
+     *     1 s, or the node id is not 1 to 64 of {@code [A-Za-z0-9._-]}
      */
     public RedisStoreConfig {
         Objects.requireNonNull(uris, "uris");
@@ -66,6 +83,10 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         }
         if (uris.size() > 1 && !cluster) {
             throw new IllegalArgumentException("several Redis URIs name the seed nodes of a Cluster; set cluster");
+        }
+        if ((uris.size() > 1 || cluster) && uris.stream().anyMatch(RedisStoreConfig::isSentinel)) {
+            throw new IllegalArgumentException("a Sentinel URI lists all its Sentinels itself and names no Cluster: "
+                    + "give it alone, without cluster");
         }
         // Braces would end or open a hash tag and split one device's keys over several Cluster slots.
         if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
@@ -113,33 +134,85 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
 
     @Override
     public String toString() {
-        List<String> shown = new ArrayList<>();
-        for (URI uri : uris) {
-            shown.add(redacted(uri));
-        }
-        return "RedisStoreConfig[uris=" + shown + ", cluster=" + cluster + ", keyPrefix=" + keyPrefix
+        return "RedisStoreConfig[uris=" + redactedUris() + ", cluster=" + cluster + ", keyPrefix=" + keyPrefix
                 + ", deviceTtl=" + deviceTtl + ", presenceTtl=" + presenceTtl + ", nodeId=" + nodeId
                 + ", commandTimeout=" + commandTimeout + "]";
     }
 
-    /** The URI with the password in its user info replaced by {@code ***}. */
+    /**
+     * The URI with the password in its user info replaced by {@code ***}. The user info is everything before the
+     * last {@code @} of the authority: {@link URI} finds none in a Sentinel URI with several hosts
+     * ({@code host1:26379,host2:26379} is no server authority to it), so it is not asked.
+     */
     static String redacted(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null) {
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        if (at < 0) {
             return uri.toString();
         }
+        String userInfo = authority.substring(0, at);
         int colon = userInfo.indexOf(':');
         // "redis://secret@host" is Lettuce's password-only form, so user info without a colon is a secret too.
         String safe = colon >= 0 ? userInfo.substring(0, colon) + ":***" : "***";
         return uri.toString().replace(userInfo + "@", safe + "@");
     }
 
+    /** The URIs with their passwords replaced by {@code ***}, for messages. */
+    List<String> redactedUris() {
+        List<String> shown = new ArrayList<>();
+        for (URI uri : uris) {
+            shown.add(redacted(uri));
+        }
+        return shown;
+    }
+
+    /** Whether {@code uri} names a master through Redis Sentinel. */
+    static boolean isSentinel(URI uri) {
+        String scheme = uri.getScheme();
+        return RedisURI.URI_SCHEME_REDIS_SENTINEL.equals(scheme)
+                || RedisURI.URI_SCHEME_REDIS_SENTINEL_SECURE.equals(scheme);
+    }
+
+    /**
+     * The URIs as Lettuce takes them, each with the command timeout; for a Sentinel URI also the timeout of asking
+     * the Sentinels.
+     */
+    List<RedisURI> redisUris() {
+        List<RedisURI> converted = new ArrayList<>();
+        for (URI uri : uris) {
+            RedisURI redisUri = RedisURI.create(uri);
+            redisUri.setTimeout(commandTimeout);
+            redisUri.getSentinels().forEach(sentinel -> sentinel.setTimeout(commandTimeout));
+            converted.add(redisUri);
+        }
+        return converted;
+    }
+
     private static void checkUri(URI uri) {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("a Redis URI is redis://host:port or rediss://host:port: "
-                    + redacted(uri));
+        if (isSentinel(uri)) {
+            checkSentinelUri(uri);
+        } else if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("a Redis URI is redis://host:port, rediss://host:port or "
+                    + "redis-sentinel://host:port[,host:port...]#master: " + redacted(uri));
+        }
+    }
+
+    // Lettuce reads the hosts and the master id of a Sentinel URI itself; what it cannot read is rejected here,
+    // not at the first connect. Its message is not passed on: it might quote a part of the URI.
+    private static void checkSentinelUri(URI uri) {
+        boolean usable;
+        try {
+            RedisURI parsed = RedisURI.create(uri);
+            String master = parsed.getSentinelMasterId();
+            usable = !parsed.getSentinels().isEmpty() && master != null && !master.isEmpty();
+        } catch (RuntimeException unreadable) {
+            usable = false;
+        }
+        if (!usable) {
+            throw new IllegalArgumentException("a Sentinel URI is redis-sentinel://[:password@]host:port[,host:port"
+                    + "...][/database]#master: " + redacted(uri));
         }
     }
 
@@ -164,14 +237,23 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         private Builder() {
         }
 
-        /** One standalone Redis, e.g. {@code redis://:password@10.0.0.5:6379/0}. Defaults to {@link #DEFAULT_URI}. */
+        /**
+         * One standalone Redis, e.g. {@code redis://:password@10.0.0.5:6379/0}, or a master found through
+         * Sentinel, e.g. {@code redis-sentinel://:password@10.0.0.7:26379,10.0.0.8:26379/0#mymaster}. Defaults to
+         * {@link #DEFAULT_URI}.
+         *
+         * @throws IllegalArgumentException if it is not such a URI
+         */
         public Builder uri(String uri) {
             return uris(List.of(URI.create(uri)));
         }
 
         /**
-         * The Redis to use: one URI for a standalone Redis, several for the seed nodes of a Redis Cluster (which
-         * also sets {@link #cluster(boolean)} unless it was set explicitly). Defaults to {@link #DEFAULT_URI}.
+         * The Redis to use: one URI for a standalone Redis or a Sentinel-monitored master, several for the seed
+         * nodes of a Redis Cluster (which also sets {@link #cluster(boolean)} unless it was set explicitly).
+         * Defaults to {@link #DEFAULT_URI}.
+         *
+         * @throws IllegalArgumentException if one of them is not a Redis URI (see {@link RedisStoreConfig})
          */
         public Builder uris(List<URI> uris) {
             Objects.requireNonNull(uris, "uris");

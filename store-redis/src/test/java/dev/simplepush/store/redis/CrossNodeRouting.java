@@ -37,8 +37,8 @@ abstract class CrossNodeRouting {
     @BeforeEach
     final void startNodes() {
         RedisStoreConfig shared = config().presenceTtl(PRESENCE_TTL).build();
-        nodeA = new RedisRouter(new RedisConnection(shared.toBuilder().nodeId("node-a").build()));
-        nodeB = new RedisRouter(new RedisConnection(shared.toBuilder().nodeId("node-b").build()));
+        nodeA = newRouter(shared, "node-a");
+        nodeB = newRouter(shared, "node-b");
         await(nodeA.start());
         await(nodeB.start());
     }
@@ -128,6 +128,11 @@ abstract class CrossNodeRouting {
 
     private static ChannelId newChannel() {
         return ChannelId.of(UUID.randomUUID().toString());
+    }
+
+    /** A router, not yet started, of node {@code nodeId} on {@code shared}, on the tests' shared scheduler. */
+    static RedisRouter newRouter(RedisStoreConfig shared, String nodeId) {
+        return new RedisRouter(new RedisConnection(shared.toBuilder().nodeId(nodeId).build()), TestScheduler.shared());
     }
 
     /** Polls {@code condition} for up to 5 s. */

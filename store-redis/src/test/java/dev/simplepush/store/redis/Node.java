@@ -38,11 +38,11 @@ final class Node implements AutoCloseable {
     private final PushServer server;
     private final int port;
 
-    private Node(RedisStoreConfig redis, com.google.inject.Module... extra) {
+    private Node(RedisStoreConfig redis, RedisStoreModule store, com.google.inject.Module... extra) {
         this.redis = redis;
         List<com.google.inject.Module> modules = new java.util.ArrayList<>(List.of(
                 new PushCoreModule(PushConfig.builder().tokenKeys(List.of(TOKEN_KEY)).build()),
-                new RedisStoreModule(redis),
+                store,
                 new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build())));
         modules.addAll(List.of(extra));
         injector = Guice.createInjector(Stage.PRODUCTION, modules);
@@ -53,12 +53,17 @@ final class Node implements AutoCloseable {
 
     /** Starts a node on {@code redis}; nodes of one test share the key prefix and differ in node id. */
     static Node start(RedisStoreConfig redis) {
-        return new Node(redis);
+        return new Node(redis, new RedisStoreModule(redis));
     }
 
     /** Starts a node on {@code redis} with more modules (a wake-up module, say). */
     static Node start(RedisStoreConfig redis, com.google.inject.Module... extra) {
-        return new Node(redis, extra);
+        return new Node(redis, new RedisStoreModule(redis), extra);
+    }
+
+    /** Starts a node whose store is {@code store}, a module made from {@code redis} (with the app's client, say). */
+    static Node startWith(RedisStoreConfig redis, RedisStoreModule store) {
+        return new Node(redis, store);
     }
 
     /** The device WebSocket URI of this node. */

@@ -12,6 +12,6 @@ class RedisClusterRouterIT extends RouterContract {
 
     @Override
     protected Router newRouter() {
-        return new RedisRouter(new RedisConnection(CLUSTER.config().build()));
+        return new RedisRouter(new RedisConnection(CLUSTER.config().build()), TestScheduler.shared());
     }
 }

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code redis-server} child process on a loopback port, for tests. It can be paused (SIGSTOP), resumed,
- * killed and started again on the same port with the same data directory.
+ * One {@code redis-server} child process on a loopback port, for tests: a Redis, or a Redis Sentinel. It can be
+ * paused (SIGSTOP), resumed, killed and started again on the same port with the same data directory.
  */
 final class RedisProcess {
 
@@ -25,13 +25,13 @@ final class RedisProcess {
 
     private final int port;
     private final Path dir;
-    private final List<String> extraArgs;
+    private final List<String> args;
     private Process process;
 
-    private RedisProcess(int port, Path dir, List<String> extraArgs) {
+    private RedisProcess(int port, Path dir, List<String> args) {
         this.port = port;
         this.dir = dir;
-        this.extraArgs = List.copyOf(extraArgs);
+        this.args = List.copyOf(args);
     }
 
     /**
@@ -46,11 +46,43 @@ final class RedisProcess {
 
     /** Like {@link #start(String...)}, on {@code port}. */
     static RedisProcess start(int port, String... extraArgs) {
+        Path dir = tempDirectory();
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        args.addAll(List.of(extraArgs));
+        RedisProcess redis = new RedisProcess(port, dir, args);
+        redis.launch();
+        return redis;
+    }
+
+    /**
+     * Starts a Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free port that monitors the master
+     * {@code masterName} on 127.0.0.1:{@code masterPort}, authenticating with {@code masterPassword}, with a quorum
+     * of 1. It rewrites its configuration file, so that lives in its own directory.
+     */
+    static RedisProcess startSentinel(String masterName, int masterPort, String masterPassword) {
+        int port = freePort();
+        Path dir = tempDirectory();
+        Path conf = dir.resolve("sentinel.conf");
         try {
-            Path dir = Files.createTempDirectory("simplepush-redis-");
-            RedisProcess redis = new RedisProcess(port, dir, List.of(extraArgs));
-            redis.launch();
-            return redis;
+            Files.writeString(conf, String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "dir " + dir,
+                    "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                    "sentinel auth-pass " + masterName + " " + masterPassword,
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisProcess sentinel = new RedisProcess(port, dir, List.of(conf.toString(), "--sentinel"));
+        sentinel.launch();
+        return sentinel;
+    }
+
+    private static Path tempDirectory() {
+        try {
+            return Files.createTempDirectory("simplepush-redis-");
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
         }
@@ -74,9 +106,8 @@ final class RedisProcess {
             // A second redis-server could not bind the port and would leave this object holding a dead process.
             return;
         }
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-        command.addAll(extraArgs);
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(args);
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -174,7 +205,9 @@ final class RedisProcess {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see "
                         + dir.resolve("redis.log"));
             }
-            if (ping(port)) {
+            // A Redis with a password answers NOAUTH, which shows it is up just as well.
+            String reply = command(port, "PING");
+            if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
                 return;
             }
             try {
@@ -185,11 +218,6 @@ final class RedisProcess {
             }
         }
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
-    }
-
-    /** Whether a Redis on 127.0.0.1:{@code port} answers PING with PONG. */
-    static boolean ping(int port) {
-        return command(port, "PING").startsWith("+PONG");
     }
 
     /** Sends one inline command and returns the first reply line, or "" if nothing answered. */

@@ -1,0 +1,50 @@
+package dev.simplepush.store.redis;
+
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import java.util.Objects;
+
+/**
+ * What one node sends another on its sharded pub/sub channel ({@link Keys#nodeChannel}); {@link NodeMessageCodec}
+ * turns it into text and back.
+ */
+sealed interface NodeMessage {
+
+    /**
+     * An update for a device the receiving node holds; it hands the update to its local connection, or drops it if
+     * the device is gone meanwhile (the update is stored, so the next hello flushes it).
+     *
+     * @param uaid the device
+     * @param update the update, with its data if it has any
+     */
+    record Deliver(Uaid uaid, Update update) implements NodeMessage {
+
+        public Deliver {
+            Objects.requireNonNull(uaid, "uaid");
+            Objects.requireNonNull(update, "update");
+        }
+    }
+
+    /**
+     * A newer connection of the device took over elsewhere (P2.5): the receiving node closes its connection if it
+     * is still the one {@code presence} names.
+     *
+     * @param uaid the device
+     * @param presence the presence value of the connection to close, {@code <nodeId>/<connection>}; never contains
+     *     a newline
+     */
+    record Evict(Uaid uaid, String presence) implements NodeMessage {
+
+        public Evict {
+            Objects.requireNonNull(uaid, "uaid");
+            Objects.requireNonNull(presence, "presence");
+            if (presence.isEmpty() || presence.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a presence value is one non-empty line");
+            }
+        }
+    }
+
+    /** Asks only whether the node still listens: the sender reads the receiver count of the publish. */
+    record Probe() implements NodeMessage {
+    }
+}

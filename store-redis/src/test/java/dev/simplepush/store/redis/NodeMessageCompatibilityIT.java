@@ -1,0 +1,133 @@
+package dev.simplepush.store.redis;
+
+import static dev.simplepush.core.testing.Futures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.testing.RecordingDevice;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a running node does with messages on its channel that it cannot read (a newer node's format, garbage) and
+ * with the unversioned messages of nodes deployed before the format had versions: raw texts are published on the
+ * node's channel as another node would.
+ */
+class NodeMessageCompatibilityIT {
+
+    @RegisterExtension
+    static final LocalRedis REDIS = LocalRedis.fromEnvOrStart();
+
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final Logger routerLog = (Logger) LoggerFactory.getLogger(RedisRouter.class);
+    private Keys keys;
+    private RedisRouter nodeA;
+    private RedisRouter nodeB;
+    private RedisClient raw;
+    private StatefulRedisConnection<String, String> publisher;
+    private String channel;
+
+    @BeforeEach
+    void startNodes() {
+        log.start();
+        routerLog.addAppender(log);
+        RedisStoreConfig shared = REDIS.config().build();
+        keys = new Keys(shared.keyPrefix());
+        channel = keys.nodeChannel("node-a");
+        nodeA = CrossNodeRouting.newRouter(shared, "node-a");
+        nodeB = CrossNodeRouting.newRouter(shared, "node-b");
+        await(nodeA.start());
+        await(nodeB.start());
+        raw = RedisClient.create(REDIS.uri());
+        publisher = raw.connect();
+    }
+
+    @AfterEach
+    void stopNodes() {
+        routerLog.detachAppender(log);
+        publisher.close();
+        raw.shutdown();
+        await(nodeA.stop());
+        await(nodeB.stop());
+    }
+
+    @Test
+    void messagesOfAnUnknownVersionAndGarbageAreSkippedAndLaterUpdatesStillArrive() {
+        Uaid uaid = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("on A");
+        await(nodeA.claim(uaid, device));
+        Update future = update(1);
+
+        // A node of a later release that broke the upgrade rule, and something that is no message at all.
+        assertThat(publish("2\nu\n" + uaid.value() + "\n" + future.channelId().value() + "\n1\nnew layout"))
+                .isEqualTo(1);
+        assertThat(publish("2\nu\n" + uaid.value() + "\nagain")).isEqualTo(1);
+        assertThat(publish("\u0000garbage " + uaid.value())).isEqualTo(1);
+
+        assertThat(CrossNodeRouting.eventually(() -> warnings().size() == 2)).isTrue();
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("unknown format version 2"))
+                .anySatisfy(line -> assertThat(line).contains("malformed"))
+                .allSatisfy(line -> assertThat(line).doesNotContain(uaid.value()));
+        Update real = update(2);
+        assertThat(await(nodeB.deliver(uaid, real))).isTrue();
+        assertThat(CrossNodeRouting.eventually(() -> device.deliveries().contains(real))).isTrue();
+        assertThat(device.deliveries()).containsExactly(real);
+    }
+
+    @Test
+    void unversionedMessagesOfNodesDeployedEarlierAreUnderstood() {
+        Uaid uaid = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("on A");
+        await(nodeA.claim(uaid, device));
+        Update update = new Update(newChannel(), Version.of(5), Optional.of("line one\nline two"));
+
+        assertThat(publish("u\n" + uaid.value() + "\n" + update.channelId().value() + "\n5\nline one\nline two"))
+                .isEqualTo(1);
+        assertThat(CrossNodeRouting.eventually(() -> device.deliveries().contains(update))).isTrue();
+
+        String presence = publisher.sync().get(keys.presence(uaid));
+        assertThat(publish("e\n" + uaid.value() + "\n" + presence)).isEqualTo(1);
+        assertThat(device.awaitEviction()).isTrue();
+        assertThat(warnings()).isEmpty();
+    }
+
+    private long publish(String text) {
+        return publisher.sync().spublish(channel, text);
+    }
+
+    private List<String> warnings() {
+        List<String> lines = new ArrayList<>();
+        synchronized (log) {
+            for (ILoggingEvent event : log.list) {
+                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    lines.add(event.getFormattedMessage());
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static Update update(long version) {
+        return Update.of(newChannel(), Version.of(version));
+    }
+
+    private static ChannelId newChannel() {
+        return ChannelId.of(UUID.randomUUID().toString());
+    }
+}
