@@ -96,10 +96,13 @@ public final class Main implements Callable<Integer> {
                     + "sharing a Redis) [SIMPLEPUSH_STORE]. Default: ${DEFAULT-VALUE}.")
     String store;
 
-    @Option(names = "--redis-uri", paramLabel = "URI", split = ",", defaultValue = "${env:SIMPLEPUSH_REDIS_URI}",
+    // A comma splits only before another URI's scheme: a Sentinel URI lists its hosts with commas.
+    @Option(names = "--redis-uri", paramLabel = "URI", split = ",(?=[A-Za-z][A-Za-z0-9+.-]*://)",
+            defaultValue = "${env:SIMPLEPUSH_REDIS_URI}",
             description = "With --store redis: redis://[:password@]host:port, or rediss:// for TLS; repeat it or "
-                    + "separate with commas to name the seed nodes of a Redis Cluster [SIMPLEPUSH_REDIS_URI]. "
-                    + "Default: redis://127.0.0.1:6379.")
+                    + "separate with commas to name the seed nodes of a Redis Cluster; or one "
+                    + "redis-sentinel://[:password@]host:port[,host:port...][/db]#master for a master watched by "
+                    + "Redis Sentinel [SIMPLEPUSH_REDIS_URI]. Default: redis://127.0.0.1:6379.")
     List<String> redisUris;
 
     @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "${env:SIMPLEPUSH_REDIS_PREFIX:-sp:}",

@@ -80,6 +80,19 @@ class MainTest {
     }
 
     @Test
+    void aSentinelUriKeepsItsCommaSeparatedHosts() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--store", "redis", "--redis-uri",
+                "redis-sentinel://:pw@10.0.0.7:26379,10.0.0.8:26379/0#mymaster");
+
+        RedisStoreConfig config = main.redisConfig();
+
+        assertThat(config.uris())
+                .containsExactly(URI.create("redis-sentinel://:pw@10.0.0.7:26379,10.0.0.8:26379/0#mymaster"));
+        assertThat(config.cluster()).isFalse();
+    }
+
+    @Test
     void badRedisUriIsAFlagError() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--store", "redis", "--redis-uri", "http://h:1");
