@@ -20,7 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The WebSocket layer under the JSON codec (RFC 6455): reading a masked client frame carrying an ack, as a device
  * sends it, into a complete message ({@code FrameReader}, including unmasking and the UTF-8 check), and framing a
- * notification for the device ({@code DeviceSocket.encodeFrame}). Same package as the transport for the same
+ * notification for the device ({@code FrameWriter}). Same package as the transport for the same
  * reason as {@link ProtocolCodecBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -87,7 +87,7 @@ public class WebSocketFramesBenchmark {
 
     @Benchmark
     public ByteBuffer writeNotificationFrame() {
-        return DeviceSocket.encodeFrame(FrameReader.TEXT, notification);
+        return FrameWriter.frame(FrameReader.TEXT, notification);
     }
 
     /** A final text frame with a 7-bit length (the ack is under 126 bytes), masked as clients must. */

@@ -10,7 +10,6 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -28,7 +27,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 /**
  * One device WebSocket over the raw connection Undertow hands over after the upgrade: reads the device's frames
  * ({@link FrameReader}), decodes its messages and hands them to the device's {@link DeviceSession}; writes the
- * session's messages as text frames.
+ * session's messages as text frames ({@link FrameWriter}).
  *
  * <p>While idle it holds no buffer, thread or timer, only the connection and a few fields: a pooled buffer is
  * borrowed for the duration of one read call, and a message's bytes are kept only while it arrives. A frame is
@@ -48,7 +47,6 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
      * unacknowledged updates stay stored and are sent again when it comes back).
      */
     static final int MAX_BACKLOG_BYTES = 64 * 1024;
-    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -123,7 +121,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         if (state != OPEN) {
             return false;
         }
-        return write(encodeFrame(FrameReader.TEXT, ProtocolCodec.encode(message)));
+        return write(FrameWriter.text(ProtocolCodec.encode(message)));
     }
 
     @Override
@@ -135,7 +133,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         // an update arriving while it answers the close must be stored and answered 202 (and wake it, P8), on
         // whichever node it arrives.
         offline();
-        if (!write(encodeClose(code, reason))) {
+        if (!write(FrameWriter.close(code, reason))) {
             return;
         }
         // The device should answer with its close frame, which ends the connection; if it does not, drop it.
@@ -222,7 +220,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
 
     @Override
     public void ping(byte[] payload) {
-        write(encodeFrame(FrameReader.PONG, payload));
+        write(FrameWriter.pong(payload));
     }
 
     @Override
@@ -235,7 +233,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         // The device said goodbye: it is offline from now on, before the close is echoed. An update arriving
         // meanwhile must not be answered 200 (P4.3) when it can no longer reach the device.
         gone();
-        write(encodeClose(code, ""));
+        write(FrameWriter.close(code, ""));
         closeWhenFlushed();
     }
 
@@ -246,7 +244,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             // RFC 6455 §7.1.7: nothing more can be read; say why and drop the connection.
             STATE.compareAndSet(this, OPEN, CLOSING);
             offline();
-            write(encodeClose(code, reason));
+            write(FrameWriter.close(code, reason));
             closeWhenFlushed();
         } else {
             close(code, reason);
@@ -372,47 +370,5 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         if (current != null) {
             current.closed();
         }
-    }
-
-    // ---- frames (RFC 6455 §5.2): a server's frames are never masked
-
-    static ByteBuffer encodeFrame(int opcode, byte[] payload) {
-        int length = payload.length;
-        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
-        ByteBuffer frame = ByteBuffer.allocate(header + length);
-        frame.put((byte) (0x80 | opcode));
-        if (length <= 125) {
-            frame.put((byte) length);
-        } else if (length <= 0xFFFF) {
-            frame.put((byte) 126).putShort((short) length);
-        } else {
-            frame.put((byte) 127).putLong(length);
-        }
-        return frame.put(payload).flip();
-    }
-
-    static ByteBuffer encodeClose(int code, String reason) {
-        if (code == FrameReader.NO_STATUS) {
-            return encodeFrame(FrameReader.CLOSE, new byte[0]);
-        }
-        byte[] text = truncated(reason).getBytes(StandardCharsets.UTF_8);
-        byte[] payload = new byte[2 + text.length];
-        payload[0] = (byte) (code >>> 8);
-        payload[1] = (byte) code;
-        System.arraycopy(text, 0, payload, 2, text.length);
-        return encodeFrame(FrameReader.CLOSE, payload);
-    }
-
-    private static String truncated(String reason) {
-        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length <= MAX_CLOSE_REASON_BYTES) {
-            return reason;
-        }
-        String cut = new String(utf8, 0, MAX_CLOSE_REASON_BYTES, StandardCharsets.UTF_8);
-        // A code point split by the cut decodes as U+FFFD: drop it.
-        while (cut.endsWith("\uFFFD")) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut;
     }
 }

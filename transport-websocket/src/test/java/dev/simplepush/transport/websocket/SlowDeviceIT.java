@@ -165,8 +165,7 @@ class SlowDeviceIT {
                 String notification = "{\"messageType\":\"notification\",\"updates\":[{\"channelID\":\"" + channel.id()
                         + "\",\"version\":" + next + ",\"data\":\"" + data + "\"}]}";
                 delivered.add(notification);
-                deliveredBytes += DeviceSocket.encodeFrame(FrameReader.TEXT,
-                        notification.getBytes(StandardCharsets.UTF_8)).remaining();
+                deliveredBytes += FrameWriter.text(notification.getBytes(StandardCharsets.UTF_8)).remaining();
             }
             return status;
         }
