@@ -6,9 +6,6 @@ import io.undertow.server.DelegateOpenListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -21,10 +18,11 @@ import org.xnio.XnioExecutor;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
- * The listener's first look at every new connection: a well-formed device WebSocket upgrade ({@code GET /},
- * version 13) is answered here and the connection becomes a {@link DeviceSocket}; anything else, and any upgrade
- * this strict check does not accept, goes to Undertow's HTTP listener with the bytes read so far, and Undertow
- * answers it as before (the endpoints, {@code /health}, the browser files, older WebSocket versions, errors).
+ * The listener's first look at every new connection: a device WebSocket upgrade ({@code GET /}) that
+ * {@link Handshake} accepts is answered here and the connection becomes a {@link DeviceSocket}; anything else goes
+ * to Undertow's HTTP listener with the bytes read so far, and Undertow answers it (the endpoints, {@code /health},
+ * the browser files, refused upgrades, errors). So does a request this strict reading is unsure of (a body, a
+ * repeated or folded header, HTTP/1.0): Undertow parses it, and {@link DeviceUpgradeHandler} decides.
  *
  * <p>Why: a device answered by Undertow keeps Undertow's HTTP connection object, its request parser state and
  * response conduits for as long as its socket lives (Undertow tracks every connection it opened), about 0.8 KB per
@@ -39,24 +37,20 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
 
     /** Called with a connection whose upgrade was answered and the bytes that followed the request, if any. */
     interface Upgraded {
-        void upgraded(StreamConnection connection, byte[] response, ByteBuffer extra);
+        void upgraded(StreamConnection connection, byte @Nullable [] response, @Nullable ByteBuffer initial);
     }
 
     private static final byte[] GET_ROOT = "GET /".getBytes(StandardCharsets.US_ASCII);
-    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final DelegateOpenListener http;
     private final ByteBufferPool buffers;
     private final long idleTimeoutMillis;
-    private final String subProtocol;
     private final Upgraded upgraded;
 
-    DeviceOpenListener(DelegateOpenListener http, ByteBufferPool buffers, long idleTimeoutMillis, String subProtocol,
-            Upgraded upgraded) {
+    DeviceOpenListener(DelegateOpenListener http, ByteBufferPool buffers, long idleTimeoutMillis, Upgraded upgraded) {
         this.http = http;
         this.buffers = buffers;
         this.idleTimeoutMillis = idleTimeoutMillis;
-        this.subProtocol = subProtocol;
         this.upgraded = upgraded;
     }
 
@@ -146,7 +140,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             }
         }
 
-        /** The 101 answer to a device upgrade this listener accepts; null for anything else. */
+        /** The 101 answer to a device upgrade this listener accepts ({@link Handshake}); null for anything else. */
         private byte @Nullable [] answer(ByteBuffer buffer, int headEnd) {
             byte[] bytes = new byte[headEnd];
             buffer.get(0, bytes);
@@ -195,17 +189,8 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
                     }
                 }
             }
-            if (upgrade == null || !hasToken(upgrade, "websocket") || connectionHeader == null
-                    || !hasToken(connectionHeader, "upgrade") || !"13".equals(version) || !isKey(key)) {
-                return null;
-            }
-            StringBuilder response = new StringBuilder(160)
-                    .append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Accept: ").append(accept(key)).append("\r\n");
-            if (hasToken(protocols.toString(), subProtocol)) {
-                response.append("Sec-WebSocket-Protocol: ").append(subProtocol).append("\r\n");
-            }
-            return response.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            return Handshake.of(upgrade, connectionHeader, key, version, protocols.toString())
+                    .map(Handshake::response).orElse(null);
         }
 
         /** Hands the connection to Undertow with every byte read so far. */
@@ -270,36 +255,5 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             }
         }
         return -1;
-    }
-
-    private static boolean hasToken(String list, String token) {
-        for (String part : list.split(",")) {
-            if (part.trim().equalsIgnoreCase(token)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** RFC 6455 §4.1: the key is 16 random bytes in base64. */
-    static boolean isKey(@Nullable String key) {
-        if (key == null || key.length() != 24) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(key).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    static String accept(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-1", e);
-        }
     }
 }

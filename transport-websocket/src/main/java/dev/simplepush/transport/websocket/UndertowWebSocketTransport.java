@@ -9,21 +9,13 @@ import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpUpgradeListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.util.Headers;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.protocol.Handshake;
-import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
-import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
-import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,8 +39,6 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(UndertowWebSocketTransport.class);
 
-    /** P1.1: echoed when offered, never required. */
-    static final String SUB_PROTOCOL = "push-notification";
     /** How long {@link #stop()} waits for devices to answer the 1001 close before the listener goes down. */
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
     /** Undertow's own default for a JVM with more than 128 MB of heap. */
@@ -160,28 +150,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     }
 
     private HttpRoutes routes() {
-        List<Handshake> handshakes = List.of(
-                new Hybi13Handshake(Set.of(SUB_PROTOCOL), false),
-                new Hybi08Handshake(Set.of(SUB_PROTOCOL), false),
-                new Hybi07Handshake(Set.of(SUB_PROTOCOL), false));
-        // One listener for every upgrade, rather than Undertow's per-request one: the HTTP connection object stays
-        // reachable for the socket's whole life and keeps its upgrade listener, so a per-request listener would
-        // pin the upgrade request's exchange and all its headers (about 2 KiB) to every idle device.
-        // Undertow answers the handshake; the frames that follow are read and written by DeviceSocket itself, which
-        // keeps far less per idle socket than Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
-        HttpUpgradeListener upgraded = (connection, exchange) -> upgraded(connection, null, null);
-        WebSocketProtocolHandshakeHandler handshake = new WebSocketProtocolHandshakeHandler(handshakes, upgraded,
-                HttpRoutes::upgradeRequired);
-        // Undertow's handshakes take any key; a key that is not 16 bytes in base64 is refused (RFC 6455 §4.2.1) as
-        // a missing one is.
-        HttpHandler webSocket = exchange -> {
-            String key = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY);
-            if (key != null && !DeviceOpenListener.isKey(key)) {
-                HttpRoutes.upgradeRequired(exchange);
-            } else {
-                handshake.handleRequest(exchange);
-            }
-        };
+        // Undertow answers the requests DeviceOpenListener leaves to it; the frames of a device that upgrades there
+        // too are read and written by DeviceSocket, which keeps far less per idle socket than Undertow's WebSocket
+        // channel (two queues, four locks, about 1.2 KB).
+        HttpHandler webSocket = new DeviceUpgradeHandler(this::upgraded, HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
                 WebAssets.load(config.demoPage()), meters);
     }
@@ -278,7 +250,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                         .getMap());
                 http.setRootHandler(routes);
-                DeviceOpenListener devices = new DeviceOpenListener(http, pool, idleMillis, SUB_PROTOCOL, upgraded);
+                DeviceOpenListener devices = new DeviceOpenListener(http, pool, idleMillis, upgraded);
                 AcceptingChannel<StreamConnection> accepting = worker.createStreamConnectionServer(
                         new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
                         ChannelListeners.openListenerAdapter(devices), OptionMap.builder()

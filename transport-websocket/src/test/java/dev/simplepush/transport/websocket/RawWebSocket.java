@@ -346,7 +346,7 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The Sec-WebSocket-Accept for {@code key}; {@code HandshakeIT} checks it against the RFC's own example. */
     static String acceptOf(String key) {
-        return DeviceOpenListener.accept(key);
+        return Handshake.accept(key);
     }
 
     static ClientFrame frame(int opcode) {
