@@ -35,23 +35,19 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceOpenListener.class);
 
-    /** Called with a connection whose upgrade was answered and the bytes that followed the request, if any. */
-    interface Upgraded {
-        void upgraded(StreamConnection connection, byte @Nullable [] response, @Nullable ByteBuffer initial);
-    }
-
     private static final byte[] GET_ROOT = "GET /".getBytes(StandardCharsets.US_ASCII);
 
     private final DelegateOpenListener http;
     private final ByteBufferPool buffers;
     private final long idleTimeoutMillis;
-    private final Upgraded upgraded;
+    private final DeviceSockets devices;
 
-    DeviceOpenListener(DelegateOpenListener http, ByteBufferPool buffers, long idleTimeoutMillis, Upgraded upgraded) {
+    DeviceOpenListener(DelegateOpenListener http, ByteBufferPool buffers, long idleTimeoutMillis,
+            DeviceSockets devices) {
         this.http = http;
         this.buffers = buffers;
         this.idleTimeoutMillis = idleTimeoutMillis;
-        this.upgraded = upgraded;
+        this.devices = devices;
     }
 
     @Override
@@ -132,7 +128,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             PooledByteBuffer taken = pooled;
             pooled = null;
             try {
-                upgraded.upgraded(connection, response, buffer);
+                devices.upgraded(connection, response, buffer);
             } finally {
                 if (taken != null) {
                     taken.close();

@@ -31,7 +31,7 @@ final class DeviceUpgradeHandler implements HttpHandler {
      */
     private final HttpUpgradeListener upgraded;
 
-    DeviceUpgradeHandler(DeviceOpenListener.Upgraded devices, HttpHandler refuse) {
+    DeviceUpgradeHandler(DeviceSockets devices, HttpHandler refuse) {
         this.refuse = refuse;
         this.upgraded = (connection, exchange) -> devices.upgraded(connection, null, null);
     }

@@ -2,7 +2,6 @@ package dev.simplepush.transport.websocket;
 
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
-import dev.simplepush.core.protocol.CloseCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -15,13 +14,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +44,11 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
     private final PushService service;
     private final ListenerAddress address;
     private final MeterRegistry meters;
-    private final Set<DeviceSocket> sockets = ConcurrentHashMap.newKeySet();
-    /** One instance shared by all sockets, rather than a method reference allocated per socket. */
-    private final Consumer<DeviceSocket> onGone = this::gone;
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final Object lock = new Object();
     private @Nullable Listener listener;
     private @Nullable CountingBufferPool buffers;
+    private @Nullable DeviceSockets devices;
     private @Nullable CompletableFuture<Void> stopped;
-    private volatile boolean stopping;
 
     UndertowWebSocketTransport(WebSocketConfig config, PushService service, ListenerAddress address,
             MeterRegistry meters) {
@@ -78,9 +69,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                 return CompletableFuture.completedFuture(null);
             }
             CountingBufferPool pool = new CountingBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4));
+            DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes());
             Listener server;
             try {
-                server = Listener.start(config, pool, routes(), this::upgraded);
+                server = Listener.start(config, pool, routes(sockets), sockets);
             } catch (IOException | RuntimeException e) {
                 pool.close();
                 return CompletableFuture.failedFuture(new TransportException(
@@ -88,6 +80,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             }
             listener = server;
             buffers = pool;
+            devices = sockets;
             InetSocketAddress local = server.localAddress();
             URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
             address.bind(local, base);
@@ -102,25 +95,19 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
             if (stopped != null) {
                 return stopped;
             }
-            stopping = true;
             Listener server = listener;
             CountingBufferPool pool = buffers;
-            if (server == null || pool == null) {
+            DeviceSockets sockets = devices;
+            if (server == null || pool == null || sockets == null) {
                 stopped = CompletableFuture.completedFuture(null);
                 return stopped;
             }
-            for (DeviceSocket socket : sockets) {
-                socket.close(CloseCodes.GOING_AWAY, "server shutting down");
-            }
-            if (sockets.isEmpty()) {
-                drained.complete(null);
-            }
             // Stopping blocks until the I/O threads end, so it must not run on one of them.
-            stopped = drained
+            stopped = sockets.closeAll().toCompletableFuture()
                     .completeOnTimeout(null, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
                     .thenRunAsync(() -> {
                         // Devices that did not answer the close in time are dropped.
-                        sockets.forEach(DeviceSocket::abort);
+                        sockets.abortAll();
                         server.stop();
                         pool.close();
                         LOG.info("WebSocket transport stopped");
@@ -149,45 +136,13 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         return pool == null ? 0 : pool.inUse();
     }
 
-    private HttpRoutes routes() {
+    private HttpRoutes routes(DeviceSockets sockets) {
         // Undertow answers the requests DeviceOpenListener leaves to it; the frames of a device that upgrades there
         // too are read and written by DeviceSocket, which keeps far less per idle socket than Undertow's WebSocket
         // channel (two queues, four locks, about 1.2 KB).
-        HttpHandler webSocket = new DeviceUpgradeHandler(this::upgraded, HttpRoutes::upgradeRequired);
+        HttpHandler webSocket = new DeviceUpgradeHandler(sockets, HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
                 WebAssets.load(config.demoPage()), meters);
-    }
-
-    /** A device connection whose upgrade was answered, with the bytes that followed its request. */
-    private void upgraded(StreamConnection connection, byte @Nullable [] response, @Nullable ByteBuffer initial) {
-        CountingBufferPool pool = buffers;
-        DeviceSocket socket;
-        try {
-            if (pool == null) {
-                throw new IllegalStateException("the transport is not started");
-            }
-            socket = DeviceSocket.open(connection, pool, service, config.maxFrameBytes(), onGone);
-        } catch (RuntimeException e) {
-            // For example the core's timers are already shut down: refuse the device rather than leak it.
-            LOG.warn("could not open a session for {}: {}", connection.getPeerAddress(), e.toString());
-            IoUtils.safeClose(connection);
-            return;
-        }
-        sockets.add(socket);
-        socket.start(response, initial);
-        if (socket.isGone()) {
-            // Closed before it was registered: its removal above ran too early.
-            gone(socket);
-        } else if (stopping) {
-            socket.close(CloseCodes.GOING_AWAY, "server shutting down");
-        }
-    }
-
-    private void gone(DeviceSocket socket) {
-        sockets.remove(socket);
-        if (stopping && sockets.isEmpty()) {
-            drained.complete(null);
-        }
     }
 
     private URI defaultBase(InetSocketAddress local) {
@@ -226,7 +181,7 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
         }
 
         static Listener start(WebSocketConfig config, ByteBufferPool pool, HttpHandler routes,
-                DeviceOpenListener.Upgraded upgraded) throws IOException {
+                DeviceSockets devices) throws IOException {
             XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, config.ioThreads())
                     .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
@@ -250,10 +205,10 @@ final class UndertowWebSocketTransport implements WebSocketTransport {
                         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                         .getMap());
                 http.setRootHandler(routes);
-                DeviceOpenListener devices = new DeviceOpenListener(http, pool, idleMillis, upgraded);
+                DeviceOpenListener firstRequests = new DeviceOpenListener(http, pool, idleMillis, devices);
                 AcceptingChannel<StreamConnection> accepting = worker.createStreamConnectionServer(
                         new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
-                        ChannelListeners.openListenerAdapter(devices), OptionMap.builder()
+                        ChannelListeners.openListenerAdapter(firstRequests), OptionMap.builder()
                                 .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                                 .set(Options.TCP_NODELAY, true)
                                 .set(Options.REUSE_ADDRESSES, true)
