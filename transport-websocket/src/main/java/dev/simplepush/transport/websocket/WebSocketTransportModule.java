@@ -9,6 +9,8 @@ import dev.simplepush.core.Push;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
+import dev.simplepush.transport.websocket.internal.ListenerAddress;
+import dev.simplepush.transport.websocket.internal.PushListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
@@ -69,7 +71,7 @@ public final class WebSocketTransportModule extends AbstractModule {
         @Singleton
         WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address,
                 @Push MeterRegistry meters) {
-            return new UndertowWebSocketTransport(config, service, address, meters);
+            return new PushListener(config, service, address, meters);
         }
     }
 }

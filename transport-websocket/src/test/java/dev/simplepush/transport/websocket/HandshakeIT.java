@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.transport.websocket.RawWebSocket.HttpResponse;
+import dev.simplepush.transport.websocket.internal.device.Handshake;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.simplepush.transport.websocket;
 
+import dev.simplepush.transport.websocket.internal.assets.WebAssets;
+import dev.simplepush.transport.websocket.internal.device.Handshake;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
