@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
@@ -40,10 +41,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(PushConfig push, WebSocketConfig webSocket) {
+        return start(push, new WebSocketTransportModule(webSocket));
+    }
+
+    /** A server with {@code transport}, a module that binds the {@link WebSocketTransport} in its place. */
+    public static TestServer start(PushConfig push, Module transport) {
         Injector injector = Guice.createInjector(
                 new PushCoreModule(push),
                 new InMemoryStoreModule(),
-                new WebSocketTransportModule(webSocket));
+                transport);
         TestServer test = new TestServer(injector);
         join(test.server.start().toCompletableFuture());
         return test;

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +55,10 @@ public final class PushListener implements WebSocketTransport {
     private final PushService service;
     private final ListenerAddress address;
     private final MeterRegistry meters;
+    private final Supplier<ByteBufferPool> bufferPools;
     private final Object lock = new Object();
     private @Nullable Listener listener;
-    private @Nullable CountingBufferPool buffers;
+    private @Nullable ByteBufferPool buffers;
     private @Nullable DeviceSockets devices;
     private @Nullable CompletableFuture<Void> stopped;
 
@@ -65,10 +67,22 @@ public final class PushListener implements WebSocketTransport {
      * {@code address} once started and its endpoint counters to {@code meters}. Opens nothing until started.
      */
     public PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters) {
+        this(config, service, address, meters, PushListener::directBuffers);
+    }
+
+    /** A listener whose buffers come from a pool of {@code bufferPools}, one pool per start; for tests. */
+    PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
+            Supplier<ByteBufferPool> bufferPools) {
         this.config = config;
         this.meters = meters;
         this.service = service;
         this.address = address;
+        this.bufferPools = bufferPools;
+    }
+
+    /** The pool of a listener: direct buffers, taken only while bytes are read or written. */
+    static ByteBufferPool directBuffers() {
+        return new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4);
     }
 
     @Override
@@ -81,7 +95,7 @@ public final class PushListener implements WebSocketTransport {
             if (listener != null) {
                 return CompletableFuture.completedFuture(null);
             }
-            CountingBufferPool pool = new CountingBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4));
+            ByteBufferPool pool = bufferPools.get();
             DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes());
             Listener server;
             try {
@@ -109,7 +123,7 @@ public final class PushListener implements WebSocketTransport {
                 return stopped;
             }
             Listener server = listener;
-            CountingBufferPool pool = buffers;
+            ByteBufferPool pool = buffers;
             DeviceSockets sockets = devices;
             if (server == null || pool == null || sockets == null) {
                 stopped = CompletableFuture.completedFuture(null);
@@ -141,12 +155,6 @@ public final class PushListener implements WebSocketTransport {
     @Override
     public URI baseUrl() {
         return address.base();
-    }
-
-    /** The number of pooled buffers in use; 0 when every socket is idle. For tests. */
-    int buffersInUse() {
-        CountingBufferPool pool = buffers;
-        return pool == null ? 0 : pool.inUse();
     }
 
     private HttpRoutes routes(DeviceSockets sockets) {
