@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket.internal;
 
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
@@ -19,9 +20,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,13 +44,14 @@ import org.xnio.channels.AcceptingChannel;
  * The listener behind {@link WebSocketTransport}: Undertow's HTTP listener on an XNIO worker of its own, with the
  * device side ({@link DeviceSockets}) looking at every new connection first and serving {@code /} in Undertow's
  * routes ({@link HttpRoutes}). Bound by {@code WebSocketTransportModule}.
+ *
+ * <p>Stopping blocks no thread and starts none: the devices are sent 1001 at once, the grace is a timer of the
+ * core's {@link Scheduler}, and the stop stage completes when XNIO reports that its worker has terminated.
  */
 public final class PushListener implements WebSocketTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushListener.class);
 
-    /** How long {@link #stop()} waits for devices to answer the 1001 close before the listener goes down. */
-    static final long SHUTDOWN_GRACE_MILLIS = 2_000;
     /** Undertow's own default for a JVM with more than 128 MB of heap. */
     private static final int BUFFER_BYTES = 16 * 1024;
     private static final int ACCEPT_BACKLOG = 4096;
@@ -55,6 +60,7 @@ public final class PushListener implements WebSocketTransport {
     private final PushService service;
     private final ListenerAddress address;
     private final MeterRegistry meters;
+    private final Scheduler scheduler;
     private final Supplier<ByteBufferPool> bufferPools;
     private final Object lock = new Object();
     private @Nullable Listener listener;
@@ -64,19 +70,22 @@ public final class PushListener implements WebSocketTransport {
 
     /**
      * A listener as {@code config} says, for the sessions of {@code service}, publishing where it listens to
-     * {@code address} once started and its endpoint counters to {@code meters}. Opens nothing until started.
+     * {@code address} once started and its endpoint counters to {@code meters}; the shutdown grace is timed on
+     * {@code scheduler}. Opens nothing until started.
      */
-    public PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters) {
-        this(config, service, address, meters, PushListener::directBuffers);
+    public PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
+            Scheduler scheduler) {
+        this(config, service, address, meters, scheduler, PushListener::directBuffers);
     }
 
     /** A listener whose buffers come from a pool of {@code bufferPools}, one pool per start; for tests. */
     PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
-            Supplier<ByteBufferPool> bufferPools) {
+            Scheduler scheduler, Supplier<ByteBufferPool> bufferPools) {
         this.config = config;
         this.meters = meters;
         this.service = service;
         this.address = address;
+        this.scheduler = scheduler;
         this.bufferPools = bufferPools;
     }
 
@@ -116,6 +125,11 @@ public final class PushListener implements WebSocketTransport {
         }
     }
 
+    /**
+     * Sends every device 1001, waits up to the configured shutdown grace for them to go, drops those left, then
+     * stops accepting, closes every other connection and shuts the worker down; the stage completes once the worker
+     * has terminated, and the buffer pool is closed then. Never blocks; idempotent.
+     */
     @Override
     public CompletionStage<Void> stop() {
         synchronized (lock) {
@@ -129,21 +143,44 @@ public final class PushListener implements WebSocketTransport {
                 stopped = CompletableFuture.completedFuture(null);
                 return stopped;
             }
-            // Stopping blocks until the I/O threads end, so it must not run on one of them.
-            stopped = sockets.closeAll().toCompletableFuture()
-                    .completeOnTimeout(null, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
-                    .thenRunAsync(() -> {
-                        // Devices that did not answer the close in time are dropped.
-                        sockets.abortAll();
-                        server.stop();
-                        pool.close();
-                        LOG.info("WebSocket transport stopped");
-                    }, task -> {
-                        Thread thread = new Thread(task, "simplepush-websocket-stop");
-                        thread.setDaemon(true);
-                        thread.start();
-                    });
+            stopped = server.terminated().thenRun(() -> {
+                // The I/O threads have ended: no buffer is in use any more.
+                pool.close();
+                LOG.info("WebSocket transport stopped");
+            });
+            CompletableFuture<Void> graceOver = new CompletableFuture<>();
+            sockets.closeAll().thenRun(() -> graceOver.complete(null));
+            Optional<Future<?>> timer = later(() -> graceOver.complete(null), config.shutdownGrace());
+            // On the scheduler, not on the I/O thread where the last device may have gone.
+            graceOver.thenRunAsync(() -> {
+                timer.ifPresent(t -> t.cancel(false));
+                // Devices that did not answer the close in time are dropped.
+                sockets.abortAll();
+                server.stop();
+                // Should a thread not end, the worker's queued tasks are abandoned after another grace.
+                Optional<Future<?>> force = later(server::forceStop, config.shutdownGrace());
+                server.terminated().thenRun(() -> force.ifPresent(f -> f.cancel(false)));
+            }, this::soon);
             return stopped;
+        }
+    }
+
+    /** Runs {@code task} on the scheduler; at once if the scheduler is shut down. */
+    private void soon(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException shutDown) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} after {@code delay} on the scheduler; at once, and empty, if the scheduler is shut down. */
+    private Optional<Future<?>> later(Runnable task, Duration delay) {
+        try {
+            return Optional.of(scheduler.schedule(task, delay));
+        } catch (RejectedExecutionException shutDown) {
+            task.run();
+            return Optional.empty();
         }
     }
 
@@ -158,9 +195,9 @@ public final class PushListener implements WebSocketTransport {
     }
 
     private HttpRoutes routes(DeviceSockets sockets) {
-        // Undertow answers the requests DeviceOpenListener leaves to it; the frames of a device that upgrades there
-        // too are read and written by DeviceSocket, which keeps far less per idle socket than Undertow's WebSocket
-        // channel (two queues, four locks, about 1.2 KB).
+        // Undertow answers the requests the device side's open listener leaves to it; the frames of a device that
+        // upgrades there too are read and written by the device side, which keeps far less per idle socket than
+        // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
         HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
                 WebAssets.load(config.demoPage()), meters);
@@ -192,18 +229,22 @@ public final class PushListener implements WebSocketTransport {
      */
     private static final class Listener {
         private final XnioWorker worker;
+        private final CompletableFuture<Void> terminated;
         private final AcceptingChannel<StreamConnection> accepting;
         private final HttpOpenListener http;
 
-        private Listener(XnioWorker worker, AcceptingChannel<StreamConnection> accepting, HttpOpenListener http) {
+        private Listener(XnioWorker worker, CompletableFuture<Void> terminated,
+                AcceptingChannel<StreamConnection> accepting, HttpOpenListener http) {
             this.worker = worker;
+            this.terminated = terminated;
             this.accepting = accepting;
             this.http = http;
         }
 
         static Listener start(WebSocketConfig config, ByteBufferPool pool, HttpHandler routes,
                 DeviceSockets devices) throws IOException {
-            XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+            CompletableFuture<Void> terminated = new CompletableFuture<>();
+            OptionMap workerOptions = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, config.ioThreads())
                     .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
                     .set(Options.CONNECTION_LOW_WATER, 1_000_000)
@@ -214,7 +255,12 @@ public final class PushListener implements WebSocketTransport {
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CORK, true)
                     .set(Options.WORKER_NAME, "simplepush")
-                    .getMap());
+                    .getMap();
+            XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
+                    .populateFromOptions(workerOptions)
+                    // Run by the worker's last thread as it ends: the stop stage needs no thread to wait for it.
+                    .setTerminationTask(() -> terminated.complete(null))
+                    .build();
             try {
                 long idleMillis = config.httpIdleTimeout().toMillis();
                 HttpOpenListener http = new HttpOpenListener(pool, OptionMap.builder()
@@ -240,7 +286,7 @@ public final class PushListener implements WebSocketTransport {
                                 .set(Options.BACKLOG, ACCEPT_BACKLOG)
                                 .getMap());
                 accepting.resumeAccepts();
-                return new Listener(worker, accepting, http);
+                return new Listener(worker, terminated, accepting, http);
             } catch (IOException | RuntimeException e) {
                 worker.shutdownNow();
                 throw e;
@@ -255,18 +301,25 @@ public final class PushListener implements WebSocketTransport {
             return (InetSocketAddress) bound;
         }
 
-        /** Stops accepting, closes every connection left and waits for the I/O threads to end. */
+        /** Completes once the worker has terminated: every I/O thread and the task thread have ended. */
+        CompletableFuture<Void> terminated() {
+            return terminated;
+        }
+
+        /**
+         * Stops accepting, closes every connection left and shuts the worker down; returns at once, and
+         * {@link #terminated()} completes when the threads have ended.
+         */
         void stop() {
             IoUtils.safeClose(accepting);
             http.closeConnections();
             worker.shutdown();
-            try {
-                if (!worker.awaitTermination(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-                    worker.shutdownNow();
-                }
-            } catch (InterruptedException e) {
+        }
+
+        /** Abandons the worker's queued tasks if it has not terminated yet. */
+        void forceStop() {
+            if (!terminated.isDone()) {
                 worker.shutdownNow();
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
+import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.transport.websocket.TestDevice;
 import dev.simplepush.transport.websocket.TestServer;
 import dev.simplepush.transport.websocket.WebSocketConfig;
@@ -63,8 +64,9 @@ class PooledBuffersIT {
 
             @Provides
             @Singleton
-            WebSocketTransport transport(PushService service, ListenerAddress address, @Push MeterRegistry meters) {
-                return new PushListener(WebSocketConfig.builder().port(0).build(), service, address, meters,
+            WebSocketTransport transport(PushService service, ListenerAddress address, @Push MeterRegistry meters,
+                    @Push Scheduler scheduler) {
+                return new PushListener(WebSocketConfig.builder().port(0).build(), service, address, meters, scheduler,
                         () -> pool);
             }
         };
