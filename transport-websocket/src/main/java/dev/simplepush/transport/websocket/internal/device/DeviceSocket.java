@@ -28,7 +28,7 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
- * One device WebSocket over the raw connection Undertow hands over after the upgrade: reads the device's frames
+ * One device WebSocket over the raw connection left after the upgrade: reads the device's frames
  * ({@link FrameReader}), decodes its messages and hands them to the device's {@link DeviceSession}; writes the
  * session's messages as text frames ({@link FrameWriter}).
  *
@@ -97,7 +97,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     }
 
     /**
-     * Starts reading, after writing {@code response} (the handshake's answer, when the transport gave it) and
+     * Starts reading, after writing {@code response} (the handshake's answer, when Undertow did not write it) and
      * reading {@code initial} (frames that arrived with the handshake). On the connection's I/O thread.
      */
     void start(byte @Nullable [] response, @Nullable ByteBuffer initial) {
@@ -348,7 +348,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
     }
 
-    /** The socket is closed, by either side or by a failure: tell the session (if not yet) and the transport. */
+    /** The socket is closed, by either side or by a failure: tell the session (if not yet) and the listener. */
     private void gone() {
         if (STATE.getAndSet(this, GONE) == GONE) {
             return;

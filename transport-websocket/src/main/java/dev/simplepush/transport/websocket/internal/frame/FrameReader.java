@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the frames a WebSocket client sends (RFC 6455 §5), incrementally: bytes may arrive one at a time or many
- * frames at once. Hands complete text messages, pings, pongs and close frames to a {@link Handler}.
+ * frames at once. Hands complete text messages, pings, pongs and close frames to a {@link Handler}. The writing half
+ * is {@link FrameWriter}.
  *
  * <p>Lean by design, since one exists per device socket: between messages it holds no buffer at all, only a few
  * scalar fields. The bytes of a text message are kept only while it arrives, never more than the limit; a message
