@@ -1,6 +1,6 @@
 /**
- * JMH micro-benchmarks of the server's hot paths outside the transport: endpoint tokens and the in-memory store.
- * The frame codec's benchmark lives in {@code dev.simplepush.transport.websocket} because the codec is
- * package-private. Run with {@code java -jar benchmarks/target/simplepush-jmh.jar}.
+ * JMH micro-benchmarks of the server's hot paths: endpoint tokens, the in-memory store, and the transport's
+ * WebSocket framing and message codec (through its {@code internal} packages). Run with
+ * {@code java -jar benchmarks/target/simplepush-jmh.jar}.
  */
 package dev.simplepush.benchmarks.jmh;

@@ -29,6 +29,10 @@ import java.util.Optional;
  *     Device WebSockets are not affected
  * @param demoPage whether {@code GET /demo/} serves the demo page (it registers a channel from the browser and PUTs
  *     to its endpoint, playing the app server); default {@code true}. {@code /simplepush.js} is always served
+ * @param shutdownGrace how long {@link WebSocketTransport#stop()} waits for devices to answer the close frame (1001)
+ *     it sends them; those still connected then are dropped, and the listener goes down. Default
+ *     {@link #DEFAULT_SHUTDOWN_GRACE}; zero drops them at once. A device that never answers is dropped by its
+ *     socket's own close timeout (3 seconds) if that comes first
  */
 public record WebSocketConfig(
         String host,
@@ -39,7 +43,8 @@ public record WebSocketConfig(
         int ioThreads,
         String corsAllowedOrigin,
         Duration httpIdleTimeout,
-        boolean demoPage) {
+        boolean demoPage,
+        Duration shutdownGrace) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -55,13 +60,18 @@ public record WebSocketConfig(
     public static final String DEFAULT_CORS_ALLOWED_ORIGIN = "*";
     /** Default HTTP idle timeout: one minute. */
     public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    /** Default shutdown grace: two seconds, enough for connected devices to answer the close. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    /** The longest shutdown grace: an hour. */
+    private static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
 
     /**
      * Validates every component.
      *
      * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the public URL is not an
      *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, the origin is
-     *     blank, or the idle timeout is not between 1 ms and 24 days
+     *     blank, the idle timeout is not between 1 ms and 24 days, or the shutdown grace is not between 0 and one
+     *     hour
      */
     public WebSocketConfig {
         requireHost(host);
@@ -72,9 +82,13 @@ public record WebSocketConfig(
         requireAtLeastOne(ioThreads, "ioThreads");
         requireOrigin(corsAllowedOrigin);
         requireIdleTimeout(httpIdleTimeout);
+        requireShutdownGrace(shutdownGrace);
     }
 
-    /** The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}. */
+    /**
+     * The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}, a one
+     * minute HTTP idle timeout, the demo page, a two second shutdown grace.
+     */
     public static WebSocketConfig defaults() {
         return builder().build();
     }
@@ -94,7 +108,8 @@ public record WebSocketConfig(
                 .ioThreads(ioThreads)
                 .corsAllowedOrigin(corsAllowedOrigin)
                 .httpIdleTimeout(httpIdleTimeout)
-                .demoPage(demoPage);
+                .demoPage(demoPage)
+                .shutdownGrace(shutdownGrace);
         publicUrl.ifPresent(builder::publicUrl);
         return builder;
     }
@@ -141,6 +156,13 @@ public record WebSocketConfig(
         }
     }
 
+    private static void requireShutdownGrace(Duration grace) {
+        Objects.requireNonNull(grace, "shutdownGrace");
+        if (grace.isNegative() || grace.compareTo(MAX_SHUTDOWN_GRACE) > 0) {
+            throw new IllegalArgumentException("shutdownGrace must be between 0 and one hour: " + grace);
+        }
+    }
+
     /** Builds a {@link WebSocketConfig}; setters validate at once. Not thread-safe. */
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -152,6 +174,7 @@ public record WebSocketConfig(
         private String corsAllowedOrigin = DEFAULT_CORS_ALLOWED_ORIGIN;
         private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
         private boolean demoPage = true;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
         private Builder() {
         }
@@ -224,10 +247,20 @@ public record WebSocketConfig(
             return this;
         }
 
+        /**
+         * How long a stop waits for devices to answer the close before it drops them. Defaults to
+         * {@link #DEFAULT_SHUTDOWN_GRACE}; between 0 and one hour.
+         */
+        public Builder shutdownGrace(Duration value) {
+            requireShutdownGrace(value);
+            this.shutdownGrace = value;
+            return this;
+        }
+
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
-                    corsAllowedOrigin, httpIdleTimeout, demoPage);
+                    corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace);
         }
     }
 }

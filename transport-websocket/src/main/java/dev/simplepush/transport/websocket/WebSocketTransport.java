@@ -10,8 +10,10 @@ import java.net.URI;
  * {@link dev.simplepush.core.PushServer}; embedders read the actual address from it, for example when the
  * configured port is 0.
  *
- * <p>Thread-safe. {@link #stop()} sends every device socket a close frame with code 1001, waits briefly for the
- * devices to answer, then closes the listener; it is idempotent, and a stopped transport cannot start again.
+ * <p>Thread-safe. {@link #stop()} sends every device socket a close frame with code 1001, waits up to
+ * {@link WebSocketConfig#shutdownGrace()} for the devices to answer, drops those left, then closes the listener; its
+ * stage completes once the listener's threads have ended. It blocks no thread, is idempotent, and a stopped transport
+ * cannot start again.
  */
 public interface WebSocketTransport extends PushTransport {
 

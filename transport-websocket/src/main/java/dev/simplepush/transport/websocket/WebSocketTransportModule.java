@@ -9,6 +9,9 @@ import dev.simplepush.core.Push;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
+import dev.simplepush.core.spi.Scheduler;
+import dev.simplepush.transport.websocket.internal.ListenerAddress;
+import dev.simplepush.transport.websocket.internal.PushListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
@@ -28,7 +31,8 @@ import java.util.Objects;
  * so {@link dev.simplepush.core.PushServer} starts and stops it; {@link EndpointUrls}, built from the configured
  * public URL or the actual listening address.
  *
- * <p><b>Requires:</b> {@link PushService} and {@code @Push MeterRegistry} (bound by {@code PushCoreModule}).
+ * <p><b>Requires:</b> {@link PushService}, {@code @Push MeterRegistry} and {@code @Push Scheduler} (all bound by
+ * {@code PushCoreModule}); the scheduler times the shutdown grace.
  *
  * <p>Binding opens nothing: the socket is bound by {@link WebSocketTransport#start()} and closed by
  * {@link WebSocketTransport#stop()}. Install at most one per injector.
@@ -68,8 +72,8 @@ public final class WebSocketTransportModule extends AbstractModule {
         @Provides
         @Singleton
         WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address,
-                @Push MeterRegistry meters) {
-            return new UndertowWebSocketTransport(config, service, address, meters);
+                @Push MeterRegistry meters, @Push Scheduler scheduler) {
+            return new PushListener(config, service, address, meters, scheduler);
         }
     }
 }

@@ -9,10 +9,12 @@
  *       {@code push-notification} echoed when offered. A binary frame closes the socket with 1003, a frame that is
  *       not one JSON object with 1007, an unknown or non-string {@code messageType} with 1008, a message over
  *       {@code maxFrameBytes} with 1009, a breach of RFC 6455 framing with 1002. Server shutdown closes every
- *       socket with 1001. A plain HTTP request to {@code /} is answered 426. Version 13 upgrades are answered by
- *       {@code DeviceOpenListener} before Undertow sees the connection, and the
- *       frames by {@code DeviceSocket}; Undertow answers every other request
- *       (and upgrades of versions 7 and 8).</li>
+ *       socket with 1001. A plain HTTP request to {@code /} is answered 426, and so is an upgrade to a WebSocket
+ *       version other than 13 (drafts 7 and 8 included), with {@code Sec-WebSocket-Version: 13} (RFC 6455 §4.4).
+ *       An upgrade is answered before Undertow sees the connection when it is the connection's first request, and
+ *       by Undertow's route for {@code /} when it follows other requests on a keep-alive connection (as proxies
+ *       send it), with the same check and answer; the frames are read and written by the transport's own RFC 6455
+ *       layer, not Undertow's WebSocket channel.</li>
  *   <li>{@code PUT /update/{token}}: the app-server endpoint (P4). Fields {@code version} and {@code data}, form
  *       encoded in the body (with or without a form Content-Type), or in the query string when the body is empty.
  *       Answers 200/202 with {@code {}}, else
@@ -30,7 +32,10 @@
  * {@code httpIdleTimeout} is closed.
  *
  * <p>Every error answer carries a stable error number ({@code errno}); the table of statuses and numbers is
- * {@code HttpError}, and the README's endpoint section lists it.
+ * {@code internal.http.HttpError}, and the README's endpoint section lists it.
+ *
+ * <p>This package is the API; everything under {@code dev.simplepush.transport.websocket.internal} is the
+ * implementation, public only where its packages need one another, and may change in any release.
  */
 @NullMarked
 package dev.simplepush.transport.websocket;

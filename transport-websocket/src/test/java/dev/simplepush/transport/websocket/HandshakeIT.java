@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.transport.websocket.RawWebSocket.HttpResponse;
+import dev.simplepush.transport.websocket.internal.device.Handshake;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The opening handshake (RFC 6455 §4) as the listener answers it, every request written byte for byte: a well-formed
  * version 13 upgrade of {@code /} is answered by {@link DeviceOpenListener} itself; anything else goes to Undertow,
- * which answers it as it did before; a connection that sends no complete request in time is closed.
+ * whose route for {@code /} ({@link DeviceUpgradeHandler}) checks and answers upgrades with the same
+ * {@link Handshake}; other versions are refused with 426; a connection that sends no complete request in time is
+ * closed.
  */
 class HandshakeIT {
 
@@ -162,17 +165,20 @@ class HandshakeIT {
         }
     }
 
-    // --- Upgrades answered by Undertow ------------------------------------------------------------------------------
+    // --- Upgrades refused ------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "Sec-WebSocket-Version: {0}")
     @ValueSource(ints = {7, 8})
-    void olderVersionsAreUpgradedByUndertowAndHelloWorks(int version) {
-        String key = RawWebSocket.newKey();
+    void olderVersionsAreRefused426WithTheVersionSpoken(int version) {
+        // RFC 6455 §4.4: a version the server does not speak is answered with an error and the version it speaks.
         try (RawWebSocket webSocket = open(server)) {
             webSocket.writeRaw(head("GET / HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket", "Connection: Upgrade",
-                    "Sec-WebSocket-Key: " + key, "Sec-WebSocket-Version: " + version));
-            webSocket.readResponse().assertUpgraded(key);
-            assertHelloWorks(webSocket);
+                    "Sec-WebSocket-Key: " + RawWebSocket.newKey(), "Sec-WebSocket-Version: " + version));
+            HttpResponse response = webSocket.readResponse();
+            assertRefused(response);
+            assertError(response, 426, 107);
+            assertThat(response.header("Sec-WebSocket-Version")).contains("13");
+            assertThat(response.header("Upgrade")).contains("websocket");
         }
     }
 
@@ -274,6 +280,53 @@ class HandshakeIT {
             webSocket.writeRaw(upgrade(key));
             webSocket.readResponse().assertUpgraded(key);
             assertHelloWorks(webSocket);
+        }
+    }
+
+    @Test
+    void upgradeAfterARequestOnTheSameConnectionGetsTheSameAnswer() {
+        // One handshake whichever way the request arrives: the offered sub-protocol is echoed here too (P1.1).
+        String key = RawWebSocket.newKey();
+        try (RawWebSocket webSocket = open(server)) {
+            webSocket.writeRaw(head("GET /health HTTP/1.1", "Host: 127.0.0.1"));
+            assertHealthy(webSocket.readResponse());
+            webSocket.writeRaw(upgrade(key, "Sec-WebSocket-Protocol: foo",
+                    "Sec-WebSocket-Protocol: push-notification"));
+            HttpResponse response = webSocket.readResponse().assertUpgraded(key);
+            assertThat(response.header("Sec-WebSocket-Protocol")).contains("push-notification");
+            assertHelloWorks(webSocket);
+        }
+    }
+
+    @Test
+    void olderVersionAfterARequestOnTheSameConnectionIsRefused426() {
+        try (RawWebSocket webSocket = open(server)) {
+            webSocket.writeRaw(head("GET /health HTTP/1.1", "Host: 127.0.0.1"));
+            assertHealthy(webSocket.readResponse());
+            webSocket.writeRaw(head("GET / HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket", "Connection: Upgrade",
+                    "Sec-WebSocket-Key: " + RawWebSocket.newKey(), "Sec-WebSocket-Version: 8"));
+            HttpResponse response = webSocket.readResponse();
+            assertError(response, 426, 107);
+            assertThat(response.header("Sec-WebSocket-Version")).contains("13");
+            // The refusal leaves the connection usable.
+            webSocket.writeRaw(head("GET /health HTTP/1.1", "Host: 127.0.0.1"));
+            assertHealthy(webSocket.readResponse());
+        }
+    }
+
+    @Test
+    void upgradeWithoutTheWebSocketTokenIsRefused() {
+        // RFC 6455 §4.2.1: Upgrade must name websocket and Connection must name Upgrade, on either path.
+        for (boolean afterARequest : new boolean[] {false, true}) {
+            try (RawWebSocket webSocket = open(server)) {
+                if (afterARequest) {
+                    webSocket.writeRaw(head("GET /health HTTP/1.1", "Host: 127.0.0.1"));
+                    assertHealthy(webSocket.readResponse());
+                }
+                webSocket.writeRaw(head("GET / HTTP/1.1", "Host: 127.0.0.1", "Upgrade: h2c", "Connection: Upgrade",
+                        "Sec-WebSocket-Key: " + RawWebSocket.newKey(), "Sec-WebSocket-Version: 13"));
+                assertError(webSocket.readResponse(), 426, 107);
+            }
         }
     }
 

@@ -1,21 +1,22 @@
 package dev.simplepush.transport.websocket;
 
-import static dev.simplepush.transport.websocket.FrameReader.BINARY;
-import static dev.simplepush.transport.websocket.FrameReader.CLOSE;
-import static dev.simplepush.transport.websocket.FrameReader.CONTINUATION;
-import static dev.simplepush.transport.websocket.FrameReader.PONG;
-import static dev.simplepush.transport.websocket.FrameReader.TEXT;
 import static dev.simplepush.transport.websocket.RawWebSocket.concat;
 import static dev.simplepush.transport.websocket.RawWebSocket.continuation;
 import static dev.simplepush.transport.websocket.RawWebSocket.frame;
 import static dev.simplepush.transport.websocket.RawWebSocket.ping;
 import static dev.simplepush.transport.websocket.RawWebSocket.pong;
 import static dev.simplepush.transport.websocket.RawWebSocket.text;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.BINARY;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.CLOSE;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.CONTINUATION;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.PONG;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.transport.websocket.RawWebSocket.Length;
 import dev.simplepush.transport.websocket.RawWebSocket.ServerFrame;
+import dev.simplepush.transport.websocket.internal.frame.FrameReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,13 +1,14 @@
 package dev.simplepush.transport.websocket;
 
-import static dev.simplepush.transport.websocket.FrameReader.CLOSE;
-import static dev.simplepush.transport.websocket.FrameReader.CONTINUATION;
-import static dev.simplepush.transport.websocket.FrameReader.NO_STATUS;
-import static dev.simplepush.transport.websocket.FrameReader.PING;
-import static dev.simplepush.transport.websocket.FrameReader.PONG;
-import static dev.simplepush.transport.websocket.FrameReader.TEXT;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.CLOSE;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.CONTINUATION;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.NO_STATUS;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.PING;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.PONG;
+import static dev.simplepush.transport.websocket.internal.frame.FrameReader.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simplepush.transport.websocket.internal.device.Handshake;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -40,12 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  * with {@link #open} and {@link #readResponse} any handshake request. Every read gives up after
  * {@link TestServer#TIMEOUT}.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     private static final int MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
 
     /** How a frame header encodes the payload length (RFC 6455 §5.2). */
-    enum Length {
+    public enum Length {
         /** The shortest form for the payload, as RFC 6455 requires of a sender. */
         SHORTEST,
         /** The 7-bit form: payloads of up to 125 bytes. */
@@ -57,14 +58,14 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** A frame as the server sent it; the payload is unmasked if the server (wrongly) masked it. */
-    record ServerFrame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
+    public record ServerFrame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
 
-        String text() {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
         /** The status code and reason of this close frame; fails if it is not a well-formed close frame. */
-        Close close() {
+        public Close close() {
             assertThat(opcode).as("opcode of a close frame, got payload '%s'", text()).isEqualTo(CLOSE);
             if (payload.length == 0) {
                 return new Close(NO_STATUS, "");
@@ -78,11 +79,11 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** A close frame's status code ({@link #NO_STATUS} if it had no payload) and reason. */
-    record Close(int code, String reason) {
+    public record Close(int code, String reason) {
     }
 
     /** A frame to send; masked with a fresh random key and FIN set unless told otherwise. */
-    static final class ClientFrame {
+    public static final class ClientFrame {
 
         private final int opcode;
         private boolean fin = true;
@@ -95,38 +96,38 @@ final class RawWebSocket implements AutoCloseable {
             this.opcode = opcode;
         }
 
-        ClientFrame fin(boolean value) {
+        public ClientFrame fin(boolean value) {
             fin = value;
             return this;
         }
 
         /** The RSV1..RSV3 bits as a number 0..7: 4 is RSV1, 2 is RSV2, 1 is RSV3. */
-        ClientFrame rsv(int bits) {
+        public ClientFrame rsv(int bits) {
             rsv = bits;
             return this;
         }
 
-        ClientFrame unmasked() {
+        public ClientFrame unmasked() {
             masked = false;
             return this;
         }
 
-        ClientFrame length(Length form) {
+        public ClientFrame length(Length form) {
             length = form;
             return this;
         }
 
-        ClientFrame payload(byte[] bytes) {
+        public ClientFrame payload(byte[] bytes) {
             payload = bytes.clone();
             return this;
         }
 
-        ClientFrame payload(String text) {
+        public ClientFrame payload(String text) {
             return payload(text.getBytes(StandardCharsets.UTF_8));
         }
 
         /** The frame on the wire. */
-        byte[] bytes() {
+        public byte[] bytes() {
             ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
             out.write((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xF));
             int maskBit = masked ? 0x80 : 0;
@@ -181,12 +182,12 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Opens a WebSocket to {@code uri}: the opening handshake, checked as RFC 6455 §4.1 has a client check it. */
-    static RawWebSocket connect(URI uri) {
+    public static RawWebSocket connect(URI uri) {
         return connect(uri, new byte[0]);
     }
 
     /** Opens a WebSocket, writing {@code firstBytes} in the same write as the handshake request. */
-    static RawWebSocket connect(URI uri, byte[] firstBytes) {
+    public static RawWebSocket connect(URI uri, byte[] firstBytes) {
         return upgrade(open(uri), uri, firstBytes);
     }
 
@@ -194,7 +195,7 @@ final class RawWebSocket implements AutoCloseable {
      * Opens a WebSocket over a socket whose receive buffer is {@code receiveBufferBytes}, set before connecting so
      * that the TCP window is small from the first segment on: a device that stops reading stalls the server quickly.
      */
-    static RawWebSocket connect(URI uri, int receiveBufferBytes) {
+    public static RawWebSocket connect(URI uri, int receiveBufferBytes) {
         return upgrade(open(uri, receiveBufferBytes), uri, new byte[0]);
     }
 
@@ -215,7 +216,7 @@ final class RawWebSocket implements AutoCloseable {
      * Opens a TCP connection to {@code uri}'s host and port and sends nothing: the test writes the request itself, then
      * reads the answer with {@link #readResponse()}, and after a 101 goes on with frames.
      */
-    static RawWebSocket open(URI uri) {
+    public static RawWebSocket open(URI uri) {
         return open(uri, 0);
     }
 
@@ -236,7 +237,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** A fresh {@code Sec-WebSocket-Key}: 16 random bytes in base64 (RFC 6455 §4.1). */
-    static String newKey() {
+    public static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         return Base64.getEncoder().encodeToString(nonce);
@@ -263,7 +264,7 @@ final class RawWebSocket implements AutoCloseable {
      * The server's next HTTP response: its head, then as many body bytes as its {@code Content-Length} says (none
      * without one). Fails if the connection ends or nothing arrives in time.
      */
-    HttpResponse readResponse() {
+    public HttpResponse readResponse() {
         try {
             return readResponseOrThrow();
         } catch (SocketTimeoutException e) {
@@ -277,7 +278,7 @@ final class RawWebSocket implements AutoCloseable {
      * The server's next HTTP response, or empty if the server ends the connection (end of stream, or a reset) before
      * sending any of it.
      */
-    Optional<HttpResponse> readResponseUnlessEnded() {
+    public Optional<HttpResponse> readResponseUnlessEnded() {
         try {
             in.mark(1);
             if (in.read() == -1) {
@@ -314,7 +315,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** An HTTP response; header names in lower case, repeated headers joined with commas. */
-    record HttpResponse(int status, Map<String, String> headers, String body) {
+    public record HttpResponse(int status, Map<String, String> headers, String body) {
 
         /** The value of the header {@code name} (any case), if the response has it. */
         Optional<String> header(String name) {
@@ -345,38 +346,38 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The Sec-WebSocket-Accept for {@code key}; {@code HandshakeIT} checks it against the RFC's own example. */
-    static String acceptOf(String key) {
-        return DeviceOpenListener.accept(key);
+    public static String acceptOf(String key) {
+        return Handshake.accept(key);
     }
 
-    static ClientFrame frame(int opcode) {
+    public static ClientFrame frame(int opcode) {
         return new ClientFrame(opcode);
     }
 
-    static ClientFrame text(String text) {
+    public static ClientFrame text(String text) {
         return frame(TEXT).payload(text);
     }
 
-    static ClientFrame continuation(String text) {
+    public static ClientFrame continuation(String text) {
         return frame(CONTINUATION).payload(text);
     }
 
-    static ClientFrame ping(byte[] payload) {
+    public static ClientFrame ping(byte[] payload) {
         return frame(PING).payload(payload);
     }
 
-    static ClientFrame pong(byte[] payload) {
+    public static ClientFrame pong(byte[] payload) {
         return frame(PONG).payload(payload);
     }
 
     /** A close frame with a status code and a reason. */
-    static ClientFrame close(int code, String reason) {
+    public static ClientFrame close(int code, String reason) {
         byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
         return frame(CLOSE).payload(ByteBuffer.allocate(2 + utf8.length).putShort((short) code).put(utf8).array());
     }
 
     /** The bytes of several frames, one after the other. */
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             all.writeBytes(part);
@@ -385,12 +386,12 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Writes one frame in one write. */
-    void send(ClientFrame frame) {
+    public void send(ClientFrame frame) {
         writeRaw(frame.bytes());
     }
 
     /** Writes the bytes in a single write call (with TCP_NODELAY: most likely a single segment). */
-    void writeRaw(byte[] bytes) {
+    public void writeRaw(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -400,7 +401,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Writes the bytes one write call each, {@code gap} apart, so the server sees them arrive one by one. */
-    void writeByteByByte(byte[] bytes, Duration gap) {
+    public void writeByteByByte(byte[] bytes, Duration gap) {
         for (byte b : bytes) {
             writeRaw(new byte[] {b});
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(gap.toMillis()));
@@ -408,7 +409,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Echoes a close frame of the server, as a client does (RFC 6455 §5.5.1); the server may be gone already. */
-    void answerClose(Close close) {
+    public void answerClose(Close close) {
         try {
             out.write(close(close.code() == NO_STATUS ? 1000 : close.code(), "").bytes());
             out.flush();
@@ -418,7 +419,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The next frame from the server; fails if the connection ends or nothing arrives in time. */
-    ServerFrame read() {
+    public ServerFrame read() {
         try {
             int first = in.readUnsignedByte();
             int second = in.readUnsignedByte();
@@ -451,7 +452,7 @@ final class RawWebSocket implements AutoCloseable {
      * The next text message, put together from its fragments; fails on anything else. Server frames must be unmasked
      * with no RSV bit set (RFC 6455 §5.1, §5.2).
      */
-    String readMessage() {
+    public String readMessage() {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         int expected = TEXT;
         for (;;) {
@@ -466,7 +467,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The next frame, which must be a close frame; its code and reason. */
-    Close readClose() {
+    public Close readClose() {
         return readUnmasked().close();
     }
 
@@ -482,7 +483,7 @@ final class RawWebSocket implements AutoCloseable {
      * the server closes it with client bytes still unread); fails if the server sends anything more or the connection
      * is still open after {@link TestServer#TIMEOUT}.
      */
-    void awaitEof() {
+    public void awaitEof() {
         byte[] buffer = new byte[1024];
         try {
             int read = in.read(buffer);
@@ -503,7 +504,7 @@ final class RawWebSocket implements AutoCloseable {
      * Reads and drops whatever the server sent until it ends the TCP connection (end of stream, or a reset). Fails if
      * the connection is still open after {@link TestServer#TIMEOUT}.
      */
-    void drainUntilEnded() {
+    public void drainUntilEnded() {
         long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
         byte[] buffer = new byte[64 * 1024];
         try {

@@ -1,5 +1,7 @@
 package dev.simplepush.transport.websocket;
 
+import dev.simplepush.transport.websocket.internal.assets.WebAssets;
+import dev.simplepush.transport.websocket.internal.device.Handshake;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
@@ -53,7 +55,7 @@ final class ScriptedPushServer implements AutoCloseable {
                 .addHttpListener(0, "127.0.0.1")
                 // Chromium fails a connection whose offered sub-protocol is not echoed (P1.1).
                 .setHandler(new WebSocketProtocolHandshakeHandler(
-                        List.of(new Hybi13Handshake(Set.of(UndertowWebSocketTransport.SUB_PROTOCOL), false)),
+                        List.of(new Hybi13Handshake(Set.of(Handshake.SUB_PROTOCOL), false)),
                         (WebSocketConnectionCallback) (exchange, channel) -> {
                     current = channel;
                     channel.getReceiveSetter().set(new AbstractReceiveListener() {

@@ -16,14 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A device over a real socket, using the JDK's WebSocket client. Received text messages queue up in order. */
-final class TestDevice implements WebSocket.Listener, AutoCloseable {
+public final class TestDevice implements WebSocket.Listener, AutoCloseable {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final Pattern UAID = Pattern.compile("\"uaid\":\"([0-9a-f]{32})\"");
     private static final Pattern ENDPOINT = Pattern.compile("\"pushEndpoint\":\"([^\"]+)\"");
 
     /** A close frame received from the server. */
-    record Close(int code, String reason) {
+    public record Close(int code, String reason) {
     }
 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -31,7 +31,7 @@ final class TestDevice implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
-    static TestDevice connect(URI uri, String... subprotocols) {
+    public static TestDevice connect(URI uri, String... subprotocols) {
         TestDevice device = new TestDevice();
         WebSocket.Builder builder = CLIENT.newWebSocketBuilder();
         if (subprotocols.length > 0) {
@@ -41,20 +41,20 @@ final class TestDevice implements WebSocket.Listener, AutoCloseable {
         return device;
     }
 
-    WebSocket socket() {
+    public WebSocket socket() {
         return socket;
     }
 
-    void send(String text) {
+    public void send(String text) {
         TestServer.join(socket.sendText(text, true));
     }
 
-    void sendBinary(byte[] bytes) {
+    public void sendBinary(byte[] bytes) {
         TestServer.join(socket.sendBinary(ByteBuffer.wrap(bytes), true));
     }
 
     /** The next text message; fails if none arrives in time. */
-    String next() {
+    public String next() {
         try {
             String message = messages.poll(TestServer.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(message).as("a message from the server").isNotNull();
@@ -66,12 +66,12 @@ final class TestDevice implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The close frame the server sent; fails if the socket is not closed in time. */
-    Close awaitClose() {
+    public Close awaitClose() {
         return TestServer.join(closed);
     }
 
     /** Says hello as a new device; returns the UAID. */
-    String hello() {
+    public String hello() {
         send("{\"messageType\":\"hello\"}");
         String reply = next();
         assertThat(reply).startsWith("{\"messageType\":\"hello\",\"uaid\":\"").endsWith("\"status\":200}");
@@ -79,7 +79,7 @@ final class TestDevice implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Registers a fresh channel; returns its endpoint. */
-    Registration register() {
+    public Registration register() {
         String channel = UUID.randomUUID().toString();
         send("{\"messageType\":\"register\",\"channelID\":\"" + channel + "\"}");
         String reply = next();
@@ -89,10 +89,10 @@ final class TestDevice implements WebSocket.Listener, AutoCloseable {
         return new Registration(channel, URI.create(endpoint.group(1)));
     }
 
-    record Registration(String channelId, URI endpoint) {
+    public record Registration(String channelId, URI endpoint) {
     }
 
-    static String uaidOf(String helloReply) {
+    public static String uaidOf(String helloReply) {
         Matcher matcher = UAID.matcher(helloReply);
         assertThat(matcher.find()).as("uaid in " + helloReply).isTrue();
         return matcher.group(1);

@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
@@ -15,14 +16,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** A real push server on a free loopback port: the core, the in-memory store and this transport. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    final PushServer server;
-    final PushService service;
-    final WebSocketTransport transport;
-    final DeviceStore store;
+    public final PushServer server;
+    public final PushService service;
+    public final WebSocketTransport transport;
+    public final DeviceStore store;
 
     private TestServer(Injector injector) {
         this.store = injector.getInstance(DeviceStore.class);
@@ -31,42 +32,47 @@ final class TestServer implements AutoCloseable {
         this.transport = injector.getInstance(WebSocketTransport.class);
     }
 
-    static TestServer start() {
+    public static TestServer start() {
         return start(PushConfig.defaults(), WebSocketConfig.builder().port(0).build());
     }
 
-    static TestServer start(PushConfig push) {
+    public static TestServer start(PushConfig push) {
         return start(push, WebSocketConfig.builder().port(0).build());
     }
 
-    static TestServer start(PushConfig push, WebSocketConfig webSocket) {
+    public static TestServer start(PushConfig push, WebSocketConfig webSocket) {
+        return start(push, new WebSocketTransportModule(webSocket));
+    }
+
+    /** A server with {@code transport}, a module that binds the {@link WebSocketTransport} in its place. */
+    public static TestServer start(PushConfig push, Module transport) {
         Injector injector = Guice.createInjector(
                 new PushCoreModule(push),
                 new InMemoryStoreModule(),
-                new WebSocketTransportModule(webSocket));
+                transport);
         TestServer test = new TestServer(injector);
         join(test.server.start().toCompletableFuture());
         return test;
     }
 
-    int port() {
+    public int port() {
         return transport.localAddress().getPort();
     }
 
-    URI webSocketUri() {
+    public URI webSocketUri() {
         return URI.create("ws://127.0.0.1:" + transport.localAddress().getPort() + "/");
     }
 
-    URI http(String pathAndQuery) {
+    public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + transport.localAddress().getPort() + pathAndQuery);
     }
 
     /** Waits until no device socket is open on the server, so updates are stored rather than delivered. */
-    void awaitNoOpenSessions() {
+    public void awaitNoOpenSessions() {
         await(() -> service.openSessions() == 0, "all device sessions closed");
     }
 
-    static void await(BooleanSupplier condition, String what) {
+    public static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -76,7 +82,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+    public static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
             return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import static dev.simplepush.transport.websocket.RawWebSocket.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +11,12 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.TransportException;
+import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.store.memory.InMemoryStoreModule;
+import dev.simplepush.transport.websocket.RawWebSocket.Close;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -58,5 +63,60 @@ class TransportLifecycleIT {
         TestServer.join(transport.stop().toCompletableFuture());
         TestServer.join(transport.stop().toCompletableFuture());
         assertThat(transport.start().toCompletableFuture()).isCompletedExceptionally();
+    }
+
+    @Test
+    void stopDropsADeviceThatNeverAnswersTheCloseAfterTheConfiguredGrace() {
+        // Shorter than a socket's own 3 s close timeout, so that the drop can only be the grace's doing; and not the
+        // former fixed 2 s.
+        Duration grace = Duration.ofSeconds(1);
+        TestServer stopping = TestServer.start(PushConfig.defaults(),
+                WebSocketConfig.builder().port(0).shutdownGrace(grace).build());
+        try (RawWebSocket device = RawWebSocket.connect(stopping.webSocketUri())) {
+            device.send(text("{\"messageType\":\"hello\"}"));
+            device.readMessage();
+            long start = System.nanoTime();
+            CompletableFuture<Void> stopped = stopping.server.stop().toCompletableFuture();
+            assertThat(device.readClose().code()).isEqualTo(CloseCodes.GOING_AWAY);
+            // The device never answers the close.
+            device.awaitEof();
+            Duration dropped = Duration.ofNanos(System.nanoTime() - start);
+            TestServer.join(stopped);
+            assertThat(dropped).as("time until the silent device was dropped")
+                    .isGreaterThanOrEqualTo(grace.minusMillis(50))
+                    .isLessThan(Duration.ofMillis(1_900));
+        }
+    }
+
+    @Test
+    void stopCompletesOnceEveryDeviceAnsweredWithoutWaitingForTheGrace() {
+        TestServer stopping = TestServer.start(PushConfig.defaults(),
+                WebSocketConfig.builder().port(0).shutdownGrace(Duration.ofMinutes(1)).build());
+        try (RawWebSocket device = RawWebSocket.connect(stopping.webSocketUri())) {
+            device.send(text("{\"messageType\":\"hello\"}"));
+            device.readMessage();
+            long start = System.nanoTime();
+            CompletableFuture<Void> stopped = stopping.server.stop().toCompletableFuture();
+            Close close = device.readClose();
+            assertThat(close.code()).isEqualTo(CloseCodes.GOING_AWAY);
+            device.answerClose(close);
+            TestServer.join(stopped);
+            // Well before a socket's own 3 s close timeout, let alone the grace.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time until the stop completed")
+                    .isLessThan(Duration.ofMillis(2_500));
+        }
+    }
+
+    @Test
+    void stopWithoutDevicesCompletesAtOnceWithoutAStopThread() {
+        Injector injector = injector(WebSocketConfig.builder().port(0).shutdownGrace(Duration.ofMinutes(1)).build());
+        PushServer server = injector.getInstance(PushServer.class);
+        TestServer.join(server.start().toCompletableFuture());
+        long start = System.nanoTime();
+        TestServer.join(server.stop().toCompletableFuture());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time until the stop completed")
+                .isLessThan(Duration.ofMillis(2_500));
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("simplepush-websocket-stop"));
     }
 }

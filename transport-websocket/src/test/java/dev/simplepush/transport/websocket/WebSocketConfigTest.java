@@ -22,15 +22,27 @@ class WebSocketConfigTest {
         assertThat(config.corsAllowedOrigin()).isEqualTo("*");
         assertThat(config.httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.demoPage()).isTrue();
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void toBuilderRoundTrips() {
         WebSocketConfig config = WebSocketConfig.builder().host("0.0.0.0").port(0)
                 .publicUrl(URI.create("https://push.example.com/sp/")).maxFrameBytes(1000).maxBodyBytes(2000)
-                .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).demoPage(false).build();
+                .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).demoPage(false)
+                .shutdownGrace(Duration.ofMillis(500)).build();
         assertThat(config.toBuilder().build()).isEqualTo(config);
         assertThat(config.publicUrl()).contains(URI.create("https://push.example.com/sp/"));
+    }
+
+    @Test
+    void zeroShutdownGraceIsAllowed() {
+        assertThat(WebSocketConfig.builder().shutdownGrace(Duration.ZERO).build().shutdownGrace()).isZero();
+    }
+
+    @Test
+    void toStringNamesEverySetting() {
+        assertThat(WebSocketConfig.defaults().toString()).contains("httpIdleTimeout=PT1M", "shutdownGrace=PT2S");
     }
 
     @Test
@@ -46,6 +58,10 @@ class WebSocketConfigTest {
         assertThatThrownBy(() -> builder.httpIdleTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.httpIdleTimeout(Duration.ofDays(25)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.shutdownGrace(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.shutdownGrace(Duration.ofHours(2)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("/relative")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("ftp://example.com")))
@@ -57,9 +73,12 @@ class WebSocketConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
-                Duration.ofSeconds(1), true)).isInstanceOf(IllegalArgumentException.class);
+                Duration.ofSeconds(1), true, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
-                true))
+                true, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
+                true, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,0 +1,326 @@
+package dev.simplepush.transport.websocket.internal;
+
+import dev.simplepush.core.PushService;
+import dev.simplepush.core.TransportException;
+import dev.simplepush.core.spi.Scheduler;
+import dev.simplepush.transport.websocket.WebSocketConfig;
+import dev.simplepush.transport.websocket.WebSocketTransport;
+import dev.simplepush.transport.websocket.internal.assets.WebAssets;
+import dev.simplepush.transport.websocket.internal.device.DeviceSockets;
+import dev.simplepush.transport.websocket.internal.http.HttpRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+/**
+ * The listener behind {@link WebSocketTransport}: Undertow's HTTP listener on an XNIO worker of its own, with the
+ * device side ({@link DeviceSockets}) looking at every new connection first and serving {@code /} in Undertow's
+ * routes ({@link HttpRoutes}). Bound by {@code WebSocketTransportModule}.
+ *
+ * <p>Stopping blocks no thread and starts none: the devices are sent 1001 at once, the grace is a timer of the
+ * core's {@link Scheduler}, and the stop stage completes when XNIO reports that its worker has terminated.
+ */
+public final class PushListener implements WebSocketTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushListener.class);
+
+    /** Undertow's own default for a JVM with more than 128 MB of heap. */
+    private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int ACCEPT_BACKLOG = 4096;
+
+    private final WebSocketConfig config;
+    private final PushService service;
+    private final ListenerAddress address;
+    private final MeterRegistry meters;
+    private final Scheduler scheduler;
+    private final Supplier<ByteBufferPool> bufferPools;
+    private final Object lock = new Object();
+    private @Nullable Listener listener;
+    private @Nullable ByteBufferPool buffers;
+    private @Nullable DeviceSockets devices;
+    private @Nullable CompletableFuture<Void> stopped;
+
+    /**
+     * A listener as {@code config} says, for the sessions of {@code service}, publishing where it listens to
+     * {@code address} once started and its endpoint counters to {@code meters}; the shutdown grace is timed on
+     * {@code scheduler}. Opens nothing until started.
+     */
+    public PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
+            Scheduler scheduler) {
+        this(config, service, address, meters, scheduler, PushListener::directBuffers);
+    }
+
+    /** A listener whose buffers come from a pool of {@code bufferPools}, one pool per start; for tests. */
+    PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
+            Scheduler scheduler, Supplier<ByteBufferPool> bufferPools) {
+        this.config = config;
+        this.meters = meters;
+        this.service = service;
+        this.address = address;
+        this.scheduler = scheduler;
+        this.bufferPools = bufferPools;
+    }
+
+    /** The pool of a listener: direct buffers, taken only while bytes are read or written. */
+    static ByteBufferPool directBuffers() {
+        return new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4);
+    }
+
+    @Override
+    public CompletionStage<Void> start() {
+        synchronized (lock) {
+            if (stopped != null) {
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException("a stopped WebSocket transport cannot start again"));
+            }
+            if (listener != null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            ByteBufferPool pool = bufferPools.get();
+            DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes());
+            Listener server;
+            try {
+                server = Listener.start(config, pool, routes(sockets), sockets);
+            } catch (IOException | RuntimeException e) {
+                pool.close();
+                return CompletableFuture.failedFuture(new TransportException(
+                        "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
+            }
+            listener = server;
+            buffers = pool;
+            devices = sockets;
+            InetSocketAddress local = server.localAddress();
+            URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
+            address.bind(local, base);
+            LOG.info("WebSocket transport listening on {}, endpoints under {}", local, address.base());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * Sends every device 1001, waits up to the configured shutdown grace for them to go, drops those left, then
+     * stops accepting, closes every other connection and shuts the worker down; the stage completes once the worker
+     * has terminated, and the buffer pool is closed then. Never blocks; idempotent.
+     */
+    @Override
+    public CompletionStage<Void> stop() {
+        synchronized (lock) {
+            if (stopped != null) {
+                return stopped;
+            }
+            Listener server = listener;
+            ByteBufferPool pool = buffers;
+            DeviceSockets sockets = devices;
+            if (server == null || pool == null || sockets == null) {
+                stopped = CompletableFuture.completedFuture(null);
+                return stopped;
+            }
+            stopped = server.terminated().thenRun(() -> {
+                // The I/O threads have ended: no buffer is in use any more.
+                pool.close();
+                LOG.info("WebSocket transport stopped");
+            });
+            CompletableFuture<Void> graceOver = new CompletableFuture<>();
+            sockets.closeAll().thenRun(() -> graceOver.complete(null));
+            Optional<Future<?>> timer = later(() -> graceOver.complete(null), config.shutdownGrace());
+            // On the scheduler, not on the I/O thread where the last device may have gone.
+            graceOver.thenRunAsync(() -> {
+                timer.ifPresent(t -> t.cancel(false));
+                // Devices that did not answer the close in time are dropped.
+                sockets.abortAll();
+                server.stop();
+                // Should a thread not end, the worker's queued tasks are abandoned after another grace.
+                Optional<Future<?>> force = later(server::forceStop, config.shutdownGrace());
+                server.terminated().thenRun(() -> force.ifPresent(f -> f.cancel(false)));
+            }, this::soon);
+            return stopped;
+        }
+    }
+
+    /** Runs {@code task} on the scheduler; at once if the scheduler is shut down. */
+    private void soon(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException shutDown) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} after {@code delay} on the scheduler; at once, and empty, if the scheduler is shut down. */
+    private Optional<Future<?>> later(Runnable task, Duration delay) {
+        try {
+            return Optional.of(scheduler.schedule(task, delay));
+        } catch (RejectedExecutionException shutDown) {
+            task.run();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return address.local();
+    }
+
+    @Override
+    public URI baseUrl() {
+        return address.base();
+    }
+
+    private HttpRoutes routes(DeviceSockets sockets) {
+        // Undertow answers the requests the device side's open listener leaves to it; the frames of a device that
+        // upgrades there too are read and written by the device side, which keeps far less per idle socket than
+        // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
+        HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired);
+        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
+                WebAssets.load(config.demoPage()), meters);
+    }
+
+    private URI defaultBase(InetSocketAddress local) {
+        String host = config.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        if (local.getAddress() != null && local.getAddress().isAnyLocalAddress()) {
+            LOG.warn("listening on the wildcard address {} without a publicUrl: endpoint URLs will name it, which "
+                    + "app servers cannot reach; configure publicUrl", config.host());
+        }
+        return URI.create("http://" + host + ":" + local.getPort());
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    /**
+     * Undertow's HTTP listener, assembled from its parts rather than by {@code Undertow.builder()}, so that every
+     * new connection is first seen by the device side's open listener. Options as Undertow's builder sets them.
+     */
+    private static final class Listener {
+        private final XnioWorker worker;
+        private final CompletableFuture<Void> terminated;
+        private final AcceptingChannel<StreamConnection> accepting;
+        private final HttpOpenListener http;
+
+        private Listener(XnioWorker worker, CompletableFuture<Void> terminated,
+                AcceptingChannel<StreamConnection> accepting, HttpOpenListener http) {
+            this.worker = worker;
+            this.terminated = terminated;
+            this.accepting = accepting;
+            this.http = http;
+        }
+
+        static Listener start(WebSocketConfig config, ByteBufferPool pool, HttpHandler routes,
+                DeviceSockets devices) throws IOException {
+            CompletableFuture<Void> terminated = new CompletableFuture<>();
+            OptionMap workerOptions = OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, config.ioThreads())
+                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                    // Handlers never block, so the task pool only exists because XNIO requires one; it closes
+                    // sockets off the I/O threads.
+                    .set(Options.WORKER_TASK_CORE_THREADS, 1)
+                    .set(Options.WORKER_TASK_MAX_THREADS, 1)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CORK, true)
+                    .set(Options.WORKER_NAME, "simplepush")
+                    .getMap();
+            XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
+                    .populateFromOptions(workerOptions)
+                    // Run by the worker's last thread as it ends: the stop stage needs no thread to wait for it.
+                    .setTerminationTask(() -> terminated.complete(null))
+                    .build();
+            try {
+                long idleMillis = config.httpIdleTimeout().toMillis();
+                HttpOpenListener http = new HttpOpenListener(pool, OptionMap.builder()
+                        .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleMillis)
+                        // A request head that stalls half-way is not covered by the idle timeout above.
+                        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) idleMillis)
+                        // A head that did not fit the open listener's buffer is refused here too, never upgraded.
+                        .set(UndertowOptions.MAX_HEADER_SIZE, BUFFER_BYTES)
+                        .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+                        .getMap());
+                http.setRootHandler(routes);
+                ChannelListener<StreamConnection> firstRequests = devices.openListener(http, idleMillis);
+                AcceptingChannel<StreamConnection> accepting = worker.createStreamConnectionServer(
+                        new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
+                        ChannelListeners.openListenerAdapter(firstRequests), OptionMap.builder()
+                                .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                                .set(Options.TCP_NODELAY, true)
+                                .set(Options.REUSE_ADDRESSES, true)
+                                .set(Options.BALANCING_TOKENS, 1)
+                                .set(Options.BALANCING_CONNECTIONS, 2)
+                                // A reconnect storm opens thousands of sockets at once; a backlog of 1000 (Undertow's
+                                // default) drops SYNs beyond it and the devices retry only after a second.
+                                .set(Options.BACKLOG, ACCEPT_BACKLOG)
+                                .getMap());
+                accepting.resumeAccepts();
+                return new Listener(worker, terminated, accepting, http);
+            } catch (IOException | RuntimeException e) {
+                worker.shutdownNow();
+                throw e;
+            }
+        }
+
+        InetSocketAddress localAddress() {
+            SocketAddress bound = accepting.getLocalAddress();
+            if (!(bound instanceof InetSocketAddress)) {
+                throw new IllegalStateException("the listener is not bound to an IP address: " + bound);
+            }
+            return (InetSocketAddress) bound;
+        }
+
+        /** Completes once the worker has terminated: every I/O thread and the task thread have ended. */
+        CompletableFuture<Void> terminated() {
+            return terminated;
+        }
+
+        /**
+         * Stops accepting, closes every connection left and shuts the worker down; returns at once, and
+         * {@link #terminated()} completes when the threads have ended.
+         */
+        void stop() {
+            IoUtils.safeClose(accepting);
+            http.closeConnections();
+            worker.shutdown();
+        }
+
+        /** Abandons the worker's queued tasks if it has not terminated yet. */
+        void forceStop() {
+            if (!terminated.isDone()) {
+                worker.shutdownNow();
+            }
+        }
+    }
+}

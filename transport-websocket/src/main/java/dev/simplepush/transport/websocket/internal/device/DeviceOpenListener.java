@@ -1,0 +1,255 @@
+package dev.simplepush.transport.websocket.internal.device;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.DelegateOpenListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * The listener's first look at every new connection: a device WebSocket upgrade ({@code GET /}) that
+ * {@link Handshake} accepts is answered here and the connection becomes a {@link DeviceSocket}; anything else goes
+ * to Undertow's HTTP listener with the bytes read so far, and Undertow answers it (the endpoints, {@code /health},
+ * the browser files, refused upgrades, errors). So does a request this strict reading is unsure of (a body, a
+ * repeated or folded header, HTTP/1.0): Undertow parses it, and {@link DeviceUpgradeHandler} decides.
+ *
+ * <p>Why: a device answered by Undertow keeps Undertow's HTTP connection object, its request parser state and
+ * response conduits for as long as its socket lives (Undertow tracks every connection it opened), about 0.8 KB per
+ * idle device. Answered here, a device keeps only its socket.
+ *
+ * <p>While a connection's first request arrives it holds a pooled buffer and a timer, both gone once decided.
+ * Everything runs on the connection's I/O thread.
+ */
+final class DeviceOpenListener implements ChannelListener<StreamConnection> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceOpenListener.class);
+
+    private static final byte[] GET_ROOT = "GET /".getBytes(StandardCharsets.US_ASCII);
+
+    private final DelegateOpenListener http;
+    private final ByteBufferPool buffers;
+    private final long idleTimeoutMillis;
+    private final DeviceSockets devices;
+
+    DeviceOpenListener(DelegateOpenListener http, ByteBufferPool buffers, long idleTimeoutMillis,
+            DeviceSockets devices) {
+        this.http = http;
+        this.buffers = buffers;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.devices = devices;
+    }
+
+    @Override
+    public void handleEvent(StreamConnection connection) {
+        FirstRequest first = new FirstRequest(connection);
+        try {
+            first.timeout = connection.getIoThread().executeAfter(first::timedOut, idleTimeoutMillis,
+                    TimeUnit.MILLISECONDS);
+        } catch (RuntimeException shuttingDown) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        ConduitStreamSourceChannel source = connection.getSourceChannel();
+        source.setReadListener(first);
+        source.resumeReads();
+    }
+
+    /** One connection until its first request is decided. */
+    private final class FirstRequest implements ChannelListener<ConduitStreamSourceChannel> {
+        private final StreamConnection connection;
+        private XnioExecutor.@Nullable Key timeout;
+        private @Nullable PooledByteBuffer pooled;
+        private boolean decided;
+
+        FirstRequest(StreamConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void handleEvent(ConduitStreamSourceChannel source) {
+            if (decided) {
+                return;
+            }
+            PooledByteBuffer current = pooled;
+            if (current == null) {
+                current = buffers.allocate();
+                pooled = current;
+            }
+            ByteBuffer buffer = current.getBuffer();
+            int read;
+            try {
+                read = source.read(buffer);
+            } catch (IOException e) {
+                fail();
+                return;
+            }
+            if (read == -1) {
+                fail();
+                return;
+            }
+            if (read == 0) {
+                return;
+            }
+            decide(buffer);
+        }
+
+        private void decide(ByteBuffer buffer) {
+            int length = buffer.position();
+            if (!startsWith(buffer, GET_ROOT, Math.min(length, GET_ROOT.length))) {
+                toHttp(buffer);
+                return;
+            }
+            int headEnd = headEnd(buffer, length);
+            if (headEnd < 0) {
+                if (!buffer.hasRemaining()) {
+                    toHttp(buffer);
+                }
+                return; // the rest of the request is on its way
+            }
+            byte[] response = answer(buffer, headEnd);
+            if (response == null) {
+                toHttp(buffer);
+                return;
+            }
+            finish();
+            connection.getSourceChannel().suspendReads();
+            buffer.flip().position(headEnd);
+            PooledByteBuffer taken = pooled;
+            pooled = null;
+            try {
+                devices.upgraded(connection, response, buffer);
+            } finally {
+                if (taken != null) {
+                    taken.close();
+                }
+            }
+        }
+
+        /** The 101 answer to a device upgrade this listener accepts ({@link Handshake}); null for anything else. */
+        private byte @Nullable [] answer(ByteBuffer buffer, int headEnd) {
+            byte[] bytes = new byte[headEnd];
+            buffer.get(0, bytes);
+            String head = new String(bytes, StandardCharsets.ISO_8859_1);
+            String[] lines = head.split("\r\n");
+            String[] requestLine = lines[0].split(" ", -1);
+            if (requestLine.length != 3 || !requestLine[2].equals("HTTP/1.1")
+                    || !(requestLine[1].equals("/") || requestLine[1].startsWith("/?"))) {
+                return null;
+            }
+            String upgrade = null;
+            String connectionHeader = null;
+            String key = null;
+            String version = null;
+            StringBuilder protocols = new StringBuilder();
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.isEmpty()) {
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                    return null; // malformed or folded: Undertow decides
+                }
+                String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                switch (name) {
+                    case "upgrade" -> upgrade = once(upgrade, value);
+                    case "connection" -> connectionHeader = connectionHeader == null ? value
+                            : connectionHeader + "," + value;
+                    case "sec-websocket-key" -> key = once(key, value);
+                    case "sec-websocket-version" -> version = once(version, value);
+                    case "sec-websocket-protocol" -> protocols.append(',').append(value);
+                    case "content-length" -> {
+                        if (!value.equals("0")) {
+                            return null; // a body: Undertow decides
+                        }
+                    }
+                    case "transfer-encoding" -> {
+                        return null;
+                    }
+                    default -> {
+                        if (name.indexOf(' ') >= 0) {
+                            return null;
+                        }
+                    }
+                }
+            }
+            return Handshake.of(upgrade, connectionHeader, key, version, protocols.toString())
+                    .map(Handshake::response).orElse(null);
+        }
+
+        /** Hands the connection to Undertow with every byte read so far. */
+        private void toHttp(ByteBuffer buffer) {
+            finish();
+            PooledByteBuffer taken = pooled;
+            pooled = null;
+            buffer.flip();
+            connection.getSourceChannel().setReadListener(null);
+            http.handleEvent(connection, taken);
+        }
+
+        private void timedOut() {
+            if (decided) {
+                return;
+            }
+            timeout = null;
+            LOG.debug("{} sent no request in {} ms; closing", connection.getPeerAddress(), idleTimeoutMillis);
+            fail();
+        }
+
+        private void fail() {
+            finish();
+            PooledByteBuffer taken = pooled;
+            pooled = null;
+            if (taken != null) {
+                taken.close();
+            }
+            IoUtils.safeClose(connection);
+        }
+
+        private void finish() {
+            decided = true;
+            XnioExecutor.Key key = timeout;
+            timeout = null;
+            if (key != null) {
+                key.remove();
+            }
+        }
+    }
+
+    private static @Nullable String once(@Nullable String previous, String value) {
+        // A repeated header is ambiguous: leave the request to Undertow by making the check fail.
+        return previous == null ? value : "";
+    }
+
+    private static boolean startsWith(ByteBuffer buffer, byte[] prefix, int length) {
+        for (int i = 0; i < length; i++) {
+            if (buffer.get(i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index just past the blank line ending the request head, or -1 if it has not arrived yet. */
+    private static int headEnd(ByteBuffer buffer, int length) {
+        for (int i = 3; i < length; i++) {
+            if (buffer.get(i) == '\n' && buffer.get(i - 1) == '\r' && buffer.get(i - 2) == '\n'
+                    && buffer.get(i - 3) == '\r') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+}

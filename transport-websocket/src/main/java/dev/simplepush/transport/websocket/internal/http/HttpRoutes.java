@@ -1,0 +1,281 @@
+package dev.simplepush.transport.websocket.internal.http;
+
+import dev.simplepush.core.EndpointToken;
+import dev.simplepush.core.NotifyOutcome;
+import dev.simplepush.core.PushService;
+import dev.simplepush.transport.websocket.internal.assets.WebAssets;
+import dev.simplepush.transport.websocket.internal.json.HttpBodies;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+
+/**
+ * The HTTP side of the listener: {@code /} (the device WebSocket, handed to {@code webSocket}),
+ * {@code /update/{token}} (P4), {@code /health}, the browser files of {@link WebAssets} ({@code /simplepush.js},
+ * {@code /demo/}), and a JSON 404 for anything else.
+ *
+ * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
+ * on the exchange's I/O thread when the core's stage completes. No request makes a handler throw: failures are
+ * answered with a JSON error body.
+ */
+public final class HttpRoutes implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRoutes.class);
+
+    /** The path prefix of the endpoints, {@code /update/<token>} (P3.1). */
+    public static final String UPDATE_PREFIX = "/update/";
+    static final String HEALTH_PATH = "/health";
+    /** Bodies over the limit but at most this long are read and dropped before the 413, keeping the connection. */
+    static final long MAX_SWALLOWED_BYTES = 2 * 1024 * 1024;
+    static final String RETRY_AFTER_SECONDS = "10";
+    static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
+
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+    private static final String ENDPOINT_METHODS = "PUT, OPTIONS";
+
+    private final PushService service;
+    private final HttpHandler webSocket;
+    private final int maxBodyBytes;
+    private final String allowedOrigin;
+    private final WebAssets assets;
+    private final Map<NotifyOutcome, Counter> requests = new EnumMap<>(NotifyOutcome.class);
+
+    /**
+     * Routes to {@code service}, handing {@code /} to {@code webSocket}; endpoint bodies over {@code maxBodyBytes}
+     * are answered 413, endpoint answers carry {@code allowedOrigin}; counts endpoint requests in {@code meters}.
+     */
+    public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin,
+            WebAssets assets, MeterRegistry meters) {
+        this.assets = assets;
+        for (NotifyOutcome outcome : NotifyOutcome.values()) {
+            requests.put(outcome, Counter.builder("simplepush.endpoint.requests")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .tag("status", Integer.toString(HttpError.status(outcome)))
+                    .description("app server updates by outcome").register(meters));
+        }
+        this.service = service;
+        this.webSocket = webSocket;
+        this.maxBodyBytes = maxBodyBytes;
+        this.allowedOrigin = allowedOrigin;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        try {
+            String path = exchange.getRelativePath();
+            if (path.equals("/")) {
+                webSocket.handleRequest(exchange);
+            } else if (path.startsWith(UPDATE_PREFIX)) {
+                endpoint(exchange, path.substring(UPDATE_PREFIX.length()));
+            } else if (path.equals(HEALTH_PATH)) {
+                health(exchange);
+            } else {
+                Optional<WebAssets.Asset> asset = assets.find(path);
+                if (asset.isPresent()) {
+                    asset(exchange, asset.get());
+                } else if (path.equals("/demo") && assets.find(WebAssets.DEMO_PATH).isPresent()) {
+                    exchange.getResponseHeaders().put(Headers.LOCATION, WebAssets.DEMO_PATH);
+                    exchange.setStatusCode(301);
+                    exchange.endExchange();
+                } else {
+                    error(exchange, HttpError.NO_SUCH_RESOURCE);
+                }
+            }
+        } catch (Exception bug) {
+            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
+            if (!exchange.isResponseStarted()) {
+                error(exchange, HttpError.INTERNAL);
+            } else {
+                exchange.endExchange();
+            }
+        }
+    }
+
+    /** Answers a request to {@code /} that is not a WebSocket upgrade: 426 with {@code Upgrade: websocket}. */
+    public static void upgradeRequired(HttpServerExchange exchange) {
+        exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+        error(exchange, HttpError.UPGRADE_REQUIRED);
+    }
+
+    private static void health(HttpServerExchange exchange) {
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        respond(exchange, 200, HttpBodies.statusBody("ok"));
+    }
+
+    private static void asset(HttpServerExchange exchange, WebAssets.Asset asset) {
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        asset.serve(exchange);
+    }
+
+    private void endpoint(HttpServerExchange exchange, String token) {
+        exchange.getResponseHeaders().put(ALLOW_ORIGIN, allowedOrigin);
+        HttpString method = exchange.getRequestMethod();
+        if (method.equals(Methods.OPTIONS)) {
+            exchange.getResponseHeaders()
+                    .put(ALLOW_METHODS, ENDPOINT_METHODS)
+                    .put(ALLOW_HEADERS, "Content-Type")
+                    .put(MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS);
+            exchange.setStatusCode(204);
+            exchange.endExchange();
+            return;
+        }
+        if (!method.equals(Methods.PUT)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, ENDPOINT_METHODS);
+            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            return;
+        }
+        Optional<EndpointToken> parsed = EndpointToken.parse(token);
+        if (parsed.isEmpty()) {
+            outcome(exchange, NotifyOutcome.NOT_FOUND);
+            return;
+        }
+        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (contentType != null && !isForm(contentType)) {
+            error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
+            return;
+        }
+        long length = exchange.getRequestContentLength();
+        if (length > maxBodyBytes) {
+            if (length <= MAX_SWALLOWED_BYTES) {
+                swallowThenTooLarge(exchange, length);
+            } else {
+                bodyTooLarge(exchange);
+            }
+            return;
+        }
+        // Bounds what Undertow reads, also when it drains an unread body after the answer.
+        exchange.setMaxEntitySize(maxBodyBytes);
+        // Dispatching keeps the exchange open after this method returns, until the answer is written.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+            Receiver receiver = exchange.getRequestReceiver();
+            receiver.setMaxBufferSize(maxBodyBytes);
+            // Dispatch again before going asynchronous: a body that arrives after the headers (a read that found
+            // nothing yet) completes this callback inside Undertow's root-handler call, which ends a non-dispatched
+            // exchange when the callback returns, answering an empty 200 before notify has decided anything.
+            receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE,
+                    () -> notify(ex, parsed.get(), body)), HttpRoutes::bodyFailed);
+        });
+    }
+
+    private void notify(HttpServerExchange exchange, EndpointToken token, byte[] body) {
+        FormFields fields;
+        try {
+            // P4.1: the fields may come in the query string when the body is empty.
+            String form = body.length > 0 ? new String(body, StandardCharsets.UTF_8) : exchange.getQueryString();
+            fields = form.isEmpty() ? FormFields.NONE : FormFields.parse(form);
+        } catch (IllegalArgumentException malformed) {
+            error(exchange, HttpError.MALFORMED_FORM);
+            return;
+        }
+        service.notify(token, fields.version(), fields.data()).whenComplete((outcome, failure) -> {
+            NotifyOutcome answer = outcome;
+            if (failure != null) {
+                LOG.error("notify failed unexpectedly", failure);
+                answer = NotifyOutcome.UNAVAILABLE;
+            }
+            NotifyOutcome result = answer;
+            if (exchange.isInIoThread()) {
+                outcome(exchange, result);
+            } else {
+                exchange.getIoThread().execute(() -> outcome(exchange, result));
+            }
+        });
+    }
+
+    private static void bodyFailed(HttpServerExchange exchange, IOException failure) {
+        if (failure instanceof Receiver.RequestToLargeException) {
+            bodyTooLarge(exchange);
+            return;
+        }
+        LOG.debug("reading an endpoint request body failed: {}", failure.toString());
+        // The connection is broken: nobody is there to read an answer.
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    /**
+     * Reads and drops a body over the limit, then answers 413 on a connection that stays usable. Answering before
+     * the body is read and closing would leave the client's bytes unread, and the TCP reset that follows can
+     * destroy the 413 before the client reads it.
+     */
+    private static void swallowThenTooLarge(HttpServerExchange exchange, long length) {
+        exchange.setMaxEntitySize(length);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getRequestReceiver().receivePartialBytes(
+                (ex, chunk, last) -> {
+                    if (last) {
+                        ex.dispatch(SameThreadExecutor.INSTANCE, () -> error(ex, HttpError.TOO_LARGE));
+                    }
+                }, HttpRoutes::bodyFailed));
+    }
+
+    private static void bodyTooLarge(HttpServerExchange exchange) {
+        // The rest of the body is not read, so the connection cannot carry another request.
+        exchange.setPersistent(false);
+        error(exchange, HttpError.TOO_LARGE);
+    }
+
+    private void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
+        try {
+            requests.get(outcome).increment();
+            if (outcome.accepted()) {
+                respond(exchange, HttpError.status(outcome), HttpBodies.emptyObject());
+                return;
+            }
+            HttpError error = HttpError.of(outcome);
+            if (error == HttpError.UNAVAILABLE) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            }
+            error(exchange, error);
+        } catch (RuntimeException bug) {
+            LOG.error("answering an endpoint request failed", bug);
+            exchange.endExchange();
+        }
+    }
+
+    private static void error(HttpServerExchange exchange, HttpError error) {
+        respond(exchange, error.status(), HttpBodies.errorBody(error.status(), error.errno(), error.reason(),
+                error.message()));
+    }
+
+    private static void respond(HttpServerExchange exchange, int status, byte[] body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    private static boolean isForm(String contentType) {
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        return mediaType.toLowerCase(Locale.ROOT).equals(FORM);
+    }
+}

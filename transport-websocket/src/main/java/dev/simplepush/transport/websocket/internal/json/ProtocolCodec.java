@@ -1,0 +1,385 @@
+package dev.simplepush.transport.websocket.internal.json;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ServerMessage;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JSON of the WebSocket protocol (P1–P6), over Jackson's streaming API: frames are read in one pass without a
+ * tree, and replies are written straight to bytes. The HTTP side's bodies are {@link HttpBodies}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ProtocolCodec {
+
+    static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
+
+    private ProtocolCodec() {
+    }
+
+    /** A frame the protocol does not accept; the socket is closed with {@link #closeCode()} (P1.3). */
+    public static final class MalformedFrameException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final int closeCode;
+
+        MalformedFrameException(int closeCode, String reason) {
+            super(reason, null, false, false);
+            this.closeCode = closeCode;
+        }
+
+        /** The close code the socket is closed with: 1007 or 1008. */
+        public int closeCode() {
+            return closeCode;
+        }
+    }
+
+    /**
+     * Decodes one text frame (UTF-8) into a message.
+     *
+     * @throws MalformedFrameException with {@link CloseCodes#INVALID_PAYLOAD} when the frame is not exactly one JSON
+     *     object, or {@link CloseCodes#POLICY_VIOLATION} when {@code messageType} is unknown or not a string
+     */
+    public static ClientMessage decode(byte[] frame, int length) throws MalformedFrameException {
+        Fields fields = new Fields();
+        try (JsonParser parser = JSON.createParser(frame, 0, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedFrameException(CloseCodes.INVALID_PAYLOAD, "a message must be a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                fields.read(name, parser);
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedFrameException(CloseCodes.INVALID_PAYLOAD, "one JSON object per frame");
+            }
+        } catch (JsonProcessingException e) {
+            throw new MalformedFrameException(CloseCodes.INVALID_PAYLOAD, "invalid JSON");
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading from a byte array", e);
+        }
+        // Judged after the whole frame parsed, so that invalid JSON is always 1007 whatever came first.
+        return fields.toMessage();
+    }
+
+    /** Decodes a whole text frame given as a string; for tests and callers that already hold text. */
+    static ClientMessage decode(String frame) throws MalformedFrameException {
+        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+        return decode(bytes, bytes.length);
+    }
+
+    /** The JSON of a server message (P1.2), UTF-8. */
+    public static byte[] encode(ServerMessage message) {
+        if (message instanceof ServerMessage.Pong) {
+            return EMPTY_OBJECT.clone();
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            if (message instanceof ServerMessage.HelloReply hello) {
+                json.writeStringField("messageType", "hello");
+                if (hello.uaid().isPresent()) {
+                    json.writeStringField("uaid", hello.uaid().get().value());
+                }
+                json.writeNumberField("status", hello.status());
+            } else if (message instanceof ServerMessage.RegisterReply register) {
+                json.writeStringField("messageType", "register");
+                writeChannelId(json, register.channelId());
+                json.writeNumberField("status", register.status());
+                if (register.pushEndpoint().isPresent()) {
+                    json.writeStringField("pushEndpoint", register.pushEndpoint().get().toString());
+                }
+            } else if (message instanceof ServerMessage.UnregisterReply unregister) {
+                json.writeStringField("messageType", "unregister");
+                writeChannelId(json, unregister.channelId());
+                json.writeNumberField("status", unregister.status());
+            } else if (message instanceof ServerMessage.Notification notification) {
+                json.writeStringField("messageType", "notification");
+                json.writeArrayFieldStart("updates");
+                for (Update update : notification.updates()) {
+                    json.writeStartObject();
+                    json.writeStringField("channelID", update.channelId().value());
+                    json.writeNumberField("version", update.version().value());
+                    if (update.data().isPresent()) {
+                        json.writeStringField("data", update.data().get());
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            } else {
+                throw new IllegalArgumentException("unknown server message " + message);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a byte array", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeChannelId(JsonGenerator json, Optional<String> channelId) throws IOException {
+        if (channelId.isPresent()) {
+            json.writeStringField("channelID", channelId.get());
+        } else {
+            json.writeNullField("channelID");
+        }
+    }
+
+    /** The fields of one client frame that any message type may use; the type is judged at the end. */
+    private static final class Fields {
+        private @Nullable JsonToken typeToken;
+        private @Nullable String type;
+        private Optional<String> uaid = Optional.empty();
+        private Optional<List<String>> channelIds = Optional.empty();
+        private Optional<String> channelId = Optional.empty();
+        private List<Update> updates = List.of();
+        private @Nullable HostPort hostPort;
+        private @Nullable Network network;
+
+        void read(String name, JsonParser parser) throws IOException {
+            JsonToken token = parser.currentToken();
+            switch (name) {
+                case "messageType":
+                    typeToken = token;
+                    type = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    parser.skipChildren();
+                    break;
+                case "uaid":
+                    // P2.1: absent, "" and null all mean a new device.
+                    String text = token == JsonToken.VALUE_NULL ? "" : textOf(parser);
+                    uaid = text.isEmpty() ? Optional.empty() : Optional.of(text);
+                    break;
+                case "channelIDs":
+                    channelIds = channelIds(parser);
+                    break;
+                case "channelID":
+                    channelId = token == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
+                    parser.skipChildren();
+                    break;
+                case "updates":
+                    updates = updates(parser);
+                    break;
+                case "wakeup_hostport":
+                    hostPort = HostPort.read(parser);
+                    break;
+                case "mobilenetwork":
+                    network = Network.read(parser);
+                    break;
+                default:
+                    parser.skipChildren();
+            }
+        }
+
+        ClientMessage toMessage() throws MalformedFrameException {
+            if (typeToken == null) {
+                // P6.1: {} is a ping; so is any object without a messageType.
+                return ClientMessage.Ping.INSTANCE;
+            }
+            if (type == null) {
+                throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION, "messageType must be a string");
+            }
+            switch (type.toLowerCase(Locale.ROOT)) {
+                case "hello":
+                    return new ClientMessage.Hello(uaid, channelIds, wakeup());
+                case "register":
+                    return new ClientMessage.Register(channelId);
+                case "unregister":
+                    return new ClientMessage.Unregister(channelId);
+                case "ack":
+                    return new ClientMessage.Ack(updates);
+                default:
+                    throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION,
+                            "unknown messageType " + abbreviated(type));
+            }
+        }
+
+        private Optional<WakeupAddress> wakeup() {
+            if (hostPort == null || network == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new WakeupAddress(hostPort.ip, hostPort.port, network.mcc, network.mnc,
+                        network.netid));
+            } catch (IllegalArgumentException illFormed) {
+                // P8.1: an ill-formed wake-up address makes the device an ordinary WebSocket client.
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * {@code channelIDs}: null means absent; an array gives its entries (non-strings as their JSON text, which no
+     * channel matches); any other value becomes a one-entry list of its text, so a known UAID is reset (P2.4)
+     * rather than trusted with a list the server cannot read.
+     */
+    private static Optional<List<String>> channelIds(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return Optional.empty();
+        }
+        if (token != JsonToken.START_ARRAY) {
+            return Optional.of(List.of(textOf(parser)));
+        }
+        List<String> ids = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            ids.add(textOf(parser));
+        }
+        return Optional.of(ids);
+    }
+
+    /** P5.3: entries without a UUID channelID and a non-negative integer version are dropped. */
+    private static List<Update> updates(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return List.of();
+        }
+        List<Update> updates = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            Optional<ChannelId> channel = Optional.empty();
+            Optional<Version> version = Optional.empty();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("channelID") && value == JsonToken.VALUE_STRING) {
+                    channel = ChannelId.parse(parser.getText());
+                } else if (name.equals("version")) {
+                    version = longValue(parser).filter(v -> v >= 0).map(Version::of);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (channel.isPresent() && version.isPresent()) {
+                updates.add(Update.of(channel.get(), version.get()));
+            }
+        }
+        return updates;
+    }
+
+    /** The value as a long if it is a JSON integer in range; structures are skipped. */
+    private static Optional<Long> longValue(JsonParser parser) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = parser.getNumberType();
+            if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+                return Optional.of(parser.getLongValue());
+            }
+            return Optional.empty();
+        }
+        parser.skipChildren();
+        return Optional.empty();
+    }
+
+    /** A string's text, or any other value as its JSON text; leaves the parser on the value's last token. */
+    private static String textOf(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            StringWriter text = new StringWriter();
+            try (JsonGenerator json = JSON.createGenerator(text)) {
+                json.copyCurrentStructure(parser);
+            }
+            return text.toString();
+        }
+        return parser.getText();
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 32 ? text.substring(0, 32) + "..." : text;
+    }
+
+    /** {@code wakeup_hostport {ip, port}} (P8.1); null when ill-formed. */
+    private record HostPort(String ip, int port) {
+        static @Nullable HostPort read(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return null;
+            }
+            String ip = null;
+            long port = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("ip") && value == JsonToken.VALUE_STRING) {
+                    ip = parser.getText();
+                } else if (name.equals("port")) {
+                    port = value == JsonToken.VALUE_STRING
+                            ? Version.parse(parser.getText()).map(Version::value).orElse(-1L)
+                            : longValue(parser).orElse(-1L);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (ip == null || ip.isBlank() || port < 1 || port > 65535) {
+                return null;
+            }
+            return new HostPort(ip, (int) port);
+        }
+    }
+
+    /** {@code mobilenetwork {mcc, mnc, netid?}} (P8.1); null when ill-formed. Codes may be strings or numbers. */
+    private record Network(String mcc, String mnc, Optional<String> netid) {
+        static @Nullable Network read(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return null;
+            }
+            String mcc = null;
+            String mnc = null;
+            Optional<String> netid = Optional.empty();
+            boolean wellFormed = true;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                boolean scalarCode = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT;
+                switch (name) {
+                    case "mcc":
+                        mcc = scalarCode ? parser.getText() : null;
+                        break;
+                    case "mnc":
+                        mnc = scalarCode ? parser.getText() : null;
+                        break;
+                    case "netid":
+                        if (value == JsonToken.VALUE_STRING) {
+                            netid = Optional.of(parser.getText());
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            wellFormed = false;
+                        }
+                        break;
+                    default:
+                        break;
+                }
+                parser.skipChildren();
+            }
+            return wellFormed && mcc != null && mnc != null ? new Network(mcc, mnc, netid) : null;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.simplepush.transport.websocket.internal.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
+import dev.simplepush.core.Version;
+import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.Ack;
+import dev.simplepush.core.protocol.ClientMessage.Hello;
+import dev.simplepush.core.protocol.ClientMessage.Ping;
+import dev.simplepush.core.protocol.ClientMessage.Register;
+import dev.simplepush.core.protocol.ClientMessage.Unregister;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ServerMessage;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProtocolCodecTest {
+
+    private static final String C1 = "d9b74644-4f97-46aa-b8fa-9393985cd6cd";
+    private static final String C2 = "6D1E7B5C2E6E4A7C9F0B2A1E5D3C4B6A";
+    private static final String UAID = "0123456789abcdef0123456789abcdef";
+
+    private static ClientMessage decode(String json) throws ProtocolCodec.MalformedFrameException {
+        return ProtocolCodec.decode(json);
+    }
+
+    private static String encode(ServerMessage message) {
+        return new String(ProtocolCodec.encode(message), StandardCharsets.UTF_8);
+    }
+
+    private static void assertCloses(String frame, int code) {
+        assertThatThrownBy(() -> decode(frame))
+                .isInstanceOf(ProtocolCodec.MalformedFrameException.class)
+                .extracting(e -> ((ProtocolCodec.MalformedFrameException) e).closeCode())
+                .isEqualTo(code);
+    }
+
+    @Nested
+    class Hellos {
+
+        @Test
+        void fullHelloP2_1() throws Exception {
+            assertThat(decode("{\"messageType\":\"hello\",\"uaid\":\"" + UAID + "\",\"channelIDs\":[\"" + C1 + "\",\""
+                    + C2 + "\"]}"))
+                    .isEqualTo(new Hello(Optional.of(UAID), Optional.of(List.of(C1, C2)), Optional.empty()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "{\"messageType\":\"hello\"}",
+            "{\"messageType\":\"hello\",\"uaid\":\"\"}",
+            "{\"messageType\":\"hello\",\"uaid\":null}"})
+        void absentEmptyOrNullUaidIsANewDeviceP2_1(String frame) throws Exception {
+            assertThat(decode(frame)).isEqualTo(new Hello(Optional.empty(), Optional.empty(), Optional.empty()));
+        }
+
+        @Test
+        void nonStringUaidIsPassedAsItsJsonTextForTheSessionToReject() throws Exception {
+            assertThat(((Hello) decode("{\"messageType\":\"hello\",\"uaid\":42}")).uaid()).contains("42");
+        }
+
+        @Test
+        void absentChannelIdsIsEmptyButAnEmptyListIsPresentP2_1() throws Exception {
+            assertThat(((Hello) decode("{\"messageType\":\"hello\",\"uaid\":\"" + UAID + "\"}")).channelIds())
+                    .isEmpty();
+            assertThat(((Hello) decode("{\"messageType\":\"hello\",\"channelIDs\":[]}")).channelIds())
+                    .contains(List.of());
+            assertThat(((Hello) decode("{\"messageType\":\"hello\",\"channelIDs\":null}")).channelIds())
+                    .isEmpty();
+        }
+
+        @Test
+        void nonStringChannelIdsEntriesArePassedAsTheirJsonText() throws Exception {
+            Hello hello = (Hello) decode("{\"messageType\":\"hello\",\"channelIDs\":[\"" + C1
+                    + "\",7,null,{\"a\":[1]},true]}");
+            assertThat(hello.channelIds()).contains(List.of(C1, "7", "null", "{\"a\":[1]}", "true"));
+        }
+
+        @Test
+        void channelIdsThatIsNotAListBecomesOneUnmatchableEntry() throws Exception {
+            assertThat(((Hello) decode("{\"messageType\":\"hello\",\"channelIDs\":\"x\"}")).channelIds())
+                    .contains(List.of("x"));
+        }
+
+        @Test
+        void wellFormedWakeupAddressP8_1() throws Exception {
+            Hello hello = (Hello) decode("{\"messageType\":\"hello\",\"wakeup_hostport\":{\"ip\":\"10.1.2.3\","
+                    + "\"port\":5000},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\",\"netid\":\"abc\"}}");
+            assertThat(hello.wakeup()).contains(new WakeupAddress("10.1.2.3", 5000, "214", "07", Optional.of("abc")));
+        }
+
+        @Test
+        void wakeupAddressWithoutNetidAndNumericCodes() throws Exception {
+            Hello hello = (Hello) decode("{\"messageType\":\"hello\",\"mobilenetwork\":{\"mcc\":214,\"mnc\":7},"
+                    + "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":\"5000\"}}");
+            assertThat(hello.wakeup()).contains(new WakeupAddress("10.1.2.3", 5000, "214", "7", Optional.empty()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":5000}",
+            "\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":0},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":70000},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"7\"}",
+            "\"wakeup_hostport\":{\"port\":5000},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":5,\"port\":5000},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":5000},\"mobilenetwork\":{\"mcc\":\"2x4\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":5000},\"mobilenetwork\":{\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":5000},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\","
+                    + "\"netid\":5}",
+            "\"wakeup_hostport\":\"10.1.2.3:5000\",\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}",
+            "\"wakeup_hostport\":{\"ip\":\"10.1.2.3\",\"port\":5.5},\"mobilenetwork\":{\"mcc\":\"214\",\"mnc\":\"07\"}"})
+        void illFormedOrIncompleteWakeupIsAbsentP8_1(String fields) throws Exception {
+            Hello hello = (Hello) decode("{\"messageType\":\"hello\"," + fields + "}");
+            assertThat(hello.wakeup()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Commands {
+
+        @Test
+        void registerAndUnregisterP3() throws Exception {
+            assertThat(decode("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\"}"))
+                    .isEqualTo(new Register(Optional.of(C1)));
+            assertThat(decode("{\"channelID\":\"" + C2 + "\",\"messageType\":\"unregister\"}"))
+                    .isEqualTo(new Unregister(Optional.of(C2)));
+        }
+
+        @Test
+        void channelIdIsPassedExactlyAsSentEvenWhenNotAUuidP3_2() throws Exception {
+            assertThat(decode("{\"messageType\":\"register\",\"channelID\":\"not-a-uuid\"}"))
+                    .isEqualTo(new Register(Optional.of("not-a-uuid")));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", ",\"channelID\":null", ",\"channelID\":5", ",\"channelID\":[\"x\"]"})
+        void missingOrNonStringChannelIdIsEmptyP3_2(String field) throws Exception {
+            assertThat(decode("{\"messageType\":\"register\"" + field + "}")).isEqualTo(new Register(Optional.empty()));
+            assertThat(decode("{\"messageType\":\"unregister\"" + field + "}"))
+                    .isEqualTo(new Unregister(Optional.empty()));
+        }
+
+        @Test
+        void ackKeepsOnlyWellFormedEntriesP5_3() throws Exception {
+            Ack ack = (Ack) decode("{\"messageType\":\"ack\",\"updates\":["
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":5},"
+                    + "{\"version\":9223372036854775807,\"channelID\":\"" + C2 + "\",\"extra\":{}},"
+                    + "{\"channelID\":\"bad\",\"version\":1},"
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":-1},"
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":\"3\"},"
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":1.5},"
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":9223372036854775808},"
+                    + "{\"channelID\":\"" + C1 + "\"},"
+                    + "{\"channelID\":5,\"version\":1},"
+                    + "\"junk\",[1],null]}");
+            assertThat(ack.updates()).containsExactly(
+                    Update.of(ChannelId.of(C1), Version.of(5)),
+                    Update.of(ChannelId.of(C2), Version.of(Long.MAX_VALUE)));
+        }
+
+        @Test
+        void ackWithoutUpdatesIsEmpty() throws Exception {
+            assertThat(decode("{\"messageType\":\"ack\"}")).isEqualTo(new Ack(List.of()));
+            assertThat(decode("{\"messageType\":\"ack\",\"updates\":{}}")).isEqualTo(new Ack(List.of()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"HELLO", "Register", "unREGISTER", "Ack"})
+        void messageTypeIsMatchedCaseInsensitively(String type) throws Exception {
+            assertThat(decode("{\"messageType\":\"" + type + "\"}").getClass().getSimpleName())
+                    .isEqualToIgnoringCase(type);
+        }
+
+        @Test
+        void unknownFieldsAreIgnoredP1_2() throws Exception {
+            assertThat(decode("{\"x\":{\"y\":[1,{\"z\":null}]},\"messageType\":\"register\",\"q\":[],"
+                    + "\"channelID\":\"" + C1 + "\"}"))
+                    .isEqualTo(new Register(Optional.of(C1)));
+        }
+    }
+
+    @Nested
+    class Pings {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"{}", " { } ", "{\"foo\":1}", "{}\n"})
+        void objectWithoutMessageTypeIsAPingP6_1(String frame) throws Exception {
+            assertThat(decode(frame)).isSameAs(Ping.INSTANCE);
+        }
+    }
+
+    @Nested
+    class Malformed {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "   ", "{", "{\"messageType\":\"hello\"", "hello", "{messageType:\"hello\"}",
+            "{\"messageType\":\"hello\",}", "{} {}", "{}x", "{\"a\":1}]", "\"{}\"", "[]", "[{}]", "null", "42",
+            "true"})
+        void notExactlyOneJsonObjectCloses1007P1_3(String frame) {
+            assertCloses(frame, CloseCodes.INVALID_PAYLOAD);
+        }
+
+        @Test
+        void invalidJsonAfterABadMessageTypeIsStill1007P1_3() {
+            assertCloses("{\"messageType\":7,", CloseCodes.INVALID_PAYLOAD);
+        }
+
+        @Test
+        void invalidUtf8Closes1007P1_3() {
+            byte[] frame = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+            assertThatThrownBy(() -> ProtocolCodec.decode(frame, frame.length))
+                    .isInstanceOf(ProtocolCodec.MalformedFrameException.class)
+                    .extracting(e -> ((ProtocolCodec.MalformedFrameException) e).closeCode())
+                    .isEqualTo(CloseCodes.INVALID_PAYLOAD);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\"bogus\"", "\"\"", "\"ping\"", "7", "null", "true", "[\"hello\"]",
+            "{\"t\":\"hello\"}"})
+        void unknownOrNonStringMessageTypeCloses1008P1_3(String type) {
+            assertCloses("{\"messageType\":" + type + "}", CloseCodes.POLICY_VIOLATION);
+        }
+    }
+
+    @Nested
+    class ServerMessages {
+
+        private final Uaid uaid = new Uaid(UAID);
+
+        @Test
+        void helloReplyP2_2() {
+            assertThat(encode(new ServerMessage.HelloReply(Optional.of(uaid), 200)))
+                    .isEqualTo("{\"messageType\":\"hello\",\"uaid\":\"" + UAID + "\",\"status\":200}");
+            assertThat(encode(new ServerMessage.HelloReply(Optional.of(uaid), 201)))
+                    .isEqualTo("{\"messageType\":\"hello\",\"uaid\":\"" + UAID + "\",\"status\":201}");
+            assertThat(encode(new ServerMessage.HelloReply(Optional.empty(), 401)))
+                    .isEqualTo("{\"messageType\":\"hello\",\"status\":401}");
+        }
+
+        @Test
+        void registerReplyP3_1() {
+            URI endpoint = URI.create("http://127.0.0.1:8080/update/abc_-1");
+            assertThat(encode(new ServerMessage.RegisterReply(Optional.of(C1), 200, Optional.of(endpoint))))
+                    .isEqualTo("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\",\"status\":200,"
+                            + "\"pushEndpoint\":\"http://127.0.0.1:8080/update/abc_-1\"}");
+        }
+
+        @Test
+        void failedRegisterHasNoEndpointAndEchoesTheTextOrNullP3_2() {
+            assertThat(encode(new ServerMessage.RegisterReply(Optional.of("x\"y"), 401, Optional.empty())))
+                    .isEqualTo("{\"messageType\":\"register\",\"channelID\":\"x\\\"y\",\"status\":401}");
+            assertThat(encode(new ServerMessage.RegisterReply(Optional.empty(), 401, Optional.empty())))
+                    .isEqualTo("{\"messageType\":\"register\",\"channelID\":null,\"status\":401}");
+        }
+
+        @Test
+        void unregisterReplyP3_5() {
+            assertThat(encode(new ServerMessage.UnregisterReply(Optional.of(C2), 200)))
+                    .isEqualTo("{\"messageType\":\"unregister\",\"channelID\":\"" + C2 + "\",\"status\":200}");
+            assertThat(encode(new ServerMessage.UnregisterReply(Optional.empty(), 401)))
+                    .isEqualTo("{\"messageType\":\"unregister\",\"channelID\":null,\"status\":401}");
+        }
+
+        @Test
+        void notificationWithNumericVersionsAndDataOnlyWhenPresentP5_2() {
+            ServerMessage message = new ServerMessage.Notification(List.of(
+                    Update.of(ChannelId.of(C1), Version.of(Long.MAX_VALUE)),
+                    new Update(ChannelId.of(C2), Version.of(0), Optional.of("hi \"there\" \u00e9"))));
+            assertThat(encode(message)).isEqualTo("{\"messageType\":\"notification\",\"updates\":["
+                    + "{\"channelID\":\"" + C1 + "\",\"version\":9223372036854775807},"
+                    + "{\"channelID\":\"" + C2 + "\",\"version\":0,\"data\":\"hi \\\"there\\\" \u00e9\"}]}");
+        }
+
+        @Test
+        void pongIsExactlyAnEmptyObjectP6_1() {
+            assertThat(encode(ServerMessage.Pong.INSTANCE)).isEqualTo("{}");
+        }
+    }
+}
