@@ -75,6 +75,12 @@ public final class Main implements Callable<Integer> {
                     + "keep-alive connections [SIMPLEPUSH_HTTP_IDLE_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
     Duration httpIdleTimeout;
 
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_SHUTDOWN_GRACE:-2s}",
+            description = "On SIGTERM, how long to wait for devices to answer the close (1001) before dropping them "
+                    + "[SIMPLEPUSH_SHUTDOWN_GRACE]. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownGrace;
+
     @Option(names = "--min-ping-interval", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_MIN_PING_INTERVAL:-20s}",
             description = "Close sockets that ping more often than this [SIMPLEPUSH_MIN_PING_INTERVAL]. "
@@ -199,7 +205,8 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             try {
-                server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                // The grace, then time for the listener and the store to close.
+                server.stop().toCompletableFuture().get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
                 LOG.info("stopped");
             } catch (Exception e) {
                 LOG.warn("stop did not complete cleanly: {}", e.toString());
@@ -239,6 +246,7 @@ public final class Main implements Callable<Integer> {
                 .port(port)
                 .maxFrameBytes(maxFrameBytes)
                 .httpIdleTimeout(httpIdleTimeout)
+                .shutdownGrace(shutdownGrace)
                 .demoPage(demoPage);
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
         return transport.build();

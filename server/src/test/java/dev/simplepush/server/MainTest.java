@@ -39,11 +39,14 @@ class MainTest {
         new CommandLine(defaults).parseArgs();
         assertThat(defaults.transportConfig().demoPage()).isTrue();
         assertThat(defaults.transportConfig().httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.transportConfig().shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
 
         Main main = new Main();
-        new CommandLine(main).parseArgs("--demo-page", "false", "--http-idle-timeout", "5s", "--port", "0");
+        new CommandLine(main).parseArgs("--demo-page", "false", "--http-idle-timeout", "5s", "--port", "0",
+                "--shutdown-grace", "500ms");
         assertThat(main.transportConfig().demoPage()).isFalse();
         assertThat(main.transportConfig().httpIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(main.transportConfig().shutdownGrace()).isEqualTo(Duration.ofMillis(500));
         assertThat(main.transportConfig().port()).isZero();
 
         assertThatThrownBy(() -> new CommandLine(new Main()).parseArgs("--demo-page", "maybe"))
