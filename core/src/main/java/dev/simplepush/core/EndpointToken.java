@@ -15,6 +15,21 @@ public record EndpointToken(String value) {
     /** The longest token accepted; what this server mints is far shorter. */
     public static final int MAX_LENGTH = 256;
 
+    /** The URL-safe base64 alphabet, by character: every token is checked, the ones this server mints too. */
+    private static final boolean[] ALPHABET = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            ALPHABET[c] = true;
+            ALPHABET[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ALPHABET[c] = true;
+        }
+        ALPHABET['-'] = true;
+        ALPHABET['_'] = true;
+    }
+
     /**
      * Validates the text.
      *
@@ -29,7 +44,10 @@ public record EndpointToken(String value) {
         }
     }
 
-    /** The token in a URL path segment; empty if the text cannot be a token (the endpoint then answers {@link NotifyOutcome#NOT_FOUND}). */
+    /**
+     * The token in a URL path segment; empty if the text cannot be a token (the endpoint then answers
+     * {@link NotifyOutcome#NOT_FOUND}).
+     */
     public static Optional<EndpointToken> parse(String text) {
         return isWellFormed(text) ? Optional.of(new EndpointToken(text)) : Optional.empty();
     }
@@ -41,8 +59,7 @@ public record EndpointToken(String value) {
         }
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_')) {
+            if (c >= ALPHABET.length || !ALPHABET[c]) {
                 return false;
             }
         }

@@ -214,7 +214,8 @@ final class Session implements DeviceSession, LocalDevice {
             }
             uaid = device;
             // The reply goes out before READY, under the lock deliver takes, so no notification precedes it (P2.2).
-            connection.send(new HelloReply(Optional.of(device), wakeIdle.isPresent() ? ReplyStatus.WAKEABLE : ReplyStatus.OK));
+            int status = wakeIdle.isPresent() ? ReplyStatus.WAKEABLE : ReplyStatus.OK;
+            connection.send(new HelloReply(Optional.of(device), status));
             state = State.READY;
             if (wakeIdle.isPresent()) {
                 timer = new WakeIdleTimer(this, wakeIdle.get());
@@ -253,6 +254,10 @@ final class Session implements DeviceSession, LocalDevice {
     synchronized boolean sendAll(List<Update> updates) {
         if (state == State.CLOSED) {
             return false;
+        }
+        if (updates.isEmpty()) {
+            // The flush after most hellos: no memo is made for a connection that was sent nothing (idle heap).
+            return true;
         }
         SentMemo memo = sent;
         if (memo == null) {

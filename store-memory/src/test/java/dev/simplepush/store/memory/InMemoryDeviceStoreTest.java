@@ -1,7 +1,7 @@
 package dev.simplepush.store.memory;
 
 import dev.simplepush.core.spi.DeviceStore;
-import dev.simplepush.core.spi.DeviceStoreContract;
+import dev.simplepush.core.testing.DeviceStoreContract;
 import java.time.Clock;
 
 /** Runs the {@link DeviceStoreContract} against the in-memory store. */

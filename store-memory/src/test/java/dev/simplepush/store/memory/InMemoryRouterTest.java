@@ -1,7 +1,7 @@
 package dev.simplepush.store.memory;
 
 import dev.simplepush.core.spi.Router;
-import dev.simplepush.core.spi.RouterContract;
+import dev.simplepush.core.testing.RouterContract;
 
 /** Runs the {@link RouterContract} against the single-node router. */
 class InMemoryRouterTest extends RouterContract {

@@ -1,8 +1,8 @@
 package dev.simplepush.store.memory;
 
 import dev.simplepush.core.PushConfig;
-import dev.simplepush.core.protocol.InProcessHarness;
-import dev.simplepush.core.protocol.ProtocolScenarios;
+import dev.simplepush.core.testing.InProcessHarness;
+import dev.simplepush.core.testing.ProtocolScenarios;
 
 /**
  * The protocol scenarios against the core and the in-memory store, without a network (see

@@ -1,7 +1,7 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.spi.Router;
-import dev.simplepush.core.spi.RouterContract;
+import dev.simplepush.core.testing.RouterContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the {@link RouterContract} against a 3-master Redis Cluster. */

@@ -11,7 +11,7 @@ import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.DeviceStore.Advance;
-import dev.simplepush.core.spi.DeviceStoreContract;
+import dev.simplepush.core.testing.DeviceStoreContract;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.PushConfig;
-import dev.simplepush.core.protocol.InProcessHarness;
-import dev.simplepush.core.protocol.ProtocolScenarios;
+import dev.simplepush.core.testing.InProcessHarness;
+import dev.simplepush.core.testing.ProtocolScenarios;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.spi.Router;
-import dev.simplepush.core.spi.RouterContract;
 import dev.simplepush.core.testing.ManualScheduler;
 import dev.simplepush.core.testing.RecordingDevice;
+import dev.simplepush.core.testing.RouterContract;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

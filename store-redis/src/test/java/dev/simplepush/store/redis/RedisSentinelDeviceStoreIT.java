@@ -1,7 +1,7 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.spi.DeviceStore;
-import dev.simplepush.core.spi.DeviceStoreContract;
+import dev.simplepush.core.testing.DeviceStoreContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the {@link DeviceStoreContract} against a master the store finds through two Redis Sentinels. */

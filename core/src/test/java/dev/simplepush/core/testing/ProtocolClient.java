@@ -1,5 +1,7 @@
-package dev.simplepush.core.protocol;
+package dev.simplepush.core.testing;
 
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ServerMessage;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -1,4 +1,4 @@
-package dev.simplepush.core.protocol;
+package dev.simplepush.core.testing;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -11,6 +11,10 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
+import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.DeviceConnection;
+import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.core.spi.EndpointUrls;
 import java.net.URI;
 import java.time.Duration;

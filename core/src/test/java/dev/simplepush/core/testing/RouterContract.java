@@ -1,4 +1,4 @@
-package dev.simplepush.core.spi;
+package dev.simplepush.core.testing;
 
 import static dev.simplepush.core.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +7,7 @@ import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
-import dev.simplepush.core.testing.RecordingDevice;
+import dev.simplepush.core.spi.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package dev.simplepush.core.protocol;
+package dev.simplepush.core.testing;
 
+import dev.simplepush.core.protocol.ServerMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;

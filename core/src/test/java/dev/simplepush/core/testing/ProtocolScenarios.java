@@ -1,4 +1,4 @@
-package dev.simplepush.core.protocol;
+package dev.simplepush.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -11,17 +11,20 @@ import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
-import dev.simplepush.core.protocol.AppServer.Response;
+import dev.simplepush.core.protocol.ClientMessage;
 import dev.simplepush.core.protocol.ClientMessage.Ack;
 import dev.simplepush.core.protocol.ClientMessage.Hello;
 import dev.simplepush.core.protocol.ClientMessage.Ping;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
+import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
 import dev.simplepush.core.protocol.ServerMessage.Notification;
 import dev.simplepush.core.protocol.ServerMessage.Pong;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
+import dev.simplepush.core.testing.AppServer.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.simplepush.core.protocol;
+package dev.simplepush.core.testing;
 
 import java.net.URI;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.simplepush.core.spi;
+package dev.simplepush.core.testing;
 
 import static dev.simplepush.core.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.DeviceStore.Advance;
 import dev.simplepush.core.spi.DeviceStore.Registration;
 import dev.simplepush.core.spi.DeviceStore.Resume;
