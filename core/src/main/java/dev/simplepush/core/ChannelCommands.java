@@ -5,7 +5,10 @@ import dev.simplepush.core.protocol.ClientMessage.Ack;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ReplyStatus;
+import dev.simplepush.core.protocol.ServerMessage;
+import dev.simplepush.core.protocol.ServerMessage.AckReply;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
 import java.util.ArrayList;
@@ -25,6 +28,20 @@ final class ChannelCommands {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
 
     private ChannelCommands() {
+    }
+
+    /** P2.9: the reply to {@code message} when it arrives before hello, with the same messageType and 401. */
+    static ServerMessage refusedBeforeHello(ClientMessage message) {
+        if (message instanceof Register register) {
+            return new RegisterReply(register.channelId(), ReplyError.BEFORE_HELLO);
+        }
+        if (message instanceof Unregister unregister) {
+            return new UnregisterReply(unregister.channelId(), ReplyError.BEFORE_HELLO);
+        }
+        if (message instanceof Ack) {
+            return new AckReply(ReplyError.BEFORE_HELLO);
+        }
+        throw new IllegalStateException("unhandled message " + message);
     }
 
     static CompletionStage<Void> handle(Session session, ClientMessage message) {
@@ -47,7 +64,7 @@ final class ChannelCommands {
     private static CompletionStage<Void> register(Session session, Uaid device, Register register) {
         Optional<ChannelId> channel = register.channelId().flatMap(ChannelId::parse);
         if (channel.isEmpty()) {
-            session.send(new RegisterReply(register.channelId(), ReplyStatus.INVALID, Optional.empty()));
+            session.send(new RegisterReply(register.channelId(), ReplyError.INVALID_CHANNEL_ID));
             return Session.DONE;
         }
         SessionContext context = session.context();
@@ -55,7 +72,7 @@ final class ChannelCommands {
                 .handle((outcome, failure) -> {
                     if (failure != null) {
                         LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                        session.send(new RegisterReply(register.channelId(), ReplyStatus.SERVER_ERROR, Optional.empty()));
+                        session.send(new RegisterReply(register.channelId(), ReplyError.STORAGE_FAILED));
                         return null;
                     }
                     switch (outcome) {
@@ -64,11 +81,11 @@ final class ChannelCommands {
                             session.send(new RegisterReply(register.channelId(), ReplyStatus.OK,
                                     Optional.of(context.endpointUrls().endpointFor(token))));
                         }
-                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(), ReplyStatus.UNAVAILABLE,
-                                Optional.empty()));
+                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(),
+                                ReplyError.TOO_MANY_CHANNELS));
                         case UNKNOWN_DEVICE -> {
                             // The device was reset by another connection: it must say hello again.
-                            session.send(new RegisterReply(register.channelId(), ReplyStatus.GONE, Optional.empty()));
+                            session.send(new RegisterReply(register.channelId(), ReplyError.DEVICE_RESET));
                             session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
                         }
                     }
@@ -79,13 +96,13 @@ final class ChannelCommands {
     private static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {
         Optional<ChannelId> channel = unregister.channelId().flatMap(ChannelId::parse);
         if (channel.isEmpty()) {
-            session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.INVALID));
+            session.send(new UnregisterReply(unregister.channelId(), ReplyError.INVALID_CHANNEL_ID));
             return Session.DONE;
         }
         return session.context().store().unregister(device, channel.get()).handle((v, failure) -> {
             if (failure != null) {
                 LOG.warn("unregister failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.SERVER_ERROR));
+                session.send(new UnregisterReply(unregister.channelId(), ReplyError.STORAGE_FAILED));
             } else {
                 session.forgetSent(channel.get());
                 session.send(new UnregisterReply(unregister.channelId(), ReplyStatus.OK));

@@ -2,7 +2,7 @@ package dev.simplepush.core;
 
 import dev.simplepush.core.protocol.ClientMessage.Hello;
 import dev.simplepush.core.protocol.CloseCodes;
-import dev.simplepush.core.protocol.ReplyStatus;
+import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
 import dev.simplepush.core.spi.WakeupPolicy;
 import java.time.Duration;
@@ -26,7 +26,7 @@ final class HelloHandler {
     static CompletionStage<Void> hello(Session session, Hello hello) {
         if (!session.beginHello()) {
             // P2.6: one hello per socket.
-            session.send(new HelloReply(session.device(), ReplyStatus.INVALID));
+            session.send(new HelloReply(session.device(), ReplyError.SECOND_HELLO));
             session.close(CloseCodes.POLICY_VIOLATION, "second hello on this connection");
             return Session.DONE;
         }
@@ -55,7 +55,7 @@ final class HelloHandler {
                 .exceptionally(failure -> {
                     LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
                     if (!session.isReady()) {
-                        session.send(new HelloReply(Optional.empty(), ReplyStatus.UNAVAILABLE));
+                        session.send(new HelloReply(Optional.empty(), ReplyError.STORAGE_UNAVAILABLE));
                         session.close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");
                     }
                     return null;

@@ -150,7 +150,8 @@ final class Session implements DeviceSession, LocalDevice {
             return HelloHandler.hello(this, hello);
         }
         if (state != State.READY) {
-            // P2.9: register, unregister and ack need a device.
+            // P2.9: register, unregister and ack need a device: say why, then close.
+            connection.send(ChannelCommands.refusedBeforeHello(message));
             String type = message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             close(CloseCodes.POLICY_VIOLATION, type + " before hello");
             return DONE;

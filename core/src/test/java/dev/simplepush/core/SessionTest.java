@@ -131,12 +131,14 @@ class SessionTest {
     }
 
     @Test
-    void aCommandBeforeHelloCloses_P2_9() {
+    void aCommandBeforeHelloIsAnswered401ThenCloses_P2_9() {
         Socket socket = new Socket(service);
 
         socket.send(new Register(Optional.of(CHANNEL.value())));
 
-        assertThat(socket.received).isEmpty();
+        RegisterReply reply = socket.reply(RegisterReply.class);
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.error()).contains("say hello first");
         assertThat(socket.closeCode).isEqualTo(CloseCodes.POLICY_VIOLATION);
     }
 

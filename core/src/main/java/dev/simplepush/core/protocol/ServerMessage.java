@@ -7,21 +7,37 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A message to a device; the codec writes each as one JSON text frame (P1.2). */
+/**
+ * A message to a device; the codec writes each as one JSON text frame (P1.2). A reply whose status is neither 200
+ * nor 201 carries {@code error}, a short reason from {@link ReplyError} (P1.2); clients must not depend on its
+ * wording.
+ */
 public sealed interface ServerMessage
         permits ServerMessage.HelloReply, ServerMessage.RegisterReply, ServerMessage.UnregisterReply,
-                ServerMessage.Notification, ServerMessage.Pong {
+                ServerMessage.AckReply, ServerMessage.Notification, ServerMessage.Pong {
 
     /**
      * The reply to hello (P2.2, P2.6).
      *
      * @param uaid the device's UAID; empty only when the server has none to give
      * @param status 200, 201 (accepted for UDP wake-up), or an error status
+     * @param error the reason, with an error status (P1.2)
      */
-    record HelloReply(Optional<Uaid> uaid, int status) implements ServerMessage {
+    record HelloReply(Optional<Uaid> uaid, int status, Optional<String> error) implements ServerMessage {
         /** Validates that no component is null. */
         public HelloReply {
             Objects.requireNonNull(uaid, "uaid");
+            Objects.requireNonNull(error, "error");
+        }
+
+        /** A reply without a reason. */
+        public HelloReply(Optional<Uaid> uaid, int status) {
+            this(uaid, status, Optional.empty());
+        }
+
+        /** The reply refusing a hello for {@code error}. */
+        public HelloReply(Optional<Uaid> uaid, ReplyError error) {
+            this(uaid, error.status(), Optional.of(error.text()));
         }
     }
 
@@ -31,13 +47,25 @@ public sealed interface ServerMessage
      * @param channelId the channelID text exactly as sent; empty when the request had none (written as null)
      * @param status 200 on success
      * @param pushEndpoint the endpoint, present exactly when status is 200
+     * @param error the reason, with an error status (P1.2)
      */
-    record RegisterReply(Optional<String> channelId, int status, Optional<URI> pushEndpoint)
+    record RegisterReply(Optional<String> channelId, int status, Optional<URI> pushEndpoint, Optional<String> error)
             implements ServerMessage {
         /** Validates that no component is null. */
         public RegisterReply {
             Objects.requireNonNull(channelId, "channelId");
             Objects.requireNonNull(pushEndpoint, "pushEndpoint");
+            Objects.requireNonNull(error, "error");
+        }
+
+        /** A reply without a reason. */
+        public RegisterReply(Optional<String> channelId, int status, Optional<URI> pushEndpoint) {
+            this(channelId, status, pushEndpoint, Optional.empty());
+        }
+
+        /** The reply refusing a register for {@code error}. */
+        public RegisterReply(Optional<String> channelId, ReplyError error) {
+            this(channelId, error.status(), Optional.empty(), Optional.of(error.text()));
         }
     }
 
@@ -46,11 +74,41 @@ public sealed interface ServerMessage
      *
      * @param channelId the channelID text exactly as sent; empty when the request had none (written as null)
      * @param status 200 on success
+     * @param error the reason, with an error status (P1.2)
      */
-    record UnregisterReply(Optional<String> channelId, int status) implements ServerMessage {
+    record UnregisterReply(Optional<String> channelId, int status, Optional<String> error) implements ServerMessage {
         /** Validates that no component is null. */
         public UnregisterReply {
             Objects.requireNonNull(channelId, "channelId");
+            Objects.requireNonNull(error, "error");
+        }
+
+        /** A reply without a reason. */
+        public UnregisterReply(Optional<String> channelId, int status) {
+            this(channelId, status, Optional.empty());
+        }
+
+        /** The reply refusing an unregister for {@code error}. */
+        public UnregisterReply(Optional<String> channelId, ReplyError error) {
+            this(channelId, error.status(), Optional.of(error.text()));
+        }
+    }
+
+    /**
+     * The reply to an ack the server refuses (P2.9: before hello). An accepted ack is never answered.
+     *
+     * @param status the error status
+     * @param error the reason (P1.2)
+     */
+    record AckReply(int status, Optional<String> error) implements ServerMessage {
+        /** Validates that no component is null. */
+        public AckReply {
+            Objects.requireNonNull(error, "error");
+        }
+
+        /** The reply refusing an ack for {@code error}. */
+        public AckReply(ReplyError error) {
+            this(error.status(), Optional.of(error.text()));
         }
     }
 

@@ -19,6 +19,7 @@ import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.protocol.ServerMessage;
+import dev.simplepush.core.protocol.ServerMessage.AckReply;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
 import dev.simplepush.core.protocol.ServerMessage.Notification;
 import dev.simplepush.core.protocol.ServerMessage.Pong;
@@ -146,6 +147,70 @@ public abstract class ProtocolScenarios {
         RegisterReply reply = device.receive(RegisterReply.class);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.channelId()).contains(channel);
+    }
+
+    @Test
+    @DisplayName("P1.2 a reply with a status other than 200/201 says why in error; a success carries none")
+    void refusalsSayWhy() {
+        ProtocolClient device = connect(server());
+        HelloReply hello = hello(device, Optional.empty(), Optional.of(List.of()));
+        assertThat(hello.status()).isEqualTo(200);
+        assertThat(hello.error()).isEmpty();
+        device.send(new Register(Optional.of(newChannel())));
+        RegisterReply registered = device.receive(RegisterReply.class);
+        assertThat(registered.status()).isEqualTo(200);
+        assertThat(registered.error()).isEmpty();
+
+        device.send(new Register(Optional.of("not a uuid")));
+        RegisterReply badRegister = device.receive(RegisterReply.class);
+        assertThat(badRegister.status()).isEqualTo(401);
+        assertThat(badRegister.error()).hasValueSatisfying(text -> assertThat(text).isNotBlank());
+        device.send(new Unregister(Optional.of("not a uuid")));
+        UnregisterReply badUnregister = device.receive(UnregisterReply.class);
+        assertThat(badUnregister.status()).isEqualTo(401);
+        assertThat(badUnregister.error()).hasValueSatisfying(text -> assertThat(text).isNotBlank());
+        device.send(new Hello(Optional.of(hello.uaid().orElseThrow().value()), Optional.of(List.of()),
+                Optional.empty()));
+        HelloReply second = device.receive(HelloReply.class);
+        assertThat(second.status()).isEqualTo(401);
+        assertThat(second.error()).hasValueSatisfying(text -> assertThat(text).isNotBlank());
+        device.expectClosed(ProtocolClient.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    @DisplayName("P1.4 messageType is matched without regard to case; replies use the lowercase name")
+    void messageTypeIsMatchedWithoutRegardToCase() {
+        Harness server = server();
+        ProtocolClient device = connect(server);
+        sendFrame(device, "{\"messageType\":\"Hello\",\"channelIDs\":[]}",
+                new Hello(Optional.empty(), Optional.of(List.of()), Optional.empty()));
+        assertThat(device.receive(HelloReply.class).status()).isEqualTo(200);
+        String channel = newChannel();
+        sendFrame(device, "{\"messageType\":\"registeR\",\"channelID\":\"" + channel + "\"}",
+                new Register(Optional.of(channel)));
+        RegisterReply registered = device.receive(RegisterReply.class);
+        assertThat(registered.status()).isEqualTo(200);
+        URI endpoint = registered.pushEndpoint().orElseThrow();
+        assertThat(server.appServer().put(endpoint, Optional.of("3"), Optional.empty()).status()).isEqualTo(200);
+        assertThat(device.receive(Notification.class).updates()).containsExactly(update(channel, 3));
+        sendFrame(device, "{\"messageType\":\"ACK\",\"updates\":[{\"channelID\":\"" + channel
+                + "\",\"version\":3}]}", new Ack(List.of(update(channel, 3))));
+        sendFrame(device, "{\"messageType\":\"UnRegister\",\"channelID\":\"" + channel + "\"}",
+                new Unregister(Optional.of(channel)));
+        assertThat(device.receive(UnregisterReply.class).status()).isEqualTo(200);
+        assertThat(device.isOpen()).isTrue();
+    }
+
+    @ParameterizedTest(name = "P1.4 the frame {0} is an unknown message and closes the socket")
+    @ValueSource(strings = {"{\" messageType \":\"hello\"}", "{\"messagetype\":\"ping\"}", "{\"foo\":1}"})
+    @DisplayName("P1.4 an object with fields but no messageType is an unknown message, not a ping")
+    void objectWithFieldsButNoMessageTypeIsUnknown(String frame) {
+        ProtocolClient device = connect(server());
+        assumeTrue(device.supportsRawFrames(), "needs a wire client");
+        helloAsNewDevice(device);
+        device.sendText(frame);
+        assertThat(device.expectClosed(ProtocolClient.DEFAULT_TIMEOUT)).isEqualTo(CloseCodes.POLICY_VIOLATION);
+        assertThat(device.poll(Duration.ZERO)).as("no pong").isEmpty();
     }
 
     @Test
@@ -500,25 +565,28 @@ public abstract class ProtocolScenarios {
                 Arguments.of("ack", new Ack(List.of(Update.of(ChannelId.of(channel), Version.of(1))))));
     }
 
-    @ParameterizedTest(name = "P2.9 {0} before hello closes the socket")
+    @ParameterizedTest(name = "P2.9 {0} before hello is answered 401 with its messageType, then closes the socket")
     @MethodSource("commandsBeforeHello")
-    @DisplayName("P2.9 register, unregister and ack before hello close the socket")
-    void commandBeforeHelloCloses(String description, ClientMessage command) {
+    @DisplayName("P2.9 register, unregister and ack before hello get a 401 reply of the same messageType, then close")
+    void commandBeforeHelloIsAnswered401AndCloses(String description, ClientMessage command) {
         ProtocolClient device = connect(server());
         device.send(command);
-        device.expectClosed(ProtocolClient.DEFAULT_TIMEOUT);
-        Optional<ServerMessage> reply;
-        while ((reply = device.poll(Duration.ZERO)).isPresent()) {
-            assertThat(reply.get()).as("an error reply is allowed, nothing else")
-                    .isNotInstanceOfAny(HelloReply.class, Notification.class, Pong.class);
-            if (reply.get() instanceof RegisterReply register) {
-                assertThat(register.status()).isNotEqualTo(200);
+        ServerMessage reply = device.receive();
+        switch (description) {
+            case "register" -> {
+                RegisterReply register = (RegisterReply) reply;
+                assertThat(register.status()).isEqualTo(401);
                 assertThat(register.pushEndpoint()).isEmpty();
+                assertThat(register.channelId()).isEqualTo(((Register) command).channelId());
             }
-            if (reply.get() instanceof UnregisterReply unregister) {
-                assertThat(unregister.status()).isNotEqualTo(200);
+            case "unregister" -> {
+                UnregisterReply unregister = (UnregisterReply) reply;
+                assertThat(unregister.status()).isEqualTo(401);
+                assertThat(unregister.channelId()).isEqualTo(((Unregister) command).channelId());
             }
+            default -> assertThat(((AckReply) reply).status()).isEqualTo(401);
         }
+        assertThat(device.expectClosed(ProtocolClient.DEFAULT_TIMEOUT)).isEqualTo(CloseCodes.POLICY_VIOLATION);
     }
 
     @Test
@@ -1289,6 +1357,18 @@ public abstract class ProtocolScenarios {
         if (device.supportsRawFrames()) {
             device.expectNothing(NOTHING);
         }
+    }
+
+    @ParameterizedTest(name = "P6.1 messageType {0} is a ping, answered and rate-limited as the empty object is")
+    @ValueSource(strings = {"ping", "PING", "Ping"})
+    @DisplayName("P6.1 {\"messageType\":\"ping\"} in any case is a ping, answered {} and counted by the same rate limit")
+    void messageTypePingIsAPing(String type) {
+        ProtocolClient device = connect(server());
+        helloAsNewDevice(device);
+        sendFrame(device, "{\"messageType\":\"" + type + "\"}", Ping.INSTANCE);
+        assertThat(device.receive()).isEqualTo(Pong.INSTANCE);
+        sendFrame(device, "{}", Ping.INSTANCE);
+        assertThat(device.expectClosed(ProtocolClient.DEFAULT_TIMEOUT)).isEqualTo(CloseCodes.POLICY_VIOLATION);
     }
 
     @Test

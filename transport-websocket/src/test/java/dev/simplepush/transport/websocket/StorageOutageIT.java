@@ -96,7 +96,8 @@ class StorageOutageIT {
         store.down(true);
         try (TestDevice device = TestDevice.connect(webSocket)) {
             device.send("{\"messageType\":\"hello\"}");
-            assertThat(device.next()).isEqualTo("{\"messageType\":\"hello\",\"status\":503}");
+            assertThat(device.next()).isEqualTo(
+                    "{\"messageType\":\"hello\",\"status\":503,\"error\":\"storage unavailable; retry later\"}");
             assertThat(device.awaitClose().code()).isEqualTo(1011);
         }
         store.down(false);
@@ -113,7 +114,8 @@ class StorageOutageIT {
             String channel = UUID.randomUUID().toString();
             device.send("{\"messageType\":\"register\",\"channelID\":\"" + channel + "\"}");
             assertThat(device.next()).isEqualTo(
-                    "{\"messageType\":\"register\",\"channelID\":\"" + channel + "\",\"status\":500}");
+                    "{\"messageType\":\"register\",\"channelID\":\"" + channel + "\",\"status\":500,"
+                            + "\"error\":\"storage failed; retry later\"}");
             store.down(false);
             assertThat(device.register().endpoint().getPath()).startsWith("/update/");
         }

@@ -265,9 +265,11 @@ class WebSocketProtocolScenariosIT extends ProtocolScenarios {
      */
     static final class WireJson {
 
-        private static final Set<String> HELLO_FIELDS = Set.of("messageType", "uaid", "status");
-        private static final Set<String> REGISTER_FIELDS = Set.of("messageType", "channelID", "status", "pushEndpoint");
-        private static final Set<String> UNREGISTER_FIELDS = Set.of("messageType", "channelID", "status");
+        private static final Set<String> HELLO_FIELDS = Set.of("messageType", "uaid", "status", "error");
+        private static final Set<String> REGISTER_FIELDS =
+                Set.of("messageType", "channelID", "status", "pushEndpoint", "error");
+        private static final Set<String> UNREGISTER_FIELDS = Set.of("messageType", "channelID", "status", "error");
+        private static final Set<String> ACK_FIELDS = Set.of("messageType", "status", "error");
         private static final Set<String> NOTIFICATION_FIELDS = Set.of("messageType", "updates");
         private static final Set<String> UPDATE_FIELDS = Set.of("channelID", "version", "data");
 
@@ -356,16 +358,21 @@ class WebSocketProtocolScenariosIT extends ProtocolScenarios {
                     }
                     return new Uaid(text);
                 });
-                return new ServerMessage.HelloReply(uaid, status(object));
+                return new ServerMessage.HelloReply(uaid, status(object), error(object));
             }
             if ("register".equals(type)) {
                 onlyFields(object, REGISTER_FIELDS);
                 return new ServerMessage.RegisterReply(optionalString(object, "channelID"), status(object),
-                        optionalString(object, "pushEndpoint").map(URI::create));
+                        optionalString(object, "pushEndpoint").map(URI::create), error(object));
             }
             if ("unregister".equals(type)) {
                 onlyFields(object, UNREGISTER_FIELDS);
-                return new ServerMessage.UnregisterReply(optionalString(object, "channelID"), status(object));
+                return new ServerMessage.UnregisterReply(optionalString(object, "channelID"), status(object),
+                        error(object));
+            }
+            if ("ack".equals(type)) {
+                onlyFields(object, ACK_FIELDS);
+                return new ServerMessage.AckReply(status(object), error(object));
             }
             if ("notification".equals(type)) {
                 onlyFields(object, NOTIFICATION_FIELDS);
@@ -402,6 +409,16 @@ class WebSocketProtocolScenariosIT extends ProtocolScenarios {
                 throw new IllegalArgumentException("status is missing or not an integer");
             }
             return Math.toIntExact(status);
+        }
+
+        /** P1.2: {@code error}, a string, only on a reply whose status is neither 200 nor 201. */
+        private static Optional<String> error(Map<String, Object> object) {
+            Optional<String> error = optionalString(object, "error");
+            int status = status(object);
+            if (error.isPresent() && (status == 200 || status == 201)) {
+                throw new IllegalArgumentException("P1.2: error on a reply with status " + status);
+            }
+            return error;
         }
 
         /** A string field; absent and {@code null} are empty. */

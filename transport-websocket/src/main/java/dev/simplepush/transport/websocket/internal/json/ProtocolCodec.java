@@ -107,6 +107,7 @@ public final class ProtocolCodec {
                     json.writeStringField("uaid", hello.uaid().get().value());
                 }
                 json.writeNumberField("status", hello.status());
+                writeError(json, hello.error());
             } else if (message instanceof ServerMessage.RegisterReply register) {
                 json.writeStringField("messageType", "register");
                 writeChannelId(json, register.channelId());
@@ -114,10 +115,16 @@ public final class ProtocolCodec {
                 if (register.pushEndpoint().isPresent()) {
                     json.writeStringField("pushEndpoint", register.pushEndpoint().get().toString());
                 }
+                writeError(json, register.error());
             } else if (message instanceof ServerMessage.UnregisterReply unregister) {
                 json.writeStringField("messageType", "unregister");
                 writeChannelId(json, unregister.channelId());
                 json.writeNumberField("status", unregister.status());
+                writeError(json, unregister.error());
+            } else if (message instanceof ServerMessage.AckReply ack) {
+                json.writeStringField("messageType", "ack");
+                json.writeNumberField("status", ack.status());
+                writeError(json, ack.error());
             } else if (message instanceof ServerMessage.Notification notification) {
                 json.writeStringField("messageType", "notification");
                 json.writeArrayFieldStart("updates");
@@ -141,6 +148,13 @@ public final class ProtocolCodec {
         return out.toByteArray();
     }
 
+    /** P1.2: a refusal says why. */
+    private static void writeError(JsonGenerator json, Optional<String> error) throws IOException {
+        if (error.isPresent()) {
+            json.writeStringField("error", error.get());
+        }
+    }
+
     private static void writeChannelId(JsonGenerator json, Optional<String> channelId) throws IOException {
         if (channelId.isPresent()) {
             json.writeStringField("channelID", channelId.get());
@@ -151,16 +165,18 @@ public final class ProtocolCodec {
 
     /** The fields of one client frame that any message type may use; the type is judged at the end. */
     private static final class Fields {
+        private boolean empty = true;
         private @Nullable JsonToken typeToken;
         private @Nullable String type;
         private Optional<String> uaid = Optional.empty();
         private Optional<List<String>> channelIds = Optional.empty();
         private Optional<String> channelId = Optional.empty();
         private List<Update> updates = List.of();
-        private @Nullable HostPort hostPort;
-        private @Nullable Network network;
+        private WakeupFields.@Nullable HostPort hostPort;
+        private WakeupFields.@Nullable Network network;
 
         void read(String name, JsonParser parser) throws IOException {
+            empty = false;
             JsonToken token = parser.currentToken();
             switch (name) {
                 case "messageType":
@@ -184,10 +200,10 @@ public final class ProtocolCodec {
                     updates = updates(parser);
                     break;
                 case "wakeup_hostport":
-                    hostPort = HostPort.read(parser);
+                    hostPort = WakeupFields.HostPort.read(parser);
                     break;
                 case "mobilenetwork":
-                    network = Network.read(parser);
+                    network = WakeupFields.Network.read(parser);
                     break;
                 default:
                     parser.skipChildren();
@@ -196,13 +212,21 @@ public final class ProtocolCodec {
 
         ClientMessage toMessage() throws MalformedFrameException {
             if (typeToken == null) {
-                // P6.1: {} is a ping; so is any object without a messageType.
-                return ClientMessage.Ping.INSTANCE;
+                if (empty) {
+                    // P6.1: {} is a ping.
+                    return ClientMessage.Ping.INSTANCE;
+                }
+                // P1.4: an object with fields but no messageType is an unknown message, not a ping.
+                throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION, "no messageType");
             }
             if (type == null) {
                 throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION, "messageType must be a string");
             }
+            // P1.4: messageType is matched without regard to case.
             switch (type.toLowerCase(Locale.ROOT)) {
+                case "ping":
+                    // P6.1: {"messageType":"ping"} is a ping like {}.
+                    return ClientMessage.Ping.INSTANCE;
                 case "hello":
                     return new ClientMessage.Hello(uaid, channelIds, wakeup());
                 case "register":
@@ -222,8 +246,8 @@ public final class ProtocolCodec {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new WakeupAddress(hostPort.ip, hostPort.port, network.mcc, network.mnc,
-                        network.netid));
+                return Optional.of(new WakeupAddress(hostPort.ip(), hostPort.port(), network.mcc(), network.mnc(),
+                        network.netid()));
             } catch (IllegalArgumentException illFormed) {
                 // P8.1: an ill-formed wake-up address makes the device an ordinary WebSocket client.
                 return Optional.empty();
@@ -284,7 +308,7 @@ public final class ProtocolCodec {
     }
 
     /** The value as a long if it is a JSON integer in range; structures are skipped. */
-    private static Optional<Long> longValue(JsonParser parser) throws IOException {
+    static Optional<Long> longValue(JsonParser parser) throws IOException {
         if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
             JsonParser.NumberType type = parser.getNumberType();
             if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
@@ -314,72 +338,5 @@ public final class ProtocolCodec {
 
     private static String abbreviated(String text) {
         return text.length() > 32 ? text.substring(0, 32) + "..." : text;
-    }
-
-    /** {@code wakeup_hostport {ip, port}} (P8.1); null when ill-formed. */
-    private record HostPort(String ip, int port) {
-        static @Nullable HostPort read(JsonParser parser) throws IOException {
-            if (parser.currentToken() != JsonToken.START_OBJECT) {
-                parser.skipChildren();
-                return null;
-            }
-            String ip = null;
-            long port = -1;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals("ip") && value == JsonToken.VALUE_STRING) {
-                    ip = parser.getText();
-                } else if (name.equals("port")) {
-                    port = value == JsonToken.VALUE_STRING
-                            ? Version.parse(parser.getText()).map(Version::value).orElse(-1L)
-                            : longValue(parser).orElse(-1L);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (ip == null || ip.isBlank() || port < 1 || port > 65535) {
-                return null;
-            }
-            return new HostPort(ip, (int) port);
-        }
-    }
-
-    /** {@code mobilenetwork {mcc, mnc, netid?}} (P8.1); null when ill-formed. Codes may be strings or numbers. */
-    private record Network(String mcc, String mnc, Optional<String> netid) {
-        static @Nullable Network read(JsonParser parser) throws IOException {
-            if (parser.currentToken() != JsonToken.START_OBJECT) {
-                parser.skipChildren();
-                return null;
-            }
-            String mcc = null;
-            String mnc = null;
-            Optional<String> netid = Optional.empty();
-            boolean wellFormed = true;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                boolean scalarCode = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT;
-                switch (name) {
-                    case "mcc":
-                        mcc = scalarCode ? parser.getText() : null;
-                        break;
-                    case "mnc":
-                        mnc = scalarCode ? parser.getText() : null;
-                        break;
-                    case "netid":
-                        if (value == JsonToken.VALUE_STRING) {
-                            netid = Optional.of(parser.getText());
-                        } else if (value != JsonToken.VALUE_NULL) {
-                            wellFormed = false;
-                        }
-                        break;
-                    default:
-                        break;
-                }
-                parser.skipChildren();
-            }
-            return wellFormed && mcc != null && mnc != null ? new Network(mcc, mnc, netid) : null;
-        }
     }
 }

@@ -15,6 +15,7 @@ import dev.simplepush.core.protocol.ClientMessage.Ping;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
+import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ServerMessage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +179,7 @@ class ProtocolCodecTest {
 
         @ParameterizedTest
         @ValueSource(strings = {"HELLO", "Register", "unREGISTER", "Ack"})
-        void messageTypeIsMatchedCaseInsensitively(String type) throws Exception {
+        void messageTypeIsMatchedWithoutRegardToCaseP1_4(String type) throws Exception {
             assertThat(decode("{\"messageType\":\"" + type + "\"}").getClass().getSimpleName())
                     .isEqualToIgnoringCase(type);
         }
@@ -195,9 +196,22 @@ class ProtocolCodecTest {
     class Pings {
 
         @ParameterizedTest
-        @ValueSource(strings = {"{}", " { } ", "{\"foo\":1}", "{}\n"})
-        void objectWithoutMessageTypeIsAPingP6_1(String frame) throws Exception {
+        @ValueSource(strings = {"{}", " { } ", "{}\n"})
+        void theEmptyObjectIsAPingP6_1(String frame) throws Exception {
             assertThat(decode(frame)).isSameAs(Ping.INSTANCE);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"ping", "PING", "Ping", "pInG"})
+        void messageTypePingInAnyCaseIsAPingP6_1(String type) throws Exception {
+            assertThat(decode("{\"messageType\":\"" + type + "\"}")).isSameAs(Ping.INSTANCE);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"{\"foo\":1}", "{\" messageType \":\"hello\"}", "{\"messagetype\":\"hello\"}",
+            "{\"uaid\":null}"})
+        void anObjectWithFieldsButNoMessageTypeIsUnknownNotAPingP1_4(String frame) {
+            assertCloses(frame, CloseCodes.POLICY_VIOLATION);
         }
     }
 
@@ -227,7 +241,7 @@ class ProtocolCodecTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"\"bogus\"", "\"\"", "\"ping\"", "7", "null", "true", "[\"hello\"]",
+        @ValueSource(strings = {"\"bogus\"", "\"\"", "\"pong\"", "7", "null", "true", "[\"hello\"]",
             "{\"t\":\"hello\"}"})
         void unknownOrNonStringMessageTypeCloses1008P1_3(String type) {
             assertCloses("{\"messageType\":" + type + "}", CloseCodes.POLICY_VIOLATION);
@@ -271,6 +285,25 @@ class ProtocolCodecTest {
                     .isEqualTo("{\"messageType\":\"unregister\",\"channelID\":\"" + C2 + "\",\"status\":200}");
             assertThat(encode(new ServerMessage.UnregisterReply(Optional.empty(), 401)))
                     .isEqualTo("{\"messageType\":\"unregister\",\"channelID\":null,\"status\":401}");
+        }
+
+        @Test
+        void refusalsCarryTheirReasonP1_2() {
+            assertThat(encode(new ServerMessage.HelloReply(Optional.of(uaid), ReplyError.SECOND_HELLO)))
+                    .isEqualTo("{\"messageType\":\"hello\",\"uaid\":\"" + UAID + "\",\"status\":401,"
+                            + "\"error\":\"second hello on this connection\"}");
+            assertThat(encode(new ServerMessage.RegisterReply(Optional.of(C1), ReplyError.TOO_MANY_CHANNELS)))
+                    .isEqualTo("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\",\"status\":503,"
+                            + "\"error\":\"too many channels for this device\"}");
+            assertThat(encode(new ServerMessage.UnregisterReply(Optional.empty(), ReplyError.INVALID_CHANNEL_ID)))
+                    .isEqualTo("{\"messageType\":\"unregister\",\"channelID\":null,\"status\":401,"
+                            + "\"error\":\"channelID must be a UUID\"}");
+        }
+
+        @Test
+        void anAckBeforeHelloIsAnsweredWithTheSameMessageTypeP2_9() {
+            assertThat(encode(new ServerMessage.AckReply(ReplyError.BEFORE_HELLO)))
+                    .isEqualTo("{\"messageType\":\"ack\",\"status\":401,\"error\":\"say hello first\"}");
         }
 
         @Test
