@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ThreadScheduler implements Scheduler, Lifecycle {
 
     private final ScheduledThreadPoolExecutor executor;
+    private final Scheduler scheduling;
 
     ThreadScheduler() {
         AtomicInteger count = new AtomicInteger();
@@ -29,21 +29,22 @@ final class ThreadScheduler implements Scheduler, Lifecycle {
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        scheduling = Scheduler.of(executor);
     }
 
     @Override
     public Future<?> schedule(Runnable task, Duration delay) {
-        return executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return scheduling.schedule(task, delay);
     }
 
     @Override
     public Future<?> scheduleRepeatedly(Runnable task, Duration period) {
-        return Scheduler.of(executor).scheduleRepeatedly(task, period);
+        return scheduling.scheduleRepeatedly(task, period);
     }
 
     @Override
     public void execute(Runnable task) {
-        executor.execute(task);
+        scheduling.execute(task);
     }
 
     /** Drops every pending task and ends the thread. */

@@ -17,7 +17,6 @@ import dev.simplepush.core.protocol.ServerMessage.Pong;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
 import dev.simplepush.core.spi.LocalDevice;
-import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.WakeupPolicy;
 import dev.simplepush.core.testing.ManualScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,11 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**

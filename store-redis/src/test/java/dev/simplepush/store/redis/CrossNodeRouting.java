@@ -7,7 +7,6 @@ import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
-import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.testing.RecordingDevice;
 import java.time.Duration;
 import java.util.Optional;
