@@ -2,6 +2,7 @@ package dev.simplepush.core;
 
 import dev.simplepush.core.protocol.ClientMessage;
 import dev.simplepush.core.protocol.ClientMessage.Ack;
+import dev.simplepush.core.protocol.ClientMessage.Nack;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
@@ -9,6 +10,7 @@ import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ReplyStatus;
 import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.core.protocol.ServerMessage.AckReply;
+import dev.simplepush.core.protocol.ServerMessage.NackReply;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
 import java.util.ArrayList;
@@ -41,6 +43,9 @@ final class ChannelCommands {
         if (message instanceof Ack) {
             return new AckReply(ReplyError.BEFORE_HELLO);
         }
+        if (message instanceof Nack) {
+            return new NackReply(ReplyError.BEFORE_HELLO);
+        }
         throw new IllegalStateException("unhandled message " + message);
     }
 
@@ -56,7 +61,11 @@ final class ChannelCommands {
             return unregister(session, device.get(), unregister);
         }
         if (message instanceof Ack ack) {
-            return ack(session, device.get(), ack);
+            return ack(session, device.get(), ack.updates());
+        }
+        if (message instanceof Nack) {
+            // W8.2: informational; a SimplePush device has no use for it, and it is never a reason to close.
+            return Session.DONE;
         }
         throw new IllegalStateException("unhandled message " + message);
     }
@@ -76,7 +85,7 @@ final class ChannelCommands {
                         return null;
                     }
                     switch (outcome) {
-                        case REGISTERED, EXISTS -> {
+                        case REGISTERED, EXISTS, REKEYED -> {
                             EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
                             session.send(new RegisterReply(register.channelId(), ReplyStatus.OK,
                                     Optional.of(context.endpointUrls().endpointFor(token))));
@@ -93,7 +102,7 @@ final class ChannelCommands {
                 });
     }
 
-    private static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {
+    static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {
         Optional<ChannelId> channel = unregister.channelId().flatMap(ChannelId::parse);
         if (channel.isEmpty()) {
             session.send(new UnregisterReply(unregister.channelId(), ReplyError.INVALID_CHANNEL_ID));
@@ -111,12 +120,13 @@ final class ChannelCommands {
         });
     }
 
-    private static CompletionStage<Void> ack(Session session, Uaid device, Ack ack) {
-        if (ack.updates().isEmpty()) {
+    /** P5.3: conditional acks of SimplePush updates. */
+    static CompletionStage<Void> ack(Session session, Uaid device, List<Update> updates) {
+        if (updates.isEmpty()) {
             return Session.DONE;
         }
-        List<CompletableFuture<Boolean>> acks = new ArrayList<>(ack.updates().size());
-        for (Update update : ack.updates()) {
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>(updates.size());
+        for (Update update : updates) {
             acks.add(session.context().store().ack(device, update.channelId(), update.version())
                     .toCompletableFuture());
         }

@@ -23,7 +23,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class EndpointTokens {
 
+    // The first byte of every token, also bound into the tag: what the token stands for.
     private static final byte FORMAT_V1 = 1;
+    private static final byte FORMAT_OPEN = 2;
+    private static final byte FORMAT_RESTRICTED = 3;
+    private static final byte FORMAT_MESSAGE = 4;
+    private static final int KEY_HASH_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     // How the channelID text is packed: as 16 bytes when it is a UUID in one of the four common spellings,
@@ -75,22 +80,9 @@ public final class EndpointTokens {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    /** The token for {@code endpoint}. */
+    /** The token for {@code endpoint}: a SimplePush endpoint ({@code /update/}, P4.5). */
     public EndpointToken encode(Endpoint endpoint) {
-        byte[] plain = pack(endpoint);
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        try {
-            Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(0), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(new byte[] {FORMAT_V1});
-            byte[] sealed = cipher.doFinal(plain);
-            ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length);
-            out.put(FORMAT_V1).put(nonce).put(sealed);
-            return new EndpointToken(ENCODER.encodeToString(out.array()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encrypt an endpoint token", e);
-        }
+        return new EndpointToken(seal(FORMAT_V1, pack(endpoint.uaid(), endpoint.channelId(), Optional.empty())));
     }
 
     /**
@@ -98,13 +90,71 @@ public final class EndpointTokens {
      * under a key this server does not have (P4.3 404). Never throws.
      */
     public Optional<Endpoint> decode(EndpointToken token) {
+        return open(FORMAT_V1, token.value())
+                .flatMap(plain -> unpack(plain, false))
+                .map(sub -> new Endpoint(sub.uaid(), sub.channelId()));
+    }
+
+    /**
+     * The token of a Web Push subscription (W4.2): over the UAID and channel ID, and for a restricted subscription
+     * also the hash of its key, so that the key check needs no store read. Open and restricted tokens never decode
+     * as each other, nor as SimplePush tokens or message ids.
+     */
+    public EndpointToken encode(Subscription subscription) {
+        byte format = subscription.restricted() ? FORMAT_RESTRICTED : FORMAT_OPEN;
+        return new EndpointToken(seal(format,
+                pack(subscription.uaid(), subscription.channelId(), subscription.keyHash())));
+    }
+
+    /**
+     * The Web Push subscription a token stands for, {@code restricted} saying which path it came on
+     * ({@code /wpush/v2/} or {@code /wpush/v1/}); empty if it does not decode as such a token. Never throws.
+     */
+    public Optional<Subscription> decodeSubscription(EndpointToken token, boolean restricted) {
+        return open(restricted ? FORMAT_RESTRICTED : FORMAT_OPEN, token.value())
+                .flatMap(plain -> unpack(plain, restricted));
+    }
+
+    /**
+     * A fresh message id for a message of {@code subscription} (W5.2): unique (each sealing draws a random nonce)
+     * and unforgeable; it decodes to the subscription's device and channel.
+     */
+    public MessageId newMessageId(Subscription subscription) {
+        return new MessageId(seal(FORMAT_MESSAGE, pack(subscription.uaid(), subscription.channelId(),
+                Optional.empty())));
+    }
+
+    /** The device and channel of a message id (W6.8); empty if it does not decode as one. Never throws. */
+    public Optional<Endpoint> decode(MessageId id) {
+        return open(FORMAT_MESSAGE, id.value())
+                .flatMap(plain -> unpack(plain, false))
+                .map(sub -> new Endpoint(sub.uaid(), sub.channelId()));
+    }
+
+    private String seal(byte format, byte[] plain) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = CIPHER.get();
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(0), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(new byte[] {format});
+            byte[] sealed = cipher.doFinal(plain);
+            ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length);
+            out.put(format).put(nonce).put(sealed);
+            return ENCODER.encodeToString(out.array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt an endpoint token", e);
+        }
+    }
+
+    private Optional<byte[]> open(byte format, String text) {
         byte[] raw;
         try {
-            raw = DECODER.decode(token.value());
+            raw = DECODER.decode(text);
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
-        if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != FORMAT_V1) {
+        if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != format) {
             return Optional.empty();
         }
         GCMParameterSpec spec = new GCMParameterSpec(TAG_BITS, raw, 1, NONCE_BYTES);
@@ -112,9 +162,8 @@ public final class EndpointTokens {
         for (SecretKey key : keys) {
             try {
                 cipher.init(Cipher.DECRYPT_MODE, key, spec);
-                cipher.updateAAD(new byte[] {FORMAT_V1});
-                byte[] plain = cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES);
-                return unpack(plain);
+                cipher.updateAAD(new byte[] {format});
+                return Optional.of(cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES));
             } catch (GeneralSecurityException wrongKeyOrForged) {
                 // try the next key
             }
@@ -122,24 +171,31 @@ public final class EndpointTokens {
         return Optional.empty();
     }
 
-    private static byte[] pack(Endpoint endpoint) {
-        String channel = endpoint.channelId().value();
+    // uaid (16) | channel format (1) | channel (16, or its ASCII text) | key hash (32, restricted tokens only).
+    // The key hash has a fixed length and comes last, so a verbatim channel still ends where the hash begins.
+    private static byte[] pack(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+        String channel = channelId.value();
         byte format = formatOf(channel);
         byte[] channelBytes = format == VERBATIM
                 ? channel.getBytes(StandardCharsets.US_ASCII)
                 : java.util.HexFormat.of().parseHex(channel.replace("-", ""));
-        ByteBuffer buf = ByteBuffer.allocate(16 + 1 + channelBytes.length);
-        buf.put(endpoint.uaid().toBytes()).put(format).put(channelBytes);
+        byte[] hash = keyHash.map(h -> Base64.getUrlDecoder().decode(h)).orElse(new byte[0]);
+        if (keyHash.isPresent() && hash.length != KEY_HASH_BYTES) {
+            throw new IllegalArgumentException("a key hash is " + KEY_HASH_BYTES + " bytes");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(16 + 1 + channelBytes.length + hash.length);
+        buf.put(uaid.toBytes()).put(format).put(channelBytes).put(hash);
         return buf.array();
     }
 
-    private static Optional<Endpoint> unpack(byte[] plain) {
-        if (plain.length < 17) {
+    private static Optional<Subscription> unpack(byte[] plain, boolean withKeyHash) {
+        int end = plain.length - (withKeyHash ? KEY_HASH_BYTES : 0);
+        if (end < 17) {
             return Optional.empty();
         }
         byte[] uaid = java.util.Arrays.copyOfRange(plain, 0, 16);
         byte format = plain[16];
-        byte[] rest = java.util.Arrays.copyOfRange(plain, 17, plain.length);
+        byte[] rest = java.util.Arrays.copyOfRange(plain, 17, end);
         String channel;
         if (format == VERBATIM) {
             channel = new String(rest, StandardCharsets.US_ASCII);
@@ -153,7 +209,10 @@ public final class EndpointTokens {
         } else {
             return Optional.empty();
         }
-        return ChannelId.parse(channel).map(c -> new Endpoint(Uaid.fromBytes(uaid), c));
+        Optional<String> keyHash = withKeyHash
+                ? Optional.of(ENCODER.encodeToString(java.util.Arrays.copyOfRange(plain, end, plain.length)))
+                : Optional.empty();
+        return ChannelId.parse(channel).map(c -> new Subscription(Uaid.fromBytes(uaid), c, keyHash));
     }
 
     private static byte formatOf(String channel) {

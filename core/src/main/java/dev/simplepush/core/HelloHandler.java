@@ -6,6 +6,7 @@ import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
 import dev.simplepush.core.spi.WakeupPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hello (P2): decide the UAID ({@link UaidResolver}, P2.4), claim it (P2.5), keep or forget the wake-up address
- * (P8.1), answer once (P2.2), then flush the pending updates (P2.7).
+ * (P8.1), answer once in the dialect the hello chose (P2.2, W1), then flush the pending updates (P2.7) and, on a
+ * Web Push connection, the queued messages (W9.3).
  */
 final class HelloHandler {
 
@@ -43,14 +45,19 @@ final class HelloHandler {
                         // Stored before the reply, so any node can wake the device once its socket is gone.
                         : context.store().setWakeup(device, wakeup).thenApply(v -> device))
                 .thenCompose(device -> {
-                    if (!session.ready(device, wakeIdle)) {
+                    if (!session.ready(device, wakeIdle, hello.useWebPush())) {
                         return Session.DONE;
                     }
                     context.wakeupSender().ifPresent(sender -> sender.deviceReturned(device));
                     context.meters().hello(!sentUaid.equals(Optional.of(device)));
                     // P2.7: the claim above happened before this read, so an update stored meanwhile is either
                     // delivered live or found here.
-                    return context.store().pending(device).thenAccept(session::sendAll);
+                    CompletionStage<Void> updates = context.store().pending(device).thenAccept(session::sendAll);
+                    if (!hello.useWebPush()) {
+                        return updates;
+                    }
+                    // W9.3: then every queued message, in arrival order; expired ones are never sent.
+                    return updates.thenCompose(v -> flushMessages(session, context, device));
                 })
                 .exceptionally(failure -> {
                     LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
@@ -60,5 +67,10 @@ final class HelloHandler {
                     }
                     return null;
                 });
+    }
+
+    private static CompletionStage<Void> flushMessages(Session session, SessionContext context, Uaid device) {
+        CompletionStage<List<WebPushMessage>> messages = context.store().messages(device, context.clock().instant());
+        return messages.thenAccept(session::sendMessages);
     }
 }

@@ -17,11 +17,18 @@ public enum NotifyOutcome {
     GONE,
     /** The data is longer than {@link PushConfig#maxDataBytes()}; nothing was accepted. */
     DATA_TOO_LARGE,
+    /**
+     * A Web Push message of TTL 0 found no live connection (W6.3): accepted, and dropped as its TTL says. Answered
+     * like an accepted message.
+     */
+    DISCARDED,
+    /** The Web Push subscription holds as many pending messages as it may (W9.4); nothing was accepted. */
+    QUEUE_FULL,
     /** Storage is unavailable; nothing was accepted, and the app server may retry later. */
     UNAVAILABLE;
 
-    /** Whether the update was accepted ({@link #DELIVERED} or {@link #STORED}). */
+    /** Whether the update was accepted ({@link #DELIVERED}, {@link #STORED} or {@link #DISCARDED}). */
     public boolean accepted() {
-        return this == DELIVERED || this == STORED;
+        return this == DELIVERED || this == STORED || this == DISCARDED;
     }
 }

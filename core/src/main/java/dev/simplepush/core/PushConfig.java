@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param minPingInterval the shortest allowed time between two pings of one socket (P6.2)
  * @param maxChannelsPerDevice the most channels one UAID may hold (P3.4)
  * @param maxDataBytes the largest {@code data} an app server may send with an update, in UTF-8 bytes (P4.1)
+ * @param maxQueuedMessages the most Web Push messages one subscription keeps pending (W9.4)
  * @param tokenKeys endpoint token keys, base64 (16, 24 or 32 bytes each); the first encrypts, all decrypt
  *     (P4.5). Empty: a random key is generated at start and endpoints do not survive a restart.
  */
@@ -20,6 +21,7 @@ public record PushConfig(
         Duration minPingInterval,
         int maxChannelsPerDevice,
         int maxDataBytes,
+        int maxQueuedMessages,
         List<String> tokenKeys) {
 
     /** Default hello timeout: 30 s. */
@@ -30,6 +32,8 @@ public record PushConfig(
     public static final int DEFAULT_MAX_CHANNELS_PER_DEVICE = 1000;
     /** Default data limit: 4096 bytes. */
     public static final int DEFAULT_MAX_DATA_BYTES = 4096;
+    /** Default queue limit per Web Push subscription: 100 messages. */
+    public static final int DEFAULT_MAX_QUEUED_MESSAGES = 100;
 
     /**
      * Validates every component.
@@ -49,13 +53,19 @@ public record PushConfig(
         if (maxDataBytes < 0) {
             throw new IllegalArgumentException("maxDataBytes must not be negative: " + maxDataBytes);
         }
+        if (maxQueuedMessages < 1) {
+            throw new IllegalArgumentException("maxQueuedMessages must be at least 1: " + maxQueuedMessages);
+        }
         tokenKeys = List.copyOf(tokenKeys);
         for (int i = 0; i < tokenKeys.size(); i++) {
             decodeKey(tokenKeys.get(i), i);
         }
     }
 
-    /** The defaults: 30 s hello timeout, 20 s ping floor, 1000 channels, 4096 data bytes, a random token key. */
+    /**
+     * The defaults: 30 s hello timeout, 20 s ping floor, 1000 channels, 4096 data bytes, 100 queued messages, a
+     * random token key.
+     */
     public static PushConfig defaults() {
         return builder().build();
     }
@@ -72,6 +82,7 @@ public record PushConfig(
                 .minPingInterval(minPingInterval)
                 .maxChannelsPerDevice(maxChannelsPerDevice)
                 .maxDataBytes(maxDataBytes)
+                .maxQueuedMessages(maxQueuedMessages)
                 .tokenKeys(tokenKeys);
     }
 
@@ -101,6 +112,7 @@ public record PushConfig(
     public String toString() {
         return "PushConfig[helloTimeout=" + helloTimeout + ", minPingInterval=" + minPingInterval
                 + ", maxChannelsPerDevice=" + maxChannelsPerDevice + ", maxDataBytes=" + maxDataBytes
+                + ", maxQueuedMessages=" + maxQueuedMessages
                 + ", tokenKeys=<" + tokenKeys.size() + " redacted>]";
     }
 
@@ -110,6 +122,7 @@ public record PushConfig(
         private Duration minPingInterval = DEFAULT_MIN_PING_INTERVAL;
         private int maxChannelsPerDevice = DEFAULT_MAX_CHANNELS_PER_DEVICE;
         private int maxDataBytes = DEFAULT_MAX_DATA_BYTES;
+        private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
         private List<String> tokenKeys = List.of();
 
         private Builder() {
@@ -150,6 +163,15 @@ public record PushConfig(
             return this;
         }
 
+        /** Queue limit per Web Push subscription (W9.4). Defaults to {@link #DEFAULT_MAX_QUEUED_MESSAGES}; at least 1. */
+        public Builder maxQueuedMessages(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxQueuedMessages must be at least 1: " + value);
+            }
+            this.maxQueuedMessages = value;
+            return this;
+        }
+
         /** Endpoint token keys, base64; the first encrypts, all decrypt (P4.5). Defaults to none (random key). */
         public Builder tokenKeys(List<String> value) {
             List<String> copy = List.copyOf(value);
@@ -162,7 +184,8 @@ public record PushConfig(
 
         /** The configuration. */
         public PushConfig build() {
-            return new PushConfig(helloTimeout, minPingInterval, maxChannelsPerDevice, maxDataBytes, tokenKeys);
+            return new PushConfig(helloTimeout, minPingInterval, maxChannelsPerDevice, maxDataBytes,
+                    maxQueuedMessages, tokenKeys);
         }
     }
 }

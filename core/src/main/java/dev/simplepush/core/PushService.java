@@ -4,6 +4,7 @@ import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.WakeupSender;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The use cases of a push server: a device opens a session; an app server notifies an endpoint.
+ * The use cases of a push server: a device opens a session; an app server notifies a SimplePush endpoint or posts
+ * a message to a Web Push subscription, and may delete it.
  *
  * <p>Obtain it from the injector built with {@link PushCoreModule}. Thread-safe; never blocks: stages complete on
  * store or router threads, so continuations must not block either.
@@ -86,6 +88,82 @@ public final class PushService {
                     };
                 })
                 .thenCompose(stage -> stage);
+    }
+
+    /**
+     * The Web Push subscription an endpoint token stands for (W4.2), {@code restricted} saying which path it came
+     * on; empty if the token does not decode as such (404).
+     */
+    public Optional<Subscription> subscription(EndpointToken token, boolean restricted) {
+        return context.tokens().decodeSubscription(token, restricted);
+    }
+
+    /**
+     * Whether the subscription still exists with its key (W6.9: otherwise 410). For answering a refused request in
+     * the profile's order; {@link #post} finds out by itself.
+     */
+    public CompletionStage<Boolean> subscribed(Subscription subscription) {
+        return context.store().subscribed(subscription.uaid(), subscription.channelId(), subscription.keyHash());
+    }
+
+    /**
+     * Accepts an app server's Web Push message (W6, W9): stores it in the subscription's queue, then hands it to
+     * the device's live connection, wherever it is. A message of TTL 0 is never stored (W6.3): it reaches a live
+     * connection or no one. Never answers an accepted outcome before the message is stored or handed over. Never
+     * completes exceptionally: storage failures are {@link NotifyOutcome#UNAVAILABLE}.
+     *
+     * @param subscription the decoded endpoint, whose key (if any) the caller has already checked (W7)
+     * @param ttlSeconds the TTL, 0 or more; above {@link WebPushMessage#MAX_TTL_SECONDS} it is lowered to that
+     * @param topic the {@code Topic}: a pending message with the same topic is replaced (W6.5)
+     * @param payload the encrypted body, passed through untouched; empty for none
+     */
+    public CompletionStage<PostResult> post(Subscription subscription, long ttlSeconds, Optional<String> topic,
+            Optional<WebPushMessage.Payload> payload) {
+        if (ttlSeconds < 0) {
+            throw new IllegalArgumentException("a TTL is not negative: " + ttlSeconds);
+        }
+        Instant now = context.clock().instant();
+        long ttl = Math.min(ttlSeconds, WebPushMessage.MAX_TTL_SECONDS);
+        MessageId id = context.tokens().newMessageId(subscription);
+        WebPushMessage message = new WebPushMessage(id, subscription.channelId(), now.plusSeconds(ttl), topic, payload);
+        Uaid uaid = subscription.uaid();
+        CompletionStage<NotifyOutcome> outcome;
+        if (ttl == 0) {
+            outcome = subscribed(subscription).thenCompose(known -> known
+                    ? context.router().deliver(uaid, message).handle((live, failure) ->
+                            failure == null && live ? NotifyOutcome.DELIVERED : NotifyOutcome.DISCARDED)
+                    : done(NotifyOutcome.GONE));
+        } else {
+            outcome = context.store().enqueue(uaid, message, subscription.keyHash(),
+                            context.config().maxQueuedMessages(), now)
+                    .thenCompose(enqueued -> switch (enqueued) {
+                        case GONE -> done(NotifyOutcome.GONE);
+                        case QUEUE_FULL -> done(NotifyOutcome.QUEUE_FULL);
+                        case QUEUED -> delivered(context.router().deliver(uaid, message), uaid);
+                    });
+        }
+        return outcome.handle((result, failure) -> {
+            if (failure != null) {
+                LOG.warn("message for {} not accepted, storage failed: {}", uaid, Failures.rootMessage(failure));
+                return PostResult.refused(NotifyOutcome.UNAVAILABLE);
+            }
+            if (result == NotifyOutcome.STORED) {
+                wake(uaid);
+            }
+            return result.accepted() ? new PostResult(result, Optional.of(id)) : PostResult.refused(result);
+        });
+    }
+
+    /**
+     * Deletes a pending message (W6.8). Completes with {@code false} if the id does not decode (404), {@code true}
+     * otherwise, whether or not the message was still pending. Fails only if the store does.
+     */
+    public CompletionStage<Boolean> cancel(MessageId id) {
+        Optional<Endpoint> owner = context.tokens().decode(id);
+        if (owner.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return context.store().remove(owner.get().uaid(), owner.get().channelId(), id).thenApply(removed -> true);
     }
 
     private static CompletionStage<NotifyOutcome> delivered(CompletionStage<Boolean> live, Uaid uaid) {

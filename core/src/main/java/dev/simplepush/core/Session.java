@@ -1,6 +1,7 @@
 package dev.simplepush.core;
 
 import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.BroadcastSubscribe;
 import dev.simplepush.core.protocol.ClientMessage.Hello;
 import dev.simplepush.core.protocol.ClientMessage.Ping;
 import dev.simplepush.core.protocol.CloseCodes;
@@ -10,8 +11,11 @@ import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.core.protocol.ServerMessage.HelloReply;
 import dev.simplepush.core.protocol.ServerMessage.Notification;
 import dev.simplepush.core.protocol.ServerMessage.Pong;
+import dev.simplepush.core.protocol.ServerMessage.WebPushHelloReply;
+import dev.simplepush.core.protocol.ServerMessage.WebPushNotification;
 import dev.simplepush.core.spi.LocalDevice;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,6 +51,8 @@ final class Session implements DeviceSession, LocalDevice {
     private volatile State state = State.AWAITING_HELLO;
     private volatile @Nullable Uaid uaid;
     private volatile @Nullable WakeIdleTimer idle;
+    // W1.1: fixed by the hello, before READY; read by deliver under this.
+    private volatile boolean webPush;
     // Guarded by this.
     private @Nullable Future<?> helloTimeout;
     private CompletionStage<Void> tail = DONE;
@@ -149,14 +155,19 @@ final class Session implements DeviceSession, LocalDevice {
         if (message instanceof Hello hello) {
             return HelloHandler.hello(this, hello);
         }
+        if (message instanceof BroadcastSubscribe subscribe) {
+            // W2.3: answered whatever the state; never a reason to close.
+            Broadcasts.subscribe(this, subscribe);
+            return DONE;
+        }
         if (state != State.READY) {
-            // P2.9: register, unregister and ack need a device: say why, then close.
+            // P2.9, W8.3: register, unregister, ack and nack need a device: say why, then close.
             connection.send(ChannelCommands.refusedBeforeHello(message));
             String type = message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             close(CloseCodes.POLICY_VIOLATION, type + " before hello");
             return DONE;
         }
-        return ChannelCommands.handle(this, message);
+        return webPush ? WebPushCommands.handle(this, message) : ChannelCommands.handle(this, message);
     }
 
     private CompletionStage<Void> ping() {
@@ -202,11 +213,11 @@ final class Session implements DeviceSession, LocalDevice {
     }
 
     /**
-     * Hello succeeded for {@code device}: answers it and becomes ready; with {@code wakeIdle} present the device
-     * was accepted for UDP wake-up (status 201) and its idle timer starts (P8.2). False, and the device released,
-     * if the socket closed meanwhile.
+     * Hello succeeded for {@code device}: answers it in the connection's dialect ({@code webPush}, W1.2) and becomes
+     * ready; with {@code wakeIdle} present the device was accepted for UDP wake-up (status 201) and its idle timer
+     * starts (P8.2). False, and the device released, if the socket closed meanwhile.
      */
-    boolean ready(Uaid device, Optional<Duration> wakeIdle) {
+    boolean ready(Uaid device, Optional<Duration> wakeIdle, boolean webPush) {
         WakeIdleTimer timer = null;
         synchronized (this) {
             if (state == State.CLOSED) {
@@ -214,9 +225,12 @@ final class Session implements DeviceSession, LocalDevice {
                 return false;
             }
             uaid = device;
+            this.webPush = webPush;
             // The reply goes out before READY, under the lock deliver takes, so no notification precedes it (P2.2).
             int status = wakeIdle.isPresent() ? ReplyStatus.WAKEABLE : ReplyStatus.OK;
-            connection.send(new HelloReply(Optional.of(device), status));
+            connection.send(webPush
+                    ? new WebPushHelloReply(device, status, Broadcasts.helloReply())
+                    : new HelloReply(Optional.of(device), status));
             state = State.READY;
             if (wakeIdle.isPresent()) {
                 timer = new WakeIdleTimer(this, wakeIdle.get());
@@ -269,11 +283,50 @@ final class Session implements DeviceSession, LocalDevice {
         if (fresh.isEmpty()) {
             return true;
         }
-        boolean queued = connection.send(new Notification(fresh));
+        boolean queued;
+        if (webPush) {
+            // W1.4: a SimplePush update on a Web Push connection, one notification each, its version as the id.
+            queued = true;
+            for (Update update : fresh) {
+                queued &= connection.send(new WebPushNotification(update.channelId(), update.version().toString(),
+                        WebPushMessage.MAX_TTL_SECONDS, Optional.empty()));
+            }
+        } else {
+            queued = connection.send(new Notification(fresh));
+        }
         if (queued) {
             context.meters().updatesSent(fresh.size());
         }
         return queued;
+    }
+
+    /**
+     * Sends Web Push messages, one notification each in the given order (W5.1, W5.6), with the TTL left now. Returns
+     * false if the connection is closed or speaks SimplePush, which cannot carry a message id (the messages stay
+     * queued for a Web Push connection of the device).
+     */
+    synchronized boolean sendMessages(List<WebPushMessage> messages) {
+        if (state == State.CLOSED || !webPush) {
+            return false;
+        }
+        if (messages.isEmpty()) {
+            return true;
+        }
+        Instant now = context.clock().instant();
+        boolean queued = true;
+        for (WebPushMessage message : messages) {
+            queued &= connection.send(new WebPushNotification(message.channelId(), message.id().value(),
+                    message.ttlSecondsAt(now), message.payload()));
+        }
+        if (queued) {
+            context.meters().messagesSent(messages.size());
+        }
+        return queued;
+    }
+
+    /** Whether this connection speaks the Web Push dialect (W1.1); fixed once ready. */
+    boolean isWebPush() {
+        return webPush;
     }
 
     /** P5.5 orders the versions of one registration: an unregistered channel starts again from nothing. */
@@ -291,13 +344,16 @@ final class Session implements DeviceSession, LocalDevice {
     // ---- for the router
 
     @Override
-    public synchronized boolean deliver(Update update) {
+    public synchronized boolean deliver(Notice notice) {
         // Under the lock hello holds from sending its reply to READY: a device that already has its hello reply
         // may get an update at once, which must not be turned away as "not ready yet" (P4.3: delivered, not stored).
         if (state != State.READY) {
             return false;
         }
-        return sendAll(List.of(update));
+        if (notice instanceof Update update) {
+            return sendAll(List.of(update));
+        }
+        return sendMessages(List.of((WebPushMessage) notice));
     }
 
     @Override

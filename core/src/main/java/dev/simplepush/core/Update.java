@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param version the version
  * @param data text passed through to a connected device, if the app server sent any
  */
-public record Update(ChannelId channelId, Version version, Optional<String> data) {
+public record Update(ChannelId channelId, Version version, Optional<String> data) implements Notice {
 
     /** Validates that no component is null. */
     public Update {

@@ -37,7 +37,7 @@ class PushConfigTest {
                 .build();
 
         assertThat(config).isEqualTo(
-                new PushConfig(Duration.ofSeconds(5), Duration.ZERO, 1, 0, List.of(key)));
+                new PushConfig(Duration.ofSeconds(5), Duration.ZERO, 1, 0, 1, List.of(key)));
         assertThat(config.toBuilder().build()).isEqualTo(config);
     }
 
@@ -68,15 +68,17 @@ class PushConfigTest {
     void invalidValuesAreRejectedByTheConstructor() {
         Duration ok = Duration.ofSeconds(1);
 
-        assertThatThrownBy(() -> new PushConfig(Duration.ZERO, ok, 1, 0, List.of()))
+        assertThatThrownBy(() -> new PushConfig(Duration.ZERO, ok, 1, 0, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PushConfig(ok, Duration.ofSeconds(-1), 1, 0, List.of()))
+        assertThatThrownBy(() -> new PushConfig(ok, Duration.ofSeconds(-1), 1, 0, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PushConfig(ok, ok, 0, 0, List.of()))
+        assertThatThrownBy(() -> new PushConfig(ok, ok, 0, 0, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PushConfig(ok, ok, 1, -1, List.of()))
+        assertThatThrownBy(() -> new PushConfig(ok, ok, 1, -1, 1, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PushConfig(ok, ok, 1, 0, List.of("not a key")))
+        assertThatThrownBy(() -> new PushConfig(ok, ok, 1, 0, 1, List.of("not a key")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PushConfig(ok, ok, 1, 0, 0, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

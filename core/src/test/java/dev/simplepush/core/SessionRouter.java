@@ -36,9 +36,9 @@ final class SessionRouter implements Router {
     }
 
     @Override
-    public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
+    public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
         LocalDevice device = holders.get(uaid);
-        return CompletableFuture.completedFuture(device != null && device.deliver(update));
+        return CompletableFuture.completedFuture(device != null && device.deliver(notice));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.simplepush.core;
 
 import dev.simplepush.core.spi.DeviceStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -127,6 +128,34 @@ class SessionStore implements DeviceStore {
             owned.put(channelId, new Channel(-1, false));
             return Registration.REGISTERED;
         });
+    }
+
+    // Web Push: the session tests use a SimplePush dialect only; a Web Push device finds no subscriptions here.
+    @Override
+    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
+            Optional<String> keyHash) {
+        return register(uaid, channelId, maxChannels);
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+        return answer("subscribed", () -> devices.getOrDefault(uaid, Map.of()).containsKey(channelId));
+    }
+
+    @Override
+    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        return answer("enqueue", () -> Enqueue.GONE);
+    }
+
+    @Override
+    public CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now) {
+        return answer("messages", List::of);
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id) {
+        return answer("remove", () -> false);
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class ReplyStatus {
     public static final int WAKEABLE = 201;
     /** A request the rules refuse: a second hello (P2.6), a channelID that is not a UUID (P3.2). */
     public static final int INVALID = 401;
+    /** W3.2: a register whose key is not a P-256 public key. */
+    public static final int BAD_REQUEST = 400;
     /** Register: the device was reset by another connection and must say hello again. */
     public static final int GONE = 410;
     /** The store failed the request; the device may retry. */

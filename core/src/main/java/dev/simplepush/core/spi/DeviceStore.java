@@ -1,10 +1,13 @@
 package dev.simplepush.core.spi;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The durable source of truth: devices, their channels, each channel's latest version and whether that version
- * is still pending (not acked).
+ * is still pending (not acked) for SimplePush (P5), and each Web Push subscription's key hash and queue of messages
+ * (W9).
  *
  * <p>Every method is atomic with respect to the others on the same device, across all nodes that share the
  * store. Thread-safe; never blocks the caller. Stages fail with {@link dev.simplepush.core.StoreException}.
@@ -43,7 +47,10 @@ public interface DeviceStore extends Lifecycle {
         MISMATCH
     }
 
-    /** Deletes a device with all its channels and pending updates; its endpoints answer 410 from then on. */
+    /**
+     * Deletes a device with all its channels, pending updates and queued messages; its endpoints answer 410 from
+     * then on.
+     */
     CompletionStage<Void> drop(Uaid uaid);
 
     /**
@@ -60,13 +67,67 @@ public interface DeviceStore extends Lifecycle {
         REGISTERED,
         /** The channel was already registered to this device. */
         EXISTS,
+        /**
+         * Web Push only (W3.3): the channel was registered with another application server key (or with a key and
+         * now none, or none and now one); it now has the new one, its pending messages are gone and endpoints
+         * issued for the old key answer 410.
+         */
+        REKEYED,
         /** The device already holds {@code maxChannels} channels; nothing changed. */
         LIMIT_REACHED,
         /** No such device. */
         UNKNOWN_DEVICE
     }
 
-    /** Unregisters a channel and drops its pending update (P3.5). Idempotent. */
+    /**
+     * Registers a Web Push subscription (W3.1–W3.3): like {@link #register} for a new channel, remembering
+     * {@code keyHash}; an existing channel with the same key hash (or none and none) is {@link Registration#EXISTS}
+     * and keeps its queue; with another, {@link Registration#REKEYED}.
+     *
+     * @param keyHash {@link dev.simplepush.core.VapidKey#hash()} of the subscription's key; empty for an open one
+     */
+    CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels, Optional<String> keyHash);
+
+    /**
+     * Whether the channel exists with exactly this key hash (W6.9: an endpoint whose subscription is gone, or whose
+     * key was replaced, answers 410).
+     */
+    CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash);
+
+    /**
+     * Adds a Web Push message to its channel's queue (W9.1), atomically: if the device or channel does not exist,
+     * or the channel's key hash is not {@code keyHash}, {@link Enqueue#GONE}; otherwise messages of the channel
+     * that expired at {@code now} are dropped, a pending message with the same topic is replaced (W6.5), and if
+     * the channel still holds {@code maxQueued} messages, {@link Enqueue#QUEUE_FULL} and nothing changes (W9.4);
+     * else the message is appended, {@link Enqueue#QUEUED}. A channel's SimplePush version (P5.1) is untouched.
+     */
+    CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash, int maxQueued,
+            Instant now);
+
+    /** Outcome of {@link #enqueue}. */
+    enum Enqueue {
+        /** Stored: the message stays until acked, deleted, replaced or expired. */
+        QUEUED,
+        /** The device or channel does not exist, or was registered again with another key. */
+        GONE,
+        /** The channel's queue is full; nothing changed. */
+        QUEUE_FULL
+    }
+
+    /**
+     * The device's Web Push messages unexpired at {@code now}, in arrival order (per channel, and across channels
+     * as they arrived), with their payloads (W9.3). Expired ones are dropped, never returned. Empty if none or if
+     * the device is unknown.
+     */
+    CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now);
+
+    /**
+     * Removes one message for good (W8.1 ack, W6.8 delete). Completes with whether it was there; an unknown device,
+     * channel or id is {@code false}.
+     */
+    CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id);
+
+    /** Unregisters a channel and drops its pending update (P3.5) and its queued messages (W3.4). Idempotent. */
     CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId);
 
     /**

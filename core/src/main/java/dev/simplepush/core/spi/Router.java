@@ -1,6 +1,6 @@
 package dev.simplepush.core.spi;
 
-import dev.simplepush.core.Update;
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.Uaid;
 import java.util.concurrent.CompletionStage;
 
@@ -24,11 +24,12 @@ public interface Router extends Lifecycle {
     CompletionStage<Void> release(Uaid uaid, LocalDevice device);
 
     /**
-     * Hands {@code update} to the connection that holds {@code uaid}, wherever it is. Completes with
-     * {@code true} if a live connection took it (P4.3, delivered), {@code false} if none holds the UAID or it is
-     * closing (P4.3, stored). The caller has already stored the update, so {@code false} loses nothing.
+     * Hands {@code notice} (a SimplePush update or a Web Push message) to the connection that holds {@code uaid},
+     * wherever it is. Completes with {@code true} if a live connection took it (P4.3, delivered), {@code false} if
+     * none holds the UAID or it is closing (P4.3, stored). The caller has already stored it (except a Web Push
+     * message of TTL 0, W6.3, which is never stored), so {@code false} loses nothing accepted.
      */
-    CompletionStage<Boolean> deliver(Uaid uaid, Update update);
+    CompletionStage<Boolean> deliver(Uaid uaid, Notice notice);
 
     /** Whether some live connection holds {@code uaid}. */
     CompletionStage<Boolean> isConnected(Uaid uaid);

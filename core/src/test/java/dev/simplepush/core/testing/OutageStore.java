@@ -1,12 +1,15 @@
 package dev.simplepush.core.testing;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.StoreException;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.spi.DeviceStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +72,33 @@ public final class OutageStore implements DeviceStore {
     @Override
     public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
         return call(() -> delegate.register(uaid, channelId, maxChannels));
+    }
+
+    @Override
+    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
+            Optional<String> keyHash) {
+        return call(() -> delegate.subscribe(uaid, channelId, maxChannels, keyHash));
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+        return call(() -> delegate.subscribed(uaid, channelId, keyHash));
+    }
+
+    @Override
+    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        return call(() -> delegate.enqueue(uaid, message, keyHash, maxQueued, now));
+    }
+
+    @Override
+    public CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now) {
+        return call(() -> delegate.messages(uaid, now));
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id) {
+        return call(() -> delegate.remove(uaid, channelId, id));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.simplepush.core.testing;
 
-import dev.simplepush.core.Update;
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.spi.LocalDevice;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +28,7 @@ public final class RecordingDevice implements LocalDevice {
 
     private final String name;
     private final boolean accepts;
-    private final List<Update> deliveries = new CopyOnWriteArrayList<>();
+    private final List<Notice> deliveries = new CopyOnWriteArrayList<>();
     private final AtomicInteger evictions = new AtomicInteger();
     private final CountDownLatch evicted = new CountDownLatch(1);
 
@@ -48,8 +48,8 @@ public final class RecordingDevice implements LocalDevice {
     }
 
     @Override
-    public boolean deliver(Update update) {
-        deliveries.add(update);
+    public boolean deliver(Notice notice) {
+        deliveries.add(notice);
         return accepts && evicted.getCount() > 0;
     }
 
@@ -59,8 +59,8 @@ public final class RecordingDevice implements LocalDevice {
         evicted.countDown();
     }
 
-    /** Every update handed to {@link #deliver(Update)}, accepted or not, in order. */
-    public List<Update> deliveries() {
+    /** Every update or message handed to {@link #deliver(Notice)}, accepted or not, in order. */
+    public List<Notice> deliveries() {
         return List.copyOf(deliveries);
     }
 

@@ -1,13 +1,18 @@
 package dev.simplepush.store.memory;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.spi.DeviceStore;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Devices in a concurrent map; every operation on one device runs under that device's monitor, which makes each
@@ -38,13 +44,23 @@ final class InMemoryDeviceStore implements DeviceStore {
         final Map<ChannelId, Channel> channels = new HashMap<>(4);
         Optional<WakeupAddress> wakeup = Optional.empty();
         long lastSeenMillis;
+        long nextSequence;
         boolean dropped;
     }
 
-    /** One channel: its latest version (-1: none yet) and whether that version is still unacked. */
+    /**
+     * One channel: its latest SimplePush version (-1: none yet) and whether that version is still unacked; for a
+     * Web Push subscription its key hash and its queue, in arrival order (made on the first message).
+     */
     private static final class Channel {
         long version = -1;
         boolean pending;
+        Optional<String> keyHash = Optional.empty();
+        @Nullable ArrayDeque<Queued> queue;
+    }
+
+    /** A queued message and its place in the device's arrival order. */
+    private record Queued(long sequence, WebPushMessage message) {
     }
 
     @Override
@@ -115,6 +131,133 @@ final class InMemoryDeviceStore implements DeviceStore {
             }
             device.channels.put(channelId, new Channel());
             return done(Registration.REGISTERED);
+        }
+    }
+
+    @Override
+    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
+            Optional<String> keyHash) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(keyHash, "keyHash");
+        if (maxChannels < 1) {
+            throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
+        }
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(Registration.UNKNOWN_DEVICE);
+        }
+        synchronized (device) {
+            if (device.dropped) {
+                return done(Registration.UNKNOWN_DEVICE);
+            }
+            Channel existing = device.channels.get(channelId);
+            if (existing != null) {
+                if (existing.keyHash.equals(keyHash)) {
+                    return done(Registration.EXISTS);
+                }
+                // W3.3: another key, another subscription: what was queued for the old one is dropped.
+                existing.keyHash = keyHash;
+                existing.queue = null;
+                return done(Registration.REKEYED);
+            }
+            if (device.channels.size() >= maxChannels) {
+                return done(Registration.LIMIT_REACHED);
+            }
+            Channel channel = new Channel();
+            channel.keyHash = keyHash;
+            device.channels.put(channelId, channel);
+            return done(Registration.REGISTERED);
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(keyHash, "keyHash");
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(false);
+        }
+        synchronized (device) {
+            Channel channel = device.dropped ? null : device.channels.get(channelId);
+            return done(channel != null && channel.keyHash.equals(keyHash));
+        }
+    }
+
+    @Override
+    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(keyHash, "keyHash");
+        Objects.requireNonNull(now, "now");
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
+        }
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(Enqueue.GONE);
+        }
+        synchronized (device) {
+            Channel channel = device.dropped ? null : device.channels.get(message.channelId());
+            if (channel == null || !channel.keyHash.equals(keyHash)) {
+                return done(Enqueue.GONE);
+            }
+            ArrayDeque<Queued> queue = channel.queue;
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+                channel.queue = queue;
+            }
+            queue.removeIf(queued -> queued.message().expiredAt(now));
+            // W6.5: a pending message with the same topic is replaced.
+            Optional<Queued> sameTopic = message.topic().flatMap(topic -> queue.stream()
+                    .filter(queued -> queued.message().topic().equals(Optional.of(topic)))
+                    .findFirst());
+            if (sameTopic.isEmpty() && queue.size() >= maxQueued) {
+                return done(Enqueue.QUEUE_FULL);
+            }
+            sameTopic.ifPresent(queue::remove);
+            queue.addLast(new Queued(device.nextSequence++, message));
+            device.lastSeenMillis = clock.millis();
+            return done(Enqueue.QUEUED);
+        }
+    }
+
+    @Override
+    public CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(List.of());
+        }
+        synchronized (device) {
+            List<Queued> all = new ArrayList<>();
+            for (Channel channel : device.channels.values()) {
+                if (channel.queue != null) {
+                    channel.queue.removeIf(queued -> queued.message().expiredAt(now));
+                    all.addAll(channel.queue);
+                }
+            }
+            all.sort(Comparator.comparingLong(Queued::sequence));
+            List<WebPushMessage> messages = new ArrayList<>(all.size());
+            all.forEach(queued -> messages.add(queued.message()));
+            return done(List.copyOf(messages));
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(id, "id");
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(false);
+        }
+        synchronized (device) {
+            Channel channel = device.channels.get(channelId);
+            if (channel == null || channel.queue == null) {
+                return done(false);
+            }
+            return done(channel.queue.removeIf(queued -> queued.message().id().equals(id)));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.simplepush.store.memory;
 
 import dev.simplepush.core.Uaid;
-import dev.simplepush.core.Update;
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
 import java.util.Objects;
@@ -33,10 +33,10 @@ final class InMemoryRouter implements Router {
     }
 
     @Override
-    public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
-        Objects.requireNonNull(update, "update");
+    public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
+        Objects.requireNonNull(notice, "notice");
         LocalDevice device = holders.get(uaid);
-        return CompletableFuture.completedFuture(device != null && device.deliver(update));
+        return CompletableFuture.completedFuture(device != null && device.deliver(notice));
     }
 
     @Override

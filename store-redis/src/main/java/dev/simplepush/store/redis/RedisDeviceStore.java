@@ -1,6 +1,8 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -10,6 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -96,6 +99,33 @@ final class RedisDeviceStore implements DeviceStore {
                     case 2 -> Registration.LIMIT_REACHED;
                     default -> Registration.REGISTERED;
                 });
+    }
+
+    @Override
+    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
+            Optional<String> keyHash) {
+        throw new UnsupportedOperationException("TODO(webpush)");
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+        throw new UnsupportedOperationException("TODO(webpush)");
+    }
+
+    @Override
+    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        throw new UnsupportedOperationException("TODO(webpush)");
+    }
+
+    @Override
+    public CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now) {
+        throw new UnsupportedOperationException("TODO(webpush)");
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id) {
+        throw new UnsupportedOperationException("TODO(webpush)");
     }
 
     @Override

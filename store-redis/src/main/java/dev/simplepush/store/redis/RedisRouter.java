@@ -1,6 +1,7 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
@@ -169,10 +170,14 @@ final class RedisRouter implements Router {
     }
 
     @Override
-    public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
+    public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
         Objects.requireNonNull(uaid, "uaid");
-        Objects.requireNonNull(update, "update");
-        return atHolder(uaid, () -> deliverLocally(uaid, update), new NodeMessage.Deliver(uaid, update));
+        Objects.requireNonNull(notice, "notice");
+        if (notice instanceof Update update) {
+            return atHolder(uaid, () -> deliverLocally(uaid, update), new NodeMessage.Deliver(uaid, update));
+        }
+        // TODO(webpush): node message for Web Push deliveries
+        return atHolder(uaid, () -> deliverLocally(uaid, notice), new NodeMessage.Probe()).thenApply(b -> false);
     }
 
     @Override
@@ -201,9 +206,9 @@ final class RedisRouter implements Router {
         });
     }
 
-    private boolean deliverLocally(Uaid uaid, Update update) {
+    private boolean deliverLocally(Uaid uaid, Notice notice) {
         Holder holder = holders.get(uaid);
-        return holder != null && holder.device().deliver(update);
+        return holder != null && holder.device().deliver(notice);
     }
 
     private CompletionStage<Long> publish(String node, NodeMessage message) {

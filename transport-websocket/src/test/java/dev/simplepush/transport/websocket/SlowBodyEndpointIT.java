@@ -9,7 +9,7 @@ import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.Uaid;
-import dev.simplepush.core.Update;
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
@@ -113,8 +113,8 @@ class SlowBodyEndpointIT {
         }
 
         @Override
-        public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
-            return late(delegate.deliver(uaid, update));
+        public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
+            return late(delegate.deliver(uaid, notice));
         }
 
         @Override
