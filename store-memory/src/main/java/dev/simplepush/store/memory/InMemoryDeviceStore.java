@@ -202,11 +202,10 @@ final class InMemoryDeviceStore implements DeviceStore {
             if (channel == null || !channel.keyHash.equals(keyHash)) {
                 return done(Enqueue.GONE);
             }
-            ArrayDeque<Queued> queue = channel.queue;
-            if (queue == null) {
-                queue = new ArrayDeque<>(4);
-                channel.queue = queue;
+            if (channel.queue == null) {
+                channel.queue = new ArrayDeque<>(4);
             }
+            ArrayDeque<Queued> queue = channel.queue;
             queue.removeIf(queued -> queued.message().expiredAt(now));
             // W6.5: a pending message with the same topic is replaced.
             Optional<Queued> sameTopic = message.topic().flatMap(topic -> queue.stream()
@@ -283,7 +282,8 @@ final class InMemoryDeviceStore implements DeviceStore {
         }
         synchronized (device) {
             Channel channel = device.dropped ? null : device.channels.get(channelId);
-            if (channel == null) {
+            // A restricted Web Push subscription takes only messages signed with its key (W7.3), never versions.
+            if (channel == null || channel.keyHash.isPresent()) {
                 return done(Advance.GONE);
             }
             // P5.1: the rule itself is Version's; a fresh channel (-1) is below every version.
