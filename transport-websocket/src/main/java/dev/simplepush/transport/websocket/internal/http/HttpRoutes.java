@@ -40,6 +40,12 @@ public final class HttpRoutes implements HttpHandler {
 
     /** The path prefix of the endpoints, {@code /update/<token>} (P3.1). */
     public static final String UPDATE_PREFIX = "/update/";
+    /** The path prefix of open Web Push subscriptions, {@code /wpush/v1/<token>} (W4.1). */
+    public static final String WEBPUSH_OPEN_PREFIX = "/wpush/v1/";
+    /** The path prefix of restricted Web Push subscriptions, {@code /wpush/v2/<token>} (W4.1). */
+    public static final String WEBPUSH_RESTRICTED_PREFIX = "/wpush/v2/";
+    /** The path prefix of accepted Web Push messages, {@code /m/<id>} (W6.7). */
+    public static final String MESSAGE_PREFIX = "/m/";
     static final String HEALTH_PATH = "/health";
     /** Bodies over the limit but at most this long are read and dropped before the 413, keeping the connection. */
     static final long MAX_SWALLOWED_BYTES = 2 * 1024 * 1024;
