@@ -43,6 +43,20 @@ public interface AppServer {
     }
 
     /**
+     * Sends an arbitrary HTTP request with a binary body, for the Web Push rules (W6, W7): an encrypted message is
+     * opaque bytes, sent with the headers that describe it ({@code TTL}, {@code Content-Encoding}, ...).
+     *
+     * @param method the HTTP method
+     * @param uri the request URI
+     * @param headers request headers
+     * @param body the request body, sent as is; empty for none
+     * @throws UnsupportedOperationException unless {@link #supportsRawHttp()}
+     */
+    default Response send(String method, URI uri, Map<String, String> headers, byte[] body) {
+        throw new UnsupportedOperationException("this app server cannot send raw HTTP requests");
+    }
+
+    /**
      * The push server's answer.
      *
      * @param status the HTTP status

@@ -16,11 +16,30 @@ public final class ClientInbox {
 
     private final ArrayDeque<Object> items = new ArrayDeque<>();
     private int closeCode = -1;
+    private Optional<String> lastText = Optional.empty();
+
+    /** A message and the text of the frame it came in, where there is a wire. */
+    private record Received(ServerMessage message, Optional<String> text) {
+    }
 
     /** Records a message from the server. */
     public synchronized void add(ServerMessage message) {
-        items.add(message);
+        items.add(new Received(message, Optional.empty()));
         notifyAll();
+    }
+
+    /** Records a message from the server and {@code text}, the frame exactly as it arrived. */
+    public synchronized void add(ServerMessage message, String text) {
+        items.add(new Received(message, Optional.of(text)));
+        notifyAll();
+    }
+
+    /**
+     * The frame text of the message the last {@link #poll} returned; empty if that message came without one, or
+     * nothing was read yet.
+     */
+    public synchronized Optional<String> lastText() {
+        return lastText;
     }
 
     /** Records that the server broke the wire format; the read that reaches it fails with {@code description}. */
@@ -61,7 +80,12 @@ public final class ClientInbox {
         if (item instanceof AssertionError violation) {
             throw violation;
         }
-        return Optional.ofNullable((ServerMessage) item);
+        if (item == null) {
+            return Optional.empty();
+        }
+        Received received = (Received) item;
+        lastText = received.text();
+        return Optional.of(received.message());
     }
 
     /** The close code once closed, waiting up to {@code timeout}; empty if still open. */

@@ -50,6 +50,14 @@ public interface ProtocolClient extends AutoCloseable {
         throw new UnsupportedOperationException("this client cannot send raw frames");
     }
 
+    /**
+     * The text of the frame that carried the message the last {@link #poll} (or {@code receive}) returned, exactly
+     * as the server sent it, for rules that fix the bytes (W1.1); empty for a client that does not speak the wire.
+     */
+    default Optional<String> lastFrameText() {
+        return Optional.empty();
+    }
+
     /** The WebSocket sub-protocol the server selected; always empty for a client that does not speak the wire. */
     default Optional<String> subprotocol() {
         return Optional.empty();
