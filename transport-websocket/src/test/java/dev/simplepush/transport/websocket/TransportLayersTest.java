@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -7,6 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.simplepush.transport.websocket.internal.webpush.VapidKey;
 
 /**
  * The transport's packages and what each may use: the API package on top, the listener assembly under it, then one
@@ -25,12 +27,14 @@ class TransportLayersTest {
             .layer("Device").definedBy("dev.simplepush.transport.websocket.internal.device..")
             .layer("Http").definedBy("dev.simplepush.transport.websocket.internal.http..")
             .layer("Assets").definedBy("dev.simplepush.transport.websocket.internal.assets..")
+            .layer("WebPush").definedBy("dev.simplepush.transport.websocket.internal.webpush..")
             .layer("Json").definedBy("dev.simplepush.transport.websocket.internal.json..")
             .layer("Frame").definedBy("dev.simplepush.transport.websocket.internal.frame..")
             .whereLayer("Listener").mayOnlyBeAccessedByLayers("API")
             .whereLayer("Device").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Http").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Assets").mayOnlyBeAccessedByLayers("Listener", "Http")
+            .whereLayer("WebPush").mayOnlyBeAccessedByLayers("Http")
             .whereLayer("Json").mayOnlyBeAccessedByLayers("Device", "Http")
             .whereLayer("Frame").mayOnlyBeAccessedByLayers("Device")
             .because("each concern has its package, and the listener assembly alone puts them together");
@@ -46,6 +50,19 @@ class TransportLayersTest {
             .that().resideInAPackage("dev.simplepush.transport.websocket.internal.json..")
             .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
             .because("the protocol's JSON is the same whatever server carries it");
+
+    @ArchTest
+    static final ArchRule webPushKnowsNoServer = noClasses()
+            .that().resideInAPackage("dev.simplepush.transport.websocket.internal.webpush..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..", "dev.simplepush.core..")
+            .because("a push request's headers are judged from their values alone, so they are tested alone");
+
+    @ArchTest
+    static final ArchRule vapidKeyIsPlainJava = classes()
+            .that().belongToAnyOf(VapidKey.class)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", VapidKey.class.getPackageName())
+            .because("the core reads the key of a register message (W3.2) with the same code, and depends on no"
+                    + " JSON or server library");
 
     @ArchTest
     static final ArchRule internalNeverUsesTheModule = noClasses()
