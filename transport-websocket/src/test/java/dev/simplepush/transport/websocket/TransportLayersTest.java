@@ -8,7 +8,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import dev.simplepush.transport.websocket.internal.webpush.VapidKey;
 
 /**
  * The transport's packages and what each may use: the API package on top, the listener assembly under it, then one
@@ -54,15 +53,8 @@ class TransportLayersTest {
     @ArchTest
     static final ArchRule webPushKnowsNoServer = noClasses()
             .that().resideInAPackage("dev.simplepush.transport.websocket.internal.webpush..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..", "dev.simplepush.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
             .because("a push request's headers are judged from their values alone, so they are tested alone");
-
-    @ArchTest
-    static final ArchRule vapidKeyIsPlainJava = classes()
-            .that().belongToAnyOf(VapidKey.class)
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", VapidKey.class.getPackageName())
-            .because("the core reads the key of a register message (W3.2) with the same code, and depends on no"
-                    + " JSON or server library");
 
     @ArchTest
     static final ArchRule internalNeverUsesTheModule = noClasses()

@@ -3,6 +3,8 @@ package dev.simplepush.transport.websocket.internal.webpush;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simplepush.core.VapidKey;
+import dev.simplepush.core.testing.Es256;
 import dev.simplepush.transport.websocket.internal.webpush.PushHeaders.Accepted;
 import dev.simplepush.transport.websocket.internal.webpush.PushHeaders.Encoding;
 import dev.simplepush.transport.websocket.internal.webpush.PushHeaders.Refused;
@@ -138,7 +140,7 @@ class PushHeadersTest {
         @DisplayName("W6.4 aes128gcm with the VAPID draft's Crypto-Key p256ecdsa, or other parameters, is fine")
         void aes128gcmWithoutSaltOrDh() {
             Accepted expected = new Accepted(60, Optional.empty(), Optional.of(Encoding.AES128GCM));
-            assertThat(body("aes128gcm", null, "p256ecdsa=" + VapidKeyTest.WEB_PUSH_KEY)).isEqualTo(expected);
+            assertThat(body("aes128gcm", null, "p256ecdsa=" + Es256.WEB_PUSH_KEY)).isEqualTo(expected);
             assertThat(body("aes128gcm", "rs=4096", "keyid=a")).isEqualTo(expected);
             assertThat(body("aes128gcm", "", "")).isEqualTo(expected);
         }
@@ -162,7 +164,7 @@ class PushHeadersTest {
         @Test
         @DisplayName("W6.4/W5.5 aesgcm as web-push sends it: encoding, encryption, crypto_key in that order")
         void aesgcmFromWebPush() {
-            String cryptoKey = DH + ";p256ecdsa=" + VapidKeyTest.WEB_PUSH_KEY;
+            String cryptoKey = DH + ";p256ecdsa=" + Es256.WEB_PUSH_KEY;
             Result result = body("aesgcm", SALT, cryptoKey);
 
             Encoding encoding = new Encoding("aesgcm", Optional.of(SALT), Optional.of(cryptoKey));

@@ -3,6 +3,8 @@ package dev.simplepush.transport.websocket.internal.webpush;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.simplepush.core.VapidKey;
+import dev.simplepush.core.testing.Es256;
 import dev.simplepush.transport.websocket.internal.webpush.VapidVerifier.Absent;
 import dev.simplepush.transport.websocket.internal.webpush.VapidVerifier.Invalid;
 import dev.simplepush.transport.websocket.internal.webpush.VapidVerifier.Result;
@@ -193,7 +195,7 @@ class VapidVerifierTest {
     class WebPushLibrary {
 
         // Made by npm web-push 3.6.7: getVapidHeaders('https://push.example.com:8443', 'mailto:ops@example.com',
-        // VapidKeyTest.WEB_PUSH_KEY, <its private key>, 'aes128gcm' and 'aesgcm', 1796454080); the aesgcm request
+        // Es256.WEB_PUSH_KEY, <its private key>, 'aes128gcm' and 'aesgcm', 1796454080); the aesgcm request
         // of generateRequestDetails (exp 1796454084) for the Crypto-Key with dh and p256ecdsa.
         static final String AUDIENCE = "https://push.example.com:8443";
         static final Instant BEFORE_EXP = Instant.ofEpochSecond(1796454080L - 3600);
@@ -204,14 +206,14 @@ class VapidVerifierTest {
         static final String WEBPUSH = "WebPush eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJodHRwczovL3B1c2guZX"
                 + "hhbXBsZS5jb206ODQ0MyIsImV4cCI6MTc5NjQ1NDA4MCwic3ViIjoibWFpbHRvOm9wc0BleGFtcGxlLmNvbSJ9.qkn63fo4oaSkZ"
                 + "nCU6g1Al1jXq3pTK5fPE1BhQHhopOYlb3wX0iQrjdzf4kZrcIm6K1shVICx-k_My1JYq_ABvw";
-        static final String WEBPUSH_CRYPTO_KEY = "p256ecdsa=" + VapidKeyTest.WEB_PUSH_KEY;
+        static final String WEBPUSH_CRYPTO_KEY = "p256ecdsa=" + Es256.WEB_PUSH_KEY;
         static final String REQUEST_AUTHORIZATION = "WebPush eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJodHRwcz"
                 + "ovL3B1c2guZXhhbXBsZS5jb206ODQ0MyIsImV4cCI6MTc5NjQ1NDA4NCwic3ViIjoibWFpbHRvOm9wc0BleGFtcGxlLmNvbSJ9."
                 + "AQMhXkJi6EFqE552byRqOaTD5If53_GhSGtB-YpemZGl-NxCLpS815lCdl2WySgvlXqXv-hOMfk5xvhWsbA39g";
         static final String REQUEST_CRYPTO_KEY = "dh=BCETyvA7VhlsvukYfyj58UBdarOeOVsioXzZDnCzvxl4VYe6p0qNGr5YRPwlDtt-k"
-                + "-LCX0fyqsuDpokeG9_GhpE;p256ecdsa=" + VapidKeyTest.WEB_PUSH_KEY;
+                + "-LCX0fyqsuDpokeG9_GhpE;p256ecdsa=" + Es256.WEB_PUSH_KEY;
 
-        final Valid expected = new Valid(VapidKey.parse(VapidKeyTest.WEB_PUSH_KEY).orElseThrow(),
+        final Valid expected = new Valid(VapidKey.parse(Es256.WEB_PUSH_KEY).orElseThrow(),
                 Optional.of("mailto:ops@example.com"));
 
         @Test
@@ -219,7 +221,7 @@ class VapidVerifierTest {
         void vapidHeader() {
             assertThat(VapidVerifier.verify(VAPID, null, AUDIENCE, BEFORE_EXP)).isEqualTo(expected);
             assertThat(((Valid) VapidVerifier.verify(VAPID, null, AUDIENCE, BEFORE_EXP)).key().hash())
-                    .isEqualTo(VapidKeyTest.WEB_PUSH_KEY_HASH);
+                    .isEqualTo(Es256.WEB_PUSH_KEY_HASH);
         }
 
         @Test

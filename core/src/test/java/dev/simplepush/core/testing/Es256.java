@@ -1,4 +1,4 @@
-package dev.simplepush.transport.websocket.internal.webpush;
+package dev.simplepush.core.testing;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +11,19 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
-/** ES256 JWTs and P-256 keys made with the JDK, for the tests. */
-final class Es256 {
+/** ES256 JWTs and P-256 keys made with the JDK, for tests of VAPID (RFC 8292) anywhere. */
+public final class Es256 {
+
+    /** A key made by npm web-push 3.6.7 ({@code generateVAPIDKeys}) and SHA-256 of its bytes as Node computed it. */
+    public static final String WEB_PUSH_KEY =
+            "BIFw1Yd9kyW9IYNr2TB9hRIGQN5Vo14hdHh2DqXgZuTDW51IrWakvqo1GiOnLigdO67ITaEjRCLP4OAzLX-jU6c";
+    /** SHA-256 of {@link #WEB_PUSH_KEY}'s bytes in base64url, as Node computed it. */
+    public static final String WEB_PUSH_KEY_HASH = "HLT03fTVc53_jWND3eS8kMhAQUnXxAKZ607ZHEutDxU";
 
     private Es256() {
     }
 
-    static KeyPair newKeyPair() {
+    public static KeyPair newKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -28,7 +34,7 @@ final class Es256 {
     }
 
     /** The uncompressed point 0x04 ‖ X ‖ Y. */
-    static byte[] raw(ECPublicKey key) {
+    public static byte[] raw(ECPublicKey key) {
         byte[] raw = new byte[65];
         raw[0] = 0x04;
         copy(key.getW().getAffineX(), raw, 1);
@@ -37,26 +43,26 @@ final class Es256 {
     }
 
     /** The point in base64url without padding, as an app server sends {@code k}. */
-    static String encoded(KeyPair keys) {
+    public static String encoded(KeyPair keys) {
         return b64(raw((ECPublicKey) keys.getPublic()));
     }
 
-    static String b64(byte[] bytes) {
+    public static String b64(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String b64(String text) {
+    public static String b64(String text) {
         return b64(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A JWS compact serialization of the two JSON texts, signed ES256 (raw r ‖ s). */
-    static String jwt(String header, String claims, PrivateKey key) {
+    public static String jwt(String header, String claims, PrivateKey key) {
         String signed = b64(header) + "." + b64(claims);
         return signed + "." + b64(sign(signed, key));
     }
 
     /** ES256 signature (raw r ‖ s, 64 bytes) of the ASCII text. */
-    static byte[] sign(String text, PrivateKey key) {
+    public static byte[] sign(String text, PrivateKey key) {
         try {
             Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
             signature.initSign(key);

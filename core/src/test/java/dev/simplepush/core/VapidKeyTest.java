@@ -1,8 +1,9 @@
-package dev.simplepush.transport.websocket.internal.webpush;
+package dev.simplepush.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.simplepush.core.testing.Es256;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -21,10 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class VapidKeyTest {
 
-    /** A key made by npm web-push 3.6.7 ({@code generateVAPIDKeys}) and SHA-256 of its bytes as Node computed it. */
-    static final String WEB_PUSH_KEY =
-            "BIFw1Yd9kyW9IYNr2TB9hRIGQN5Vo14hdHh2DqXgZuTDW51IrWakvqo1GiOnLigdO67ITaEjRCLP4OAzLX-jU6c";
-    static final String WEB_PUSH_KEY_HASH = "HLT03fTVc53_jWND3eS8kMhAQUnXxAKZ607ZHEutDxU";
+    private static final String WEB_PUSH_KEY = Es256.WEB_PUSH_KEY;
+    private static final String WEB_PUSH_KEY_HASH = Es256.WEB_PUSH_KEY_HASH;
 
     @Test
     @DisplayName("W3.2 base64url without padding, as app servers send it, is a key; W4.2 its hash is SHA-256 in base64url")
