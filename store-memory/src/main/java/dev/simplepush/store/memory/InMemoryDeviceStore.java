@@ -234,6 +234,9 @@ final class InMemoryDeviceStore implements DeviceStore {
                 if (channel.queue != null) {
                     channel.queue.removeIf(queued -> queued.message().expiredAt(now));
                     all.addAll(channel.queue);
+                    if (channel.queue.isEmpty()) {
+                        channel.queue = null;
+                    }
                 }
             }
             all.sort(Comparator.comparingLong(Queued::sequence));
@@ -256,7 +259,12 @@ final class InMemoryDeviceStore implements DeviceStore {
             if (channel == null || channel.queue == null) {
                 return done(false);
             }
-            return done(channel.queue.removeIf(queued -> queued.message().id().equals(id)));
+            boolean removed = channel.queue.removeIf(queued -> queued.message().id().equals(id));
+            if (channel.queue.isEmpty()) {
+                // An idle subscription keeps no queue (heap per device, as a SimplePush channel).
+                channel.queue = null;
+            }
+            return done(removed);
         }
     }
 

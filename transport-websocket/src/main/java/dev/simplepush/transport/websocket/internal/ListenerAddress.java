@@ -4,6 +4,7 @@ import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.MessageId;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.transport.websocket.internal.http.HttpRoutes;
+import dev.simplepush.transport.websocket.internal.http.WebPushUrls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: written once at start, read by sessions on any thread.
  */
-public final class ListenerAddress implements EndpointUrls {
+public final class ListenerAddress implements EndpointUrls, WebPushUrls {
 
     private volatile @Nullable Bound bound;
 
@@ -53,7 +54,13 @@ public final class ListenerAddress implements EndpointUrls {
         return URI.create(bound().baseText() + prefix + token.value());
     }
 
-    /** W6.7: the absolute {@code Location} of an accepted message, {@code <base>/m/<id>}. */
+    @Override
+    public String origin() {
+        URI base = bound().base();
+        return base.getScheme() + "://" + base.getRawAuthority();
+    }
+
+    @Override
     public URI messageLocation(MessageId id) {
         return URI.create(bound().baseText() + HttpRoutes.MESSAGE_PREFIX + id.value());
     }
