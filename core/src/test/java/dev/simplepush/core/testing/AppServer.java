@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The app server's side of the protocol (P4): it sends updates to endpoint URLs. Thread-safe; calls block until
- * the push server answered.
+ * The app server's side of the protocol (P4, and the Web Push endpoints of W6): it sends updates and messages to
+ * endpoint URLs. Thread-safe; calls block until the push server answered.
  */
 public interface AppServer {
 

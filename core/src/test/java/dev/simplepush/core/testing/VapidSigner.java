@@ -1,22 +1,17 @@
 package dev.simplepush.core.testing;
 
-import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 
 /**
  * An application server's VAPID key pair (RFC 8292), as a test fixture: signs ES256 JWTs and writes the
- * {@code Authorization} headers of W7.1. JDK only; the public key is the 65-byte uncompressed P-256 point a page
- * passes as {@code applicationServerKey} and a device sends in register's {@code key} (W3.2).
+ * {@code Authorization} headers of W7.1, on the primitives of {@link Es256}. The public key is the 65-byte
+ * uncompressed P-256 point a page passes as {@code applicationServerKey} and a device sends in register's
+ * {@code key} (W3.2).
  *
  * <p>Immutable and thread-safe.
  */
@@ -27,31 +22,17 @@ public final class VapidSigner {
     /** The {@code sub} claim the signer puts in its tokens (W7.2: a {@code mailto:} URI). */
     public static final String SUBJECT = "mailto:push-test@example.com";
 
-    private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
-    private static final int COORDINATE_BYTES = 32;
-
     private final KeyPair keys;
     private final byte[] publicKey;
 
     private VapidSigner(KeyPair keys) {
         this.keys = keys;
-        ECPublicKey key = (ECPublicKey) keys.getPublic();
-        byte[] point = new byte[1 + 2 * COORDINATE_BYTES];
-        point[0] = 0x04;
-        copyUnsigned(key.getW().getAffineX(), point, 1);
-        copyUnsigned(key.getW().getAffineY(), point, 1 + COORDINATE_BYTES);
-        this.publicKey = point;
+        this.publicKey = Es256.raw((ECPublicKey) keys.getPublic());
     }
 
     /** A fresh key pair on P-256 (secp256r1). */
     public static VapidSigner generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return new VapidSigner(generator.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("P-256 keys are not available in this JVM", e);
-        }
+        return new VapidSigner(Es256.newKeyPair());
     }
 
     /** The public key, the 65 bytes of the uncompressed point ({@code 0x04 ‖ x ‖ y}). */
@@ -61,7 +42,7 @@ public final class VapidSigner {
 
     /** The public key as URL-safe base64 without padding, as app servers send {@code k} (W7.1). */
     public String publicKey() {
-        return URL.encodeToString(publicKey);
+        return Es256.b64(publicKey);
     }
 
     /** The public key as Firefox sends it in register: URL-safe base64 with {@code =} padding (W3.2). */
@@ -93,16 +74,7 @@ public final class VapidSigner {
      * @param claimsJson the claims, JSON
      */
     public String sign(String headerJson, String claimsJson) {
-        String signingInput = URL.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-                + URL.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
-            signature.initSign(keys.getPrivate());
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + URL.encodeToString(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ES256 is not available in this JVM", e);
-        }
+        return Es256.jwt(headerJson, claimsJson, keys.getPrivate());
     }
 
     /** {@code vapid t=<jwt>, k=<key>} (RFC 8292 §3, W7.1) for {@code audience} and {@code expiry}. */
@@ -118,13 +90,5 @@ public final class VapidSigner {
 
     private static String json(String text) {
         return text.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    /** Writes {@code value} big-endian into {@code COORDINATE_BYTES} bytes at {@code offset}, left-padded with 0. */
-    private static void copyUnsigned(BigInteger value, byte[] into, int offset) {
-        byte[] bytes = value.toByteArray();
-        int start = bytes.length > COORDINATE_BYTES ? bytes.length - COORDINATE_BYTES : 0;
-        int length = bytes.length - start;
-        System.arraycopy(bytes, start, into, offset + COORDINATE_BYTES - length, length);
     }
 }

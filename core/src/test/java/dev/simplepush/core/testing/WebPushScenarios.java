@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -524,6 +525,46 @@ public abstract class WebPushScenarios {
     }
 
     @Test
+    @DisplayName("W6.9/P2.4 after the device's UAID is reset its endpoints answer 410 errno 106 and its queue is gone")
+    void resetUaidEndpointsAreGone() {
+        Harness server = httpServer();
+        ProtocolClient device = connect(server);
+        Uaid uaid = helloWebPush(device);
+        String channel = newChannel();
+        URI open = subscribe(device, channel);
+        URI restricted = subscribe(device, newChannel(), VapidSigner.generate().publicKeyPadded());
+        device.close();
+        accepted(post(server, open, randomBody(16)));
+
+        // A known UAID listing a channel the server does not have is reset (P2.4).
+        ProtocolClient again = connect(server);
+        again.send(new Hello(Optional.of(uaid.value()), Optional.of(List.of(channel, newChannel())), Optional.empty(),
+                true, Map.of()));
+        WebPushHelloReply reply = again.receive(WebPushHelloReply.class);
+        assertThat(reply.uaid()).isNotEqualTo(uaid);
+        again.expectNothing(NOTHING);
+        assertError(post(server, open, randomBody(16)), 410, 106);
+        assertError(post(server, restricted, randomBody(16)), 410, 106);
+    }
+
+    @Test
+    @DisplayName("W3.4 an endpoint of an unregistered channel answers 410 from then on, even if the channel is registered again")
+    void unregisteredEndpointStaysGone() {
+        Harness server = httpServer();
+        ProtocolClient device = connect(server);
+        helloWebPush(device);
+        String channel = newChannel();
+        URI before = subscribe(device, channel);
+        unsubscribe(device, channel);
+        URI after = subscribe(device, channel);
+        assertError(post(server, before, randomBody(16)), 410, 106);
+        device.expectNothing(NOTHING);
+        byte[] body = randomBody(16);
+        String id = accepted(post(server, after, body));
+        assertDelivered(device.receive(WebPushNotification.class), channel, id, body);
+    }
+
+    @Test
     @DisplayName("W4.2/W7.3 a restricted subscription's token under /wpush/v1/ does not bypass VAPID")
     void restrictedTokenOnOpenPathIsRefused() {
         Harness server = httpServer();
@@ -652,6 +693,20 @@ public abstract class WebPushScenarios {
         URI endpoint = subscribe(device, channel);
         byte[] body = randomBody(64);
         String id = accepted(send(server, method, endpoint, headers("TTL", TTL, "Content-Encoding", AES128GCM), body));
+        assertDelivered(device.receive(WebPushNotification.class), channel, id, body);
+    }
+
+    @Test
+    @DisplayName("W6.1 a PUT with Content-Encoding is a message like a POST, even when its body reads version=N")
+    void putWithEncodingIsAMessage() {
+        Harness server = httpServer();
+        ProtocolClient device = connect(server);
+        helloWebPush(device);
+        String channel = newChannel();
+        URI endpoint = subscribe(device, channel);
+        byte[] body = utf8("version=5");
+        String id = accepted(send(server, "PUT", endpoint, headers("TTL", TTL, "Content-Encoding", AES128GCM,
+                "Content-Type", "application/x-www-form-urlencoded"), body));
         assertDelivered(device.receive(WebPushNotification.class), channel, id, body);
     }
 
@@ -1137,6 +1192,33 @@ public abstract class WebPushScenarios {
     }
 
     @Test
+    @DisplayName("W6.10 no ordering applies between SimplePush-form messages: a lower N is a message too")
+    void simplePushFormHasNoOrdering() {
+        Harness server = httpServer();
+        ProtocolClient device = connect(server);
+        Uaid uaid = helloWebPush(device);
+        String channel = newChannel();
+        URI endpoint = subscribe(device, channel);
+        device.close();
+        for (String version : List.of("5", "3", "5")) {
+            assertThat(server.appServer().put(endpoint, Optional.of(version), Optional.empty()).status())
+                    .as("version %s", version).isEqualTo(202);
+        }
+
+        ProtocolClient again = connect(server);
+        resumeWebPush(again, uaid);
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            WebPushNotification notification = again.receive(WebPushNotification.class);
+            assertThat(notification.channelId().value()).isEqualTo(channel);
+            assertThat(notification.payload()).isEmpty();
+            ids.add(notification.version());
+        }
+        assertThat(ids).as("W5.2: one id per message").hasSize(3);
+        again.expectNothing(NOTHING);
+    }
+
+    @Test
     @DisplayName("W6.10 a SimplePush PUT to a restricted endpoint still needs VAPID")
     void simplePushFormRestricted() {
         Harness server = httpServer();
@@ -1233,6 +1315,34 @@ public abstract class WebPushScenarios {
         assertDelivered(device.receive(WebPushNotification.class), channel, id, body);
     }
 
+    static Stream<Arguments> acceptableClaims() {
+        return Stream.of(
+                Arguments.of("exp 23 h 55 min ahead", Duration.ofHours(24).minusMinutes(5), Optional.of("mailto:a@b.c")),
+                Arguments.of("exp 1 min ahead", Duration.ofMinutes(1), Optional.of("mailto:a@b.c")),
+                Arguments.of("an https sub", Duration.ofHours(1), Optional.of("https://app.example/contact")),
+                Arguments.of("no sub", Duration.ofHours(1), Optional.empty()),
+                Arguments.of("a sub that is no URI (logged, not enforced)", Duration.ofHours(1),
+                        Optional.of("just text")));
+    }
+
+    @ParameterizedTest(name = "W7.2 a token with {0} is accepted")
+    @MethodSource("acceptableClaims")
+    @DisplayName("W7.2 exp in the future and at most 24 h ahead is accepted; sub is not enforced")
+    void acceptableClaimsAreAccepted(String description, Duration ahead, Optional<String> sub) {
+        Harness server = httpServer();
+        ProtocolClient device = connect(server);
+        helloWebPush(device);
+        String channel = newChannel();
+        VapidSigner signer = VapidSigner.generate();
+        URI endpoint = subscribe(device, channel, signer.publicKeyPadded());
+        String claims = "{\"aud\":\"" + VapidSigner.audience(endpoint) + "\",\"exp\":"
+                + Instant.now().plus(ahead).getEpochSecond() + sub.map(s -> ",\"sub\":\"" + s + "\"").orElse("") + "}";
+        String authorization = "vapid t=" + signer.sign(VapidSigner.ES256_HEADER, claims) + ", k=" + signer.publicKey();
+        byte[] body = randomBody(16);
+        String id = accepted(post(server, endpoint, body, "Authorization", authorization));
+        assertDelivered(device.receive(WebPushNotification.class), channel, id, body);
+    }
+
     @Test
     @DisplayName("W7.3 a restricted subscription without Authorization is answered 401 errno 109; nothing is delivered")
     void restrictedWithoutAuthorization() {
@@ -1258,6 +1368,7 @@ public abstract class WebPushScenarios {
                 Arguments.of("two parts"),
                 Arguments.of("k not a key"),
                 Arguments.of("no k"),
+                Arguments.of("WebPush <jwt> without Crypto-Key"),
                 Arguments.of("scheme Basic"));
     }
 
@@ -1398,7 +1509,7 @@ public abstract class WebPushScenarios {
     }
 
     @Test
-    @DisplayName("W8.1 an ack of an unknown id leaves the pending messages alone")
+    @DisplayName("W8.1 an ack of an unknown id, or of a message's id under another channel, leaves it pending")
     void unknownAckKeepsPending() {
         Harness server = httpServer();
         ProtocolClient device = connect(server);
@@ -1408,7 +1519,12 @@ public abstract class WebPushScenarios {
         byte[] body = randomBody(16);
         String id = accepted(post(server, endpoint, body));
         device.receive(WebPushNotification.class);
-        device.send(messageAck(channel, id.substring(0, id.length() - 2) + (id.endsWith("AA") ? "BB" : "AA"), 100));
+        String other = newChannel();
+        subscribe(device, other);
+        device.send(new Ack(List.of(), List.of(
+                new MessageAck(ChannelId.of(channel), id.substring(0, id.length() - 2) + (id.endsWith("AA") ? "BB" : "AA"),
+                        100),
+                new MessageAck(ChannelId.of(other), id, 100))));
         settle(device);
         device.close();
 
@@ -1595,6 +1711,20 @@ public abstract class WebPushScenarios {
         sendFrame(device, "{}", Ping.INSTANCE);
         assertThat(device.receive()).isEqualTo(Pong.INSTANCE);
         device.lastFrameText().ifPresent(frame -> assertThat(frame).isEqualTo("{}"));
+        assertThat(device.isOpen()).isTrue();
+    }
+
+    @Test
+    @DisplayName("W10.1/P1.4 the new message types are matched without regard to case")
+    void newTypesIgnoreCase() {
+        ProtocolClient device = connect(server());
+        assumeTrue(device.supportsRawFrames(), "needs a wire client");
+        helloWebPush(device);
+        device.sendText("{\"messageType\":\"NACK\",\"version\":\"bm90LWEtbWVzc2FnZS1pZA\",\"code\":301}");
+        device.sendText("{\"messageType\":\"Broadcast_Subscribe\",\"broadcasts\":{\"" + MONITOR_CHANGES
+                + "\":\"v1\"}}");
+        assertThat(device.receive(Broadcast.class).errors()).isEqualTo(Map.of(MONITOR_CHANGES, NOT_FOUND));
+        device.expectNothing(NOTHING);
         assertThat(device.isOpen()).isTrue();
     }
 
@@ -1923,6 +2053,8 @@ public abstract class WebPushScenarios {
                     return "vapid t=" + signer.jwt(audience, valid) + ", k=AAAA";
                 case "no k":
                     return "vapid t=" + signer.jwt(audience, valid);
+                case "WebPush <jwt> without Crypto-Key":
+                    return "WebPush " + signer.jwt(audience, valid);
                 case "scheme Basic":
                     return "Basic dXNlcjpwYXNzd29yZA==";
                 default:
