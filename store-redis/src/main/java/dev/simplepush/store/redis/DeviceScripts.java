@@ -92,9 +92,13 @@ final class DeviceScripts {
             end
             """;
 
-    /** Creates the device if absent. Returns 1. */
+    /**
+     * Creates the device if absent. A new device inherits nothing: a message hash left without its device (which
+     * this release never leaves, but a node of a release before Web Push dropping the device would) is deleted.
+     * Returns 1.
+     */
     static final LuaScript CREATE = LuaScript.of(REFRESH + """
-            redis.call('HSETNX', KEYS[1], '@', '1')
+            if redis.call('HSETNX', KEYS[1], '@', '1') == 1 then redis.call('DEL', KEYS[2]) end
             refresh()
             return 1
             """);
@@ -133,10 +137,24 @@ final class DeviceScripts {
             """);
 
     /**
+     * Clears whatever the message hash still holds for a channel that is not (or no longer) registered, so a new
+     * channel starts with an empty queue. This release never leaves such messages; a node of a release before Web
+     * Push does, when it unregisters or drops channels during a rolling upgrade.
+     */
+    private static final String FORGET_ORPHANS = """
+            local function forget_orphans(channel)
+              if queued(channel) then
+                purge({[channel] = true})
+                tidy()
+              end
+            end
+            """;
+
+    /**
      * Register (P3.3, P3.4). ARGV[2] the channel limit (a small integer, so tonumber is exact), ARGV[3] the
      * field. Returns 0 UNKNOWN_DEVICE, 1 EXISTS, 2 LIMIT_REACHED, 3 REGISTERED.
      */
-    static final LuaScript REGISTER = LuaScript.of(REFRESH + """
+    static final LuaScript REGISTER = LuaScript.of(QUEUE + FORGET_ORPHANS + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 then
               refresh()
@@ -146,6 +164,7 @@ final class DeviceScripts {
             local count = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'w')
             if count >= tonumber(ARGV[2]) then return 2 end
             redis.call('HSET', KEYS[1], ARGV[3], 'n')
+            forget_orphans(string.sub(ARGV[3], 3))
             refresh()
             return 3
             """);
@@ -157,7 +176,7 @@ final class DeviceScripts {
      * another, it takes the new state and loses its queued messages. Returns 0 UNKNOWN_DEVICE, 1 EXISTS,
      * 2 LIMIT_REACHED, 3 REGISTERED, 4 REKEYED.
      */
-    static final LuaScript SUBSCRIBE = LuaScript.of(QUEUE + """
+    static final LuaScript SUBSCRIBE = LuaScript.of(QUEUE + FORGET_ORPHANS + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             local value = redis.call('HGET', KEYS[1], ARGV[3])
             if value then
@@ -167,16 +186,14 @@ final class DeviceScripts {
                 return 1
               end
               redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-              if queued(ARGV[5]) then
-                purge({[ARGV[5]] = true})
-                tidy()
-              end
+              forget_orphans(ARGV[5])
               refresh()
               return 4
             end
             local count = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'w')
             if count >= tonumber(ARGV[2]) then return 2 end
             redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+            forget_orphans(ARGV[5])
             refresh()
             return 3
             """);
@@ -185,12 +202,9 @@ final class DeviceScripts {
      * Unregister (P3.5, W3.4): the channel, its SimplePush version and its queued messages. ARGV[2] the field,
      * ARGV[3] the channel ID. Returns 1 if the channel was there.
      */
-    static final LuaScript UNREGISTER = LuaScript.of(QUEUE + """
+    static final LuaScript UNREGISTER = LuaScript.of(QUEUE + FORGET_ORPHANS + """
             if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 0 end
-            if queued(ARGV[3]) then
-              purge({[ARGV[3]] = true})
-              tidy()
-            end
+            forget_orphans(ARGV[3])
             refresh()
             return 1
             """);
@@ -300,7 +314,8 @@ final class DeviceScripts {
     /**
      * The device's queued messages (W9.3). ARGV[2], ARGV[3] now as seconds and nanos. Drops the expired ones and
      * returns the others as field, message, field, message... in no order (each message starts with its
-     * sequence number). A message hash left without a device is deleted.
+     * sequence number). A message whose channel is gone, or a message hash left without its device (neither of
+     * which this release leaves, but a node of a release before Web Push may), is deleted, never returned.
      */
     static final LuaScript MESSAGES = LuaScript.of(QUEUE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -309,13 +324,16 @@ final class DeviceScripts {
             end
             local now_s, now_n = tonumber(ARGV[2]), tonumber(ARGV[3])
             local all = redis.call('HGETALL', KEYS[2])
-            local live, dropped = {}, false
+            local live, dropped, registered = {}, false, {}
             for i = 1, #all, 2 do
               local field, blob = all[i], all[i + 1]
               local channel, message = owner(field)
+              if message and registered[channel] == nil then
+                registered[channel] = redis.call('HEXISTS', KEYS[1], 'c:' .. channel) == 1
+              end
               if message then
                 local es, en = expiry(blob)
-                if before(now_s, now_n, es, en) then
+                if registered[channel] and before(now_s, now_n, es, en) then
                   live[#live + 1] = field
                   live[#live + 1] = blob
                 else

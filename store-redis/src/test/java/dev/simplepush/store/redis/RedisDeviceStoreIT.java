@@ -334,6 +334,45 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         assertThat(redis().exists(messagesKey(uaid))).isZero();
     }
 
+    @Test
+    void messagesLeftBehindByANodeThatKnowsNoQueuesAreNeverDelivered() {
+        Uaid uaid = newUaid();
+        ChannelId unregistered = newChannel();
+        ChannelId kept = newChannel();
+        await(store().subscribe(uaid, unregistered, 10, Optional.empty()));
+        await(store().subscribe(uaid, kept, 10, Optional.empty()));
+        await(store().enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        await(store().enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        WebPushMessage keptMessage = message(kept, NOW.plusSeconds(60));
+        await(store().enqueue(uaid, keptMessage, Optional.empty(), 10, NOW));
+
+        // A node of a release before Web Push unregisters with a plain HDEL of the channel field.
+        redis().hdel(deviceKey(uaid), "c:" + unregistered.value());
+
+        assertThat(await(store().messages(uaid, NOW))).containsExactly(keptMessage);
+        assertThat(redis().hkeys(messagesKey(uaid))).noneMatch(field -> field.contains(unregistered.value()));
+
+        // ...and drops a device with a DEL of the device hash alone: the same UAID starts empty.
+        redis().del(deviceKey(uaid));
+        await(store().create(uaid));
+        assertThat(redis().exists(messagesKey(uaid))).isZero();
+    }
+
+    @Test
+    void aChannelRegisteredAgainDoesNotInheritMessagesLeftBehind() {
+        Uaid uaid = newUaid();
+        ChannelId channel = newChannel();
+        await(store().subscribe(uaid, channel, 10, Optional.empty()));
+        await(store().enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 1, NOW));
+        redis().hdel(deviceKey(uaid), "c:" + channel.value());
+
+        assertThat(await(store().register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+
+        WebPushMessage fresh = message(channel, NOW.plusSeconds(60));
+        assertThat(await(store().enqueue(uaid, fresh, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(store().messages(uaid, NOW))).containsExactly(fresh);
+    }
+
     private void shortenTtls(Uaid uaid) {
         redis().pexpire(deviceKey(uaid), 5_000);
         redis().pexpire(messagesKey(uaid), 5_000);
