@@ -264,4 +264,62 @@ class EndpointTokensTest {
     private static Optional<Endpoint> decodeText(EndpointTokens tokens, String text) {
         return EndpointToken.parse(text).flatMap(tokens::decode);
     }
+
+    // ---- Web Push subscriptions and message ids (W4.2, W5.2) ----------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"d9b74644-4f97-46aa-b8fa-9393985cd6cd", "d9B74644-4f97-46Aa-b8FA-9393985cd6Cd"})
+    void subscriptionTokensRoundTripWithAndWithoutKeyHashW4_2(String channelText) {
+        Uaid uaid = Uaid.random();
+        Subscription open = new Subscription(uaid, ChannelId.of(channelText), Optional.empty());
+        Subscription restricted = new Subscription(uaid, ChannelId.of(channelText),
+                Optional.of(VapidKey.parse(dev.simplepush.core.testing.Es256.WEB_PUSH_KEY).orElseThrow().hash()));
+
+        EndpointToken openToken = tokens.encode(open);
+        EndpointToken restrictedToken = tokens.encode(restricted);
+
+        assertThat(tokens.decodeSubscription(openToken, false)).contains(open);
+        assertThat(tokens.decodeSubscription(restrictedToken, true)).contains(restricted);
+        assertThat(restrictedToken.value()).doesNotContain(restricted.keyHash().get());
+    }
+
+    @Test
+    void eachKindOfTokenDecodesOnlyAsItselfW4_2() {
+        Uaid uaid = Uaid.random();
+        ChannelId channel = ChannelId.of("d9b74644-4f97-46aa-b8fa-9393985cd6cd");
+        Subscription open = new Subscription(uaid, channel, Optional.empty());
+        Subscription restricted = new Subscription(uaid, channel, Optional.of(URL_ENCODER.encodeToString(new byte[32])));
+        EndpointToken simplePush = tokens.encode(new Endpoint(uaid, channel));
+        EndpointToken openToken = tokens.encode(open);
+        EndpointToken restrictedToken = tokens.encode(restricted);
+        MessageId id = tokens.newMessageId(open);
+
+        assertThat(tokens.decodeSubscription(simplePush, false)).isEmpty();
+        assertThat(tokens.decodeSubscription(simplePush, true)).isEmpty();
+        assertThat(tokens.decodeSubscription(openToken, true)).as("v1 on /wpush/v2/").isEmpty();
+        assertThat(tokens.decodeSubscription(restrictedToken, false)).as("v2 on /wpush/v1/").isEmpty();
+        assertThat(tokens.decode(openToken)).as("Web Push token on /update/").isEmpty();
+        assertThat(tokens.decode(new EndpointToken(id.value()))).isEmpty();
+        assertThat(tokens.decodeSubscription(new EndpointToken(id.value()), false)).isEmpty();
+        assertThat(tokens.decode(new MessageId(openToken.value()))).isEmpty();
+        assertThat(tokens.decode(id)).contains(new Endpoint(uaid, channel));
+    }
+
+    @Test
+    void messageIdsAreUniqueUnforgeableAndOnlyThisServersW5_2() {
+        Subscription subscription = new Subscription(Uaid.random(), ChannelId.of("01234567890123456789012345678901"),
+                Optional.empty());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            ids.add(tokens.newMessageId(subscription).value());
+        }
+        assertThat(ids).hasSize(1000).allMatch(id -> id.matches("[A-Za-z0-9_-]+"));
+
+        String id = ids.iterator().next();
+        byte[] raw = URL_DECODER.decode(id);
+        raw[raw.length / 2] ^= 1;
+        assertThat(tokens.decode(new MessageId(URL_ENCODER.encodeToString(raw)))).as("tampered").isEmpty();
+        EndpointTokens other = EndpointTokens.withRandomKey();
+        assertThat(other.decode(new MessageId(id))).as("another server's key").isEmpty();
+    }
 }

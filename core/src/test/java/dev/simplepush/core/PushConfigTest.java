@@ -33,11 +33,12 @@ class PushConfigTest {
                 .minPingInterval(Duration.ZERO)
                 .maxChannelsPerDevice(1)
                 .maxDataBytes(0)
+                .maxQueuedMessages(7)
                 .tokenKeys(List.of(key))
                 .build();
 
         assertThat(config).isEqualTo(
-                new PushConfig(Duration.ofSeconds(5), Duration.ZERO, 1, 0, 1, List.of(key)));
+                new PushConfig(Duration.ofSeconds(5), Duration.ZERO, 1, 0, 7, List.of(key)));
         assertThat(config.toBuilder().build()).isEqualTo(config);
     }
 

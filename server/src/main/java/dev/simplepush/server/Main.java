@@ -138,6 +138,12 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxDataBytes;
 
+    @Option(names = "--max-queued-messages", paramLabel = "N",
+            defaultValue = "${env:SIMPLEPUSH_MAX_QUEUED_MESSAGES:-100}",
+            description = "Most Web Push messages one subscription keeps pending; more are answered 429 "
+                    + "[SIMPLEPUSH_MAX_QUEUED_MESSAGES]. Default: ${DEFAULT-VALUE}.")
+    int maxQueuedMessages;
+
     @Option(names = "--wakeup-network", paramLabel = "SPEC", split = "\\s+",
             defaultValue = "${env:SIMPLEPUSH_WAKEUP_NETWORK}",
             description = "A mobile network whose idle devices are closed with 4774 and woken by UDP (P8); repeat "
@@ -229,7 +235,8 @@ public final class Main implements Callable<Integer> {
                 .helloTimeout(helloTimeout)
                 .minPingInterval(minPingInterval)
                 .maxChannelsPerDevice(maxChannels)
-                .maxDataBytes(maxDataBytes);
+                .maxDataBytes(maxDataBytes)
+                .maxQueuedMessages(maxQueuedMessages);
         core.tokenKeys(splitKeys(tokenKeys));
         List<Module> modules = new ArrayList<>();
         modules.add(new PushCoreModule(core.build()));

@@ -1,8 +1,8 @@
 package dev.simplepush.core.protocol;
 
 import dev.simplepush.core.ChannelId;
-import dev.simplepush.core.Update;
 import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
 import dev.simplepush.core.WebPushMessage;
 import java.net.URI;
 import java.util.Collections;

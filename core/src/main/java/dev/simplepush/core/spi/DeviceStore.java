@@ -2,11 +2,11 @@ package dev.simplepush.core.spi;
 
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
-import dev.simplepush.core.WebPushMessage;
-import dev.simplepush.core.Update;
 import dev.simplepush.core.Uaid;
+import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.WebPushMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

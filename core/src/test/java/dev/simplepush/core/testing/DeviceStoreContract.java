@@ -4,22 +4,30 @@ import static dev.simplepush.core.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.WebPushMessage;
+import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.DeviceStore.Advance;
+import dev.simplepush.core.spi.DeviceStore.Enqueue;
 import dev.simplepush.core.spi.DeviceStore.Registration;
 import dev.simplepush.core.spi.DeviceStore.Resume;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +70,8 @@ public abstract class DeviceStoreContract {
     private static final int CONCURRENT_ROUNDS = 20;
 
     private DeviceStore store;
+    /** The key hash each channel of the running test was subscribed with. */
+    private final Map<ChannelId, Optional<String>> keyHashes = new ConcurrentHashMap<>();
 
     /**
      * A new, not yet started store. It may share its backing server with other tests, but must not be affected
@@ -747,7 +757,330 @@ public abstract class DeviceStoreContract {
         await(store.stop());
     }
 
+    // ---- Web Push subscriptions and queues (W3, W6.5, W6.8, W8.1, W9) ----------------------------------------
+
+    @Test
+    void w9_1_queuedMessageComesBackWhole() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        WebPushMessage aes128gcm = message(channel, Duration.ofMinutes(5), Optional.of("news"),
+                Optional.of(Payload.aes128gcm("3q2-7w")));
+        WebPushMessage aesgcm = message(channel, Duration.ofMinutes(5), Optional.empty(), Optional.of(new Payload(
+                "AAEC", "aesgcm", Optional.of("salt=abc"), Optional.of("dh=def;p256ecdsa=ghi"))));
+        WebPushMessage empty = message(channel, Duration.ofSeconds(30), Optional.empty(), Optional.empty());
+
+        assertThat(List.of(enqueue(uaid, aes128gcm), enqueue(uaid, aesgcm), enqueue(uaid, empty)))
+                .containsOnly(Enqueue.QUEUED);
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(aes128gcm, aesgcm, empty);
+    }
+
+    @Test
+    void w9_1_messagesComeBackInArrivalOrderAcrossChannels() {
+        Uaid uaid = newDevice();
+        ChannelId first = subscribed(uaid, Optional.empty());
+        ChannelId second = subscribed(uaid, Optional.of(keyHash()));
+        List<WebPushMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            WebPushMessage message = message(i % 3 == 0 ? second : first);
+            assertThat(await(store.enqueue(uaid, message, i % 3 == 0 ? hashOf(uaid, second) : Optional.empty(),
+                    100, NOW))).isEqualTo(Enqueue.QUEUED);
+            sent.add(message);
+        }
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void w9_1_messagesDoNotTouchTheSimplePushVersion() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+        advanced(uaid, channel, 5);
+
+        assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store.pending(uaid))).containsExactly(update(channel, 5));
+        assertThat(await(store.advance(uaid, channel, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store.messages(uaid, NOW))).hasSize(1);
+    }
+
+    @Test
+    void w9_1_expiredMessagesAreNeverReturnedAndFreeTheirPlace() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        WebPushMessage shortLived = message(channel, Duration.ofSeconds(10), Optional.empty(), Optional.empty());
+        WebPushMessage longLived = message(channel, Duration.ofSeconds(60), Optional.empty(), Optional.empty());
+        enqueue(uaid, shortLived);
+        enqueue(uaid, longLived);
+
+        assertThat(await(store.messages(uaid, NOW.plusSeconds(9)))).containsExactly(shortLived, longLived);
+        // Expiry is received time + TTL: at that instant the message is gone.
+        assertThat(await(store.messages(uaid, NOW.plusSeconds(10)))).containsExactly(longLived);
+        assertThat(await(store.messages(uaid, NOW))).as("dropped for good").containsExactly(longLived);
+
+        WebPushMessage next = message(channel, Duration.ofSeconds(120), Optional.empty(), Optional.empty());
+        assertThat(await(store.enqueue(uaid, next, Optional.empty(), 1, NOW.plusSeconds(61))))
+                .as("expired messages do not count against the queue limit (W9.4)").isEqualTo(Enqueue.QUEUED);
+        assertThat(await(store.messages(uaid, NOW.plusSeconds(61)))).containsExactly(next);
+    }
+
+    @Test
+    void w6_5_newerMessageWithSameTopicReplacesThePendingOne() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        ChannelId other = subscribed(uaid, Optional.empty());
+        WebPushMessage old = message(channel, Duration.ofMinutes(1), Optional.of("scores"), Optional.empty());
+        WebPushMessage untopical = message(channel);
+        WebPushMessage elsewhere = message(other, Duration.ofMinutes(1), Optional.of("scores"), Optional.empty());
+        WebPushMessage newer = message(channel, Duration.ofMinutes(1), Optional.of("scores"),
+                Optional.of(Payload.aes128gcm("bmV3")));
+        enqueue(uaid, old);
+        enqueue(uaid, untopical);
+        enqueue(uaid, elsewhere);
+
+        assertThat(enqueue(uaid, newer)).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(untopical, elsewhere, newer);
+        assertThat(await(store.remove(uaid, channel, old.id()))).as("the replaced message is gone").isFalse();
+    }
+
+    @Test
+    void w6_5_replacingByTopicIsAllowedOnAFullQueue() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        WebPushMessage old = message(channel, Duration.ofMinutes(1), Optional.of("t1"), Optional.empty());
+        WebPushMessage newer = message(channel, Duration.ofMinutes(1), Optional.of("t1"), Optional.empty());
+        assertThat(await(store.enqueue(uaid, old, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store.enqueue(uaid, newer, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(newer);
+    }
+
+    @Test
+    void w8_1_removeTakesOneMessageForGood() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        WebPushMessage first = message(channel);
+        WebPushMessage second = message(channel);
+        enqueue(uaid, first);
+        enqueue(uaid, second);
+
+        assertThat(await(store.remove(uaid, newChannel(), first.id()))).as("another channel").isFalse();
+        assertThat(await(store.remove(uaid, channel, first.id()))).isTrue();
+        assertThat(await(store.remove(uaid, channel, first.id()))).as("already removed").isFalse();
+        assertThat(await(store.remove(Uaid.random(), channel, second.id()))).as("unknown device").isFalse();
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(second);
+    }
+
+    @Test
+    void w9_4_fullQueueRefusesAndChangesNothing() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        ChannelId other = subscribed(uaid, Optional.empty());
+        List<WebPushMessage> kept = List.of(message(channel), message(channel), message(channel));
+        for (WebPushMessage message : kept) {
+            assertThat(await(store.enqueue(uaid, message, Optional.empty(), 3, NOW))).isEqualTo(Enqueue.QUEUED);
+        }
+
+        assertThat(await(store.enqueue(uaid, message(channel), Optional.empty(), 3, NOW)))
+                .isEqualTo(Enqueue.QUEUE_FULL);
+        WebPushMessage elsewhere = message(other);
+        assertThat(await(store.enqueue(uaid, elsewhere, Optional.empty(), 3, NOW)))
+                .as("the limit is per subscription").isEqualTo(Enqueue.QUEUED);
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(kept.get(0), kept.get(1), kept.get(2), elsewhere);
+
+        await(store.remove(uaid, channel, kept.get(0).id()));
+        assertThat(await(store.enqueue(uaid, message(channel), Optional.empty(), 3, NOW)))
+                .as("an ack makes room").isEqualTo(Enqueue.QUEUED);
+    }
+
+    @Test
+    void w9_4_concurrentMessagesNeverOverfillTheQueue() throws Exception {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        List<WebPushMessage> messages = IntStream.range(0, CONCURRENT_ROUNDS).mapToObj(i -> message(channel)).toList();
+
+        List<Enqueue> outcomes = concurrently(messages, m -> store.enqueue(uaid, m, Optional.empty(), 5, NOW));
+
+        assertThat(outcomes).filteredOn(o -> o == Enqueue.QUEUED).hasSize(5);
+        assertThat(outcomes).filteredOn(o -> o == Enqueue.QUEUE_FULL).hasSize(CONCURRENT_ROUNDS - 5);
+        assertThat(await(store.messages(uaid, NOW))).hasSize(5);
+    }
+
+    @Test
+    void w9_1_messageForMissingDeviceOrChannelIsGone() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+
+        assertThat(await(store.enqueue(Uaid.random(), message(channel), Optional.empty(), 100, NOW)))
+                .isEqualTo(Enqueue.GONE);
+        assertThat(enqueue(uaid, message(newChannel()))).isEqualTo(Enqueue.GONE);
+        await(store.unregister(uaid, channel));
+        assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.GONE);
+        assertThat(await(store.subscribed(uaid, channel, Optional.empty()))).isFalse();
+    }
+
+    @Test
+    void w3_2_restrictedSubscriptionTakesOnlyItsKeyHash() {
+        Uaid uaid = newDevice();
+        String key = keyHash();
+        ChannelId restricted = subscribed(uaid, Optional.of(key));
+        ChannelId open = subscribed(uaid, Optional.empty());
+
+        assertThat(await(store.subscribed(uaid, restricted, Optional.of(key)))).isTrue();
+        assertThat(await(store.subscribed(uaid, restricted, Optional.empty()))).isFalse();
+        assertThat(await(store.subscribed(uaid, restricted, Optional.of(keyHash())))).isFalse();
+        assertThat(await(store.subscribed(uaid, open, Optional.empty()))).isTrue();
+        assertThat(await(store.subscribed(uaid, open, Optional.of(key)))).isFalse();
+        assertThat(await(store.enqueue(uaid, message(restricted), Optional.empty(), 100, NOW)))
+                .isEqualTo(Enqueue.GONE);
+        assertThat(await(store.enqueue(uaid, message(restricted), Optional.of(keyHash()), 100, NOW)))
+                .isEqualTo(Enqueue.GONE);
+        assertThat(await(store.enqueue(uaid, message(open), Optional.of(key), 100, NOW))).isEqualTo(Enqueue.GONE);
+        assertThat(await(store.enqueue(uaid, message(restricted), Optional.of(key), 100, NOW)))
+                .isEqualTo(Enqueue.QUEUED);
+        assertThat(await(store.channels(uaid))).containsExactlyInAnyOrder(restricted, open);
+    }
+
+    @Test
+    void w3_3_subscribingAgainWithTheSameKeyKeepsTheQueue() {
+        Uaid uaid = newDevice();
+        String key = keyHash();
+        ChannelId channel = subscribed(uaid, Optional.of(key));
+        WebPushMessage message = message(channel);
+        assertThat(await(store.enqueue(uaid, message, Optional.of(key), 100, NOW))).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(key)))).isEqualTo(Registration.EXISTS);
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(message);
+    }
+
+    @Test
+    void w3_3_subscribingAgainWithAnotherKeyRekeysAndDropsTheQueue() {
+        Uaid uaid = newDevice();
+        String oldKey = keyHash();
+        String newKey = keyHash();
+        ChannelId channel = subscribed(uaid, Optional.of(oldKey));
+        await(store.enqueue(uaid, message(channel), Optional.of(oldKey), 100, NOW));
+
+        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(newKey)))).isEqualTo(Registration.REKEYED);
+
+        assertThat(await(store.messages(uaid, NOW))).isEmpty();
+        assertThat(await(store.subscribed(uaid, channel, Optional.of(oldKey)))).isFalse();
+        assertThat(await(store.enqueue(uaid, message(channel), Optional.of(oldKey), 100, NOW)))
+                .as("the old endpoint is gone").isEqualTo(Enqueue.GONE);
+        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.empty())))
+                .as("a key, then none").isEqualTo(Registration.REKEYED);
+        assertThat(await(store.subscribed(uaid, channel, Optional.empty()))).isTrue();
+        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(oldKey))))
+                .as("none, then a key").isEqualTo(Registration.REKEYED);
+        assertThat(await(store.channels(uaid))).containsExactly(channel);
+    }
+
+    @Test
+    void w3_1_subscribeObeysTheChannelLimitAndNeedsTheDevice() {
+        Uaid uaid = newDevice();
+        assertThat(await(store.subscribe(uaid, newChannel(), 2, Optional.empty()))).isEqualTo(Registration.REGISTERED);
+        registered(uaid);
+
+        assertThat(await(store.subscribe(uaid, newChannel(), 2, Optional.of(keyHash()))))
+                .isEqualTo(Registration.LIMIT_REACHED);
+        assertThat(await(store.subscribe(Uaid.random(), newChannel(), 2, Optional.empty())))
+                .isEqualTo(Registration.UNKNOWN_DEVICE);
+    }
+
+    @Test
+    void w3_2_simplePushVersionsCannotReachARestrictedSubscription() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.of(keyHash()));
+
+        assertThat(await(store.advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(store.pending(uaid))).isEmpty();
+    }
+
+    @Test
+    void w3_4_unregisterDropsTheQueueForGood() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        ChannelId other = subscribed(uaid, Optional.empty());
+        enqueue(uaid, message(channel));
+        WebPushMessage kept = message(other);
+        enqueue(uaid, kept);
+
+        await(store.unregister(uaid, channel));
+        subscribed(uaid, channel, Optional.empty());
+
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(kept);
+    }
+
+    @Test
+    void w9_1_droppedDeviceAndResumeListDropMessages() {
+        Uaid uaid = newDevice();
+        ChannelId kept = subscribed(uaid, Optional.empty());
+        ChannelId unlisted = subscribed(uaid, Optional.empty());
+        WebPushMessage keptMessage = message(kept);
+        enqueue(uaid, keptMessage);
+        enqueue(uaid, message(unlisted));
+
+        assertThat(await(store.resume(uaid, Optional.of(Set.of(kept))))).isEqualTo(Resume.RESUMED);
+        assertThat(await(store.messages(uaid, NOW))).containsExactly(keptMessage);
+
+        await(store.drop(uaid));
+        assertThat(await(store.messages(uaid, NOW))).isEmpty();
+        await(store.create(uaid));
+        subscribed(uaid, kept, Optional.empty());
+        assertThat(await(store.messages(uaid, NOW))).as("a new device under the old UAID inherits nothing").isEmpty();
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** The "now" of the Web Push tests; stores keep instants to the millisecond. */
+    private static final Instant NOW = Instant.ofEpochMilli(1_790_000_000_123L);
+
+    private ChannelId subscribed(Uaid uaid, Optional<String> keyHash) {
+        return subscribed(uaid, newChannel(), keyHash);
+    }
+
+    private ChannelId subscribed(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
+        assertThat(await(store.subscribe(uaid, channel, 1_000, keyHash))).isEqualTo(Registration.REGISTERED);
+        keyHashes.put(channel, keyHash);
+        return channel;
+    }
+
+    private Optional<String> hashOf(Uaid uaid, ChannelId channel) {
+        return keyHashes.getOrDefault(channel, Optional.empty());
+    }
+
+    /** Enqueues under the channel's own key hash, limit 100, at {@link #NOW}. */
+    private Enqueue enqueue(Uaid uaid, WebPushMessage message) {
+        return await(store.enqueue(uaid, message, hashOf(uaid, message.channelId()), 100, NOW));
+    }
+
+    /** A message of TTL 60 s received at {@link #NOW}, without topic or body. */
+    private static WebPushMessage message(ChannelId channel) {
+        return message(channel, Duration.ofSeconds(60), Optional.empty(), Optional.empty());
+    }
+
+    private static WebPushMessage message(ChannelId channel, Duration ttl, Optional<String> topic,
+            Optional<Payload> payload) {
+        return new WebPushMessage(new MessageId(randomBase64Url(64)), channel, NOW.plus(ttl), topic, payload);
+    }
+
+    /** What {@code VapidKey.hash()} looks like: 43 characters of URL-safe base64. */
+    private static String keyHash() {
+        return randomBase64Url(43);
+    }
+
+    private static String randomBase64Url(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
 
     private Uaid newDevice() {
         Uaid uaid = Uaid.random();

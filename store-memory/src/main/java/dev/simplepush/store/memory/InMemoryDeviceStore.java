@@ -202,11 +202,10 @@ final class InMemoryDeviceStore implements DeviceStore {
             if (channel == null || !channel.keyHash.equals(keyHash)) {
                 return done(Enqueue.GONE);
             }
-            ArrayDeque<Queued> queue = channel.queue;
-            if (queue == null) {
-                queue = new ArrayDeque<>(4);
-                channel.queue = queue;
+            if (channel.queue == null) {
+                channel.queue = new ArrayDeque<>(4);
             }
+            ArrayDeque<Queued> queue = channel.queue;
             queue.removeIf(queued -> queued.message().expiredAt(now));
             // W6.5: a pending message with the same topic is replaced.
             Optional<Queued> sameTopic = message.topic().flatMap(topic -> queue.stream()
@@ -235,6 +234,9 @@ final class InMemoryDeviceStore implements DeviceStore {
                 if (channel.queue != null) {
                     channel.queue.removeIf(queued -> queued.message().expiredAt(now));
                     all.addAll(channel.queue);
+                    if (channel.queue.isEmpty()) {
+                        channel.queue = null;
+                    }
                 }
             }
             all.sort(Comparator.comparingLong(Queued::sequence));
@@ -257,7 +259,12 @@ final class InMemoryDeviceStore implements DeviceStore {
             if (channel == null || channel.queue == null) {
                 return done(false);
             }
-            return done(channel.queue.removeIf(queued -> queued.message().id().equals(id)));
+            boolean removed = channel.queue.removeIf(queued -> queued.message().id().equals(id));
+            if (channel.queue.isEmpty()) {
+                // An idle subscription keeps no queue (heap per device, as a SimplePush channel).
+                channel.queue = null;
+            }
+            return done(removed);
         }
     }
 
@@ -283,7 +290,8 @@ final class InMemoryDeviceStore implements DeviceStore {
         }
         synchronized (device) {
             Channel channel = device.dropped ? null : device.channels.get(channelId);
-            if (channel == null) {
+            // A restricted Web Push subscription takes only messages signed with its key (W7.3), never versions.
+            if (channel == null || channel.keyHash.isPresent()) {
                 return done(Advance.GONE);
             }
             // P5.1: the rule itself is Version's; a fresh channel (-1) is below every version.

@@ -1,7 +1,7 @@
 package dev.simplepush.store.memory;
 
-import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Notice;
+import dev.simplepush.core.Uaid;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
 import java.util.Objects;

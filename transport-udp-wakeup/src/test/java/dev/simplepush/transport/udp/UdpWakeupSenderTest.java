@@ -3,8 +3,8 @@ package dev.simplepush.transport.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simplepush.core.Notice;
 import dev.simplepush.core.Uaid;
-import dev.simplepush.core.Update;
 import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
@@ -54,7 +54,7 @@ class UdpWakeupSenderTest {
         }
 
         @Override
-        public CompletionStage<Boolean> deliver(Uaid uaid, Update update) {
+        public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
             throw new UnsupportedOperationException();
         }
 

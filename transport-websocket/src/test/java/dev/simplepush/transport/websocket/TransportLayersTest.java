@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -25,12 +26,14 @@ class TransportLayersTest {
             .layer("Device").definedBy("dev.simplepush.transport.websocket.internal.device..")
             .layer("Http").definedBy("dev.simplepush.transport.websocket.internal.http..")
             .layer("Assets").definedBy("dev.simplepush.transport.websocket.internal.assets..")
+            .layer("WebPush").definedBy("dev.simplepush.transport.websocket.internal.webpush..")
             .layer("Json").definedBy("dev.simplepush.transport.websocket.internal.json..")
             .layer("Frame").definedBy("dev.simplepush.transport.websocket.internal.frame..")
             .whereLayer("Listener").mayOnlyBeAccessedByLayers("API")
             .whereLayer("Device").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Http").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Assets").mayOnlyBeAccessedByLayers("Listener", "Http")
+            .whereLayer("WebPush").mayOnlyBeAccessedByLayers("Http")
             .whereLayer("Json").mayOnlyBeAccessedByLayers("Device", "Http")
             .whereLayer("Frame").mayOnlyBeAccessedByLayers("Device")
             .because("each concern has its package, and the listener assembly alone puts them together");
@@ -46,6 +49,12 @@ class TransportLayersTest {
             .that().resideInAPackage("dev.simplepush.transport.websocket.internal.json..")
             .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
             .because("the protocol's JSON is the same whatever server carries it");
+
+    @ArchTest
+    static final ArchRule webPushKnowsNoServer = noClasses()
+            .that().resideInAPackage("dev.simplepush.transport.websocket.internal.webpush..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
+            .because("a push request's headers are judged from their values alone, so they are tested alone");
 
     @ArchTest
     static final ArchRule internalNeverUsesTheModule = noClasses()

@@ -1,8 +1,10 @@
 package dev.simplepush.transport.websocket.internal;
 
 import dev.simplepush.core.EndpointToken;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.transport.websocket.internal.http.HttpRoutes;
+import dev.simplepush.transport.websocket.internal.http.WebPushUrls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: written once at start, read by sessions on any thread.
  */
-public final class ListenerAddress implements EndpointUrls {
+public final class ListenerAddress implements EndpointUrls, WebPushUrls {
 
     private volatile @Nullable Bound bound;
 
@@ -21,7 +23,7 @@ public final class ListenerAddress implements EndpointUrls {
     public ListenerAddress() {
     }
 
-    private record Bound(InetSocketAddress local, URI base, String endpointPrefix) {
+    private record Bound(InetSocketAddress local, URI base, String endpointPrefix, String baseText) {
     }
 
     void bind(InetSocketAddress local, URI base) {
@@ -29,7 +31,7 @@ public final class ListenerAddress implements EndpointUrls {
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
         }
-        bound = new Bound(local, URI.create(text), text + HttpRoutes.UPDATE_PREFIX);
+        bound = new Bound(local, URI.create(text), text + HttpRoutes.UPDATE_PREFIX, text);
     }
 
     InetSocketAddress local() {
@@ -43,6 +45,24 @@ public final class ListenerAddress implements EndpointUrls {
     @Override
     public URI endpointFor(EndpointToken token) {
         return URI.create(bound().endpointPrefix() + token.value());
+    }
+
+    /** W4.1: {@code <base>/wpush/v1/<token>} for an open subscription, {@code <base>/wpush/v2/<token>} otherwise. */
+    @Override
+    public URI webPushEndpointFor(EndpointToken token, boolean restricted) {
+        String prefix = restricted ? HttpRoutes.WEBPUSH_RESTRICTED_PREFIX : HttpRoutes.WEBPUSH_OPEN_PREFIX;
+        return URI.create(bound().baseText() + prefix + token.value());
+    }
+
+    @Override
+    public String origin() {
+        URI base = bound().base();
+        return base.getScheme() + "://" + base.getRawAuthority();
+    }
+
+    @Override
+    public URI messageLocation(MessageId id) {
+        return URI.create(bound().baseText() + HttpRoutes.MESSAGE_PREFIX + id.value());
     }
 
     private Bound bound() {

@@ -200,7 +200,7 @@ public final class PushListener implements WebSocketTransport {
         // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
         HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired);
         return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
-                WebAssets.load(config.demoPage()), meters);
+                WebAssets.load(config.demoPage()), meters, address);
     }
 
     private URI defaultBase(InetSocketAddress local) {

@@ -18,6 +18,19 @@ enum HttpError {
             "send the fields as application/x-www-form-urlencoded, or without a Content-Type"),
     UPGRADE_REQUIRED(426, 107, "Upgrade Required", "devices connect here with a WebSocket"),
     NO_SUCH_RESOURCE(404, 108, "Not Found", "no such resource"),
+    // Web Push endpoints (W6.9): autopush-rs's numbers, so app servers written for it read them alike.
+    SUBSCRIPTION_GONE(410, 106, "Gone", "this subscription was unregistered, or its device was reset"),
+    VAPID_REQUIRED(401, 109, "Unauthorized",
+            "this subscription needs a VAPID signature: Authorization: vapid t=<JWT>, k=<public key>"),
+    VAPID_INVALID(403, 109, "Forbidden", "the VAPID signature is not valid"),
+    VAPID_KEY_MISMATCH(403, 109, "Forbidden", "the VAPID key is not the one this subscription was created with"),
+    BAD_ENCODING(400, 110, "Bad Request", "a body needs Content-Encoding: aes128gcm (or aesgcm with Encryption: "
+            + "salt=... and Crypto-Key: dh=...)"),
+    TTL_MISSING(400, 111, "Bad Request", "the TTL header is required"),
+    TTL_INVALID(400, 112, "Bad Request", "TTL must be a whole number of seconds, 0 or more"),
+    TOPIC_INVALID(400, 113, "Bad Request", "Topic must be 1 to 32 characters of URL-safe base64"),
+    QUEUE_FULL(429, 114, "Too Many Requests", "too many messages pending for this subscription; retry later"),
+    NO_SUCH_MESSAGE(404, 102, "Not Found", "no such message: the id is not valid for this server"),
     UNAVAILABLE(503, 201, "Service Unavailable", "storage is unavailable; retry later"),
     INTERNAL(500, 999, "Internal Server Error", "the server failed to handle the request");
 
@@ -33,11 +46,14 @@ enum HttpError {
         this.message = message;
     }
 
-    /** The status an endpoint answers {@code outcome} with (P4.3): 200, 202, or that of {@link #of}. */
+    /**
+     * The status a SimplePush-form request answers {@code outcome} with (P4.3, W6.10): 200, 202, or that of
+     * {@link #of}.
+     */
     static int status(NotifyOutcome outcome) {
         return switch (outcome) {
             case DELIVERED -> 200;
-            case STORED -> 202;
+            case STORED, DISCARDED -> 202;
             default -> of(outcome).status;
         };
     }
@@ -45,7 +61,7 @@ enum HttpError {
     /**
      * The error of an outcome that was not accepted.
      *
-     * @throws IllegalArgumentException for {@link NotifyOutcome#DELIVERED} and {@link NotifyOutcome#STORED}
+     * @throws IllegalArgumentException for an accepted outcome
      */
     static HttpError of(NotifyOutcome outcome) {
         return switch (outcome) {
@@ -54,7 +70,8 @@ enum HttpError {
             case GONE -> GONE;
             case DATA_TOO_LARGE -> TOO_LARGE;
             case UNAVAILABLE -> UNAVAILABLE;
-            case DELIVERED, STORED -> throw new IllegalArgumentException(outcome + " is not an error");
+            case QUEUE_FULL -> QUEUE_FULL;
+            case DELIVERED, STORED, DISCARDED -> throw new IllegalArgumentException(outcome + " is not an error");
         };
     }
 

@@ -17,6 +17,7 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,8 @@ import org.xnio.IoUtils;
 
 /**
  * The HTTP side of the listener: {@code /} (the device WebSocket, handed to {@code webSocket}),
- * {@code /update/{token}} (P4), {@code /health}, the browser files of {@link WebAssets} ({@code /simplepush.js},
+ * {@code /update/{token}} (P4), the Web Push endpoints {@code /wpush/v1|v2/{token}} and messages {@code /m/{id}}
+ * ({@link WebPushRoutes}, W6), {@code /health}, the browser files of {@link WebAssets} ({@code /simplepush.js},
  * {@code /demo/}), and a JSON 404 for anything else.
  *
  * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
@@ -40,9 +42,13 @@ public final class HttpRoutes implements HttpHandler {
 
     /** The path prefix of the endpoints, {@code /update/<token>} (P3.1). */
     public static final String UPDATE_PREFIX = "/update/";
+    /** The path prefix of open Web Push subscriptions, {@code /wpush/v1/<token>} (W4.1). */
+    public static final String WEBPUSH_OPEN_PREFIX = "/wpush/v1/";
+    /** The path prefix of restricted Web Push subscriptions, {@code /wpush/v2/<token>} (W4.1). */
+    public static final String WEBPUSH_RESTRICTED_PREFIX = "/wpush/v2/";
+    /** The path prefix of accepted Web Push messages, {@code /m/<id>} (W6.7). */
+    public static final String MESSAGE_PREFIX = "/m/";
     static final String HEALTH_PATH = "/health";
-    /** Bodies over the limit but at most this long are read and dropped before the 413, keeping the connection. */
-    static final long MAX_SWALLOWED_BYTES = 2 * 1024 * 1024;
     static final String RETRY_AFTER_SECONDS = "10";
     static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
 
@@ -55,6 +61,7 @@ public final class HttpRoutes implements HttpHandler {
     private static final String ENDPOINT_METHODS = "PUT, OPTIONS";
 
     private final PushService service;
+    private final WebPushRoutes webPush;
     private final HttpHandler webSocket;
     private final int maxBodyBytes;
     private final String allowedOrigin;
@@ -66,7 +73,8 @@ public final class HttpRoutes implements HttpHandler {
      * are answered 413, endpoint answers carry {@code allowedOrigin}; counts endpoint requests in {@code meters}.
      */
     public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin,
-            WebAssets assets, MeterRegistry meters) {
+            WebAssets assets, MeterRegistry meters, WebPushUrls webPushUrls) {
+        this.webPush = new WebPushRoutes(service, webPushUrls, allowedOrigin, Clock.systemUTC(), meters);
         this.assets = assets;
         for (NotifyOutcome outcome : NotifyOutcome.values()) {
             requests.put(outcome, Counter.builder("simplepush.endpoint.requests")
@@ -88,6 +96,12 @@ public final class HttpRoutes implements HttpHandler {
                 webSocket.handleRequest(exchange);
             } else if (path.startsWith(UPDATE_PREFIX)) {
                 endpoint(exchange, path.substring(UPDATE_PREFIX.length()));
+            } else if (path.startsWith(WEBPUSH_OPEN_PREFIX)) {
+                webPush.endpoint(exchange, path.substring(WEBPUSH_OPEN_PREFIX.length()), false);
+            } else if (path.startsWith(WEBPUSH_RESTRICTED_PREFIX)) {
+                webPush.endpoint(exchange, path.substring(WEBPUSH_RESTRICTED_PREFIX.length()), true);
+            } else if (path.startsWith(MESSAGE_PREFIX)) {
+                webPush.message(exchange, path.substring(MESSAGE_PREFIX.length()));
             } else if (path.equals(HEALTH_PATH)) {
                 health(exchange);
             } else {
@@ -165,27 +179,8 @@ public final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
-        long length = exchange.getRequestContentLength();
-        if (length > maxBodyBytes) {
-            if (length <= MAX_SWALLOWED_BYTES) {
-                swallowThenTooLarge(exchange, length);
-            } else {
-                bodyTooLarge(exchange);
-            }
-            return;
-        }
-        // Bounds what Undertow reads, also when it drains an unread body after the answer.
-        exchange.setMaxEntitySize(maxBodyBytes);
-        // Dispatching keeps the exchange open after this method returns, until the answer is written.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-            Receiver receiver = exchange.getRequestReceiver();
-            receiver.setMaxBufferSize(maxBodyBytes);
-            // Dispatch again before going asynchronous: a body that arrives after the headers (a read that found
-            // nothing yet) completes this callback inside Undertow's root-handler call, which ends a non-dispatched
-            // exchange when the callback returns, answering an empty 200 before notify has decided anything.
-            receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE,
-                    () -> notify(ex, parsed.get(), body)), HttpRoutes::bodyFailed);
-        });
+        Bodies.read(exchange, maxBodyBytes, (ex, body) -> notify(ex, parsed.get(), body),
+                ex -> error(ex, HttpError.TOO_LARGE));
     }
 
     private void notify(HttpServerExchange exchange, EndpointToken token, byte[] body) {
@@ -213,37 +208,6 @@ public final class HttpRoutes implements HttpHandler {
         });
     }
 
-    private static void bodyFailed(HttpServerExchange exchange, IOException failure) {
-        if (failure instanceof Receiver.RequestToLargeException) {
-            bodyTooLarge(exchange);
-            return;
-        }
-        LOG.debug("reading an endpoint request body failed: {}", failure.toString());
-        // The connection is broken: nobody is there to read an answer.
-        IoUtils.safeClose(exchange.getConnection());
-    }
-
-    /**
-     * Reads and drops a body over the limit, then answers 413 on a connection that stays usable. Answering before
-     * the body is read and closing would leave the client's bytes unread, and the TCP reset that follows can
-     * destroy the 413 before the client reads it.
-     */
-    private static void swallowThenTooLarge(HttpServerExchange exchange, long length) {
-        exchange.setMaxEntitySize(length);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getRequestReceiver().receivePartialBytes(
-                (ex, chunk, last) -> {
-                    if (last) {
-                        ex.dispatch(SameThreadExecutor.INSTANCE, () -> error(ex, HttpError.TOO_LARGE));
-                    }
-                }, HttpRoutes::bodyFailed));
-    }
-
-    private static void bodyTooLarge(HttpServerExchange exchange) {
-        // The rest of the body is not read, so the connection cannot carry another request.
-        exchange.setPersistent(false);
-        error(exchange, HttpError.TOO_LARGE);
-    }
-
     private void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
         try {
             requests.get(outcome).increment();
@@ -262,12 +226,17 @@ public final class HttpRoutes implements HttpHandler {
         }
     }
 
-    private static void error(HttpServerExchange exchange, HttpError error) {
-        respond(exchange, error.status(), HttpBodies.errorBody(error.status(), error.errno(), error.reason(),
-                error.message()));
+    static void error(HttpServerExchange exchange, HttpError error) {
+        error(exchange, error, error.message());
     }
 
-    private static void respond(HttpServerExchange exchange, int status, byte[] body) {
+    /** Answers {@code error} with its own {@code message} text. */
+    static void error(HttpServerExchange exchange, HttpError error, String message) {
+        respond(exchange, error.status(), HttpBodies.errorBody(error.status(), error.errno(), error.reason(),
+                message));
+    }
+
+    static void respond(HttpServerExchange exchange, int status, byte[] body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
         exchange.getResponseSender().send(ByteBuffer.wrap(body));

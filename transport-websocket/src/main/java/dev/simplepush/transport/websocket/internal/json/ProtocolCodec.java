@@ -11,6 +11,7 @@ import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.protocol.ClientMessage;
 import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.protocol.ServerMessage;
@@ -19,13 +20,15 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON of the WebSocket protocol (P1–P6), over Jackson's streaming API: frames are read in one pass without a
+ * The JSON of the WebSocket protocol (P1–P6, and the Web Push dialect's W1–W8), over Jackson's streaming API: frames are read in one pass without a
  * tree, and replies are written straight to bytes. The HTTP side's bodies are {@link HttpBodies}.
  *
  * <p>Stateless and thread-safe.
@@ -108,6 +111,13 @@ public final class ProtocolCodec {
                 }
                 json.writeNumberField("status", hello.status());
                 writeError(json, hello.error());
+            } else if (message instanceof ServerMessage.WebPushHelloReply hello) {
+                // W1.2: use_webpush echoed, broadcasts always present.
+                json.writeStringField("messageType", "hello");
+                json.writeStringField("uaid", hello.uaid().value());
+                json.writeNumberField("status", hello.status());
+                json.writeBooleanField("use_webpush", true);
+                writeStringMap(json, "broadcasts", hello.broadcasts());
             } else if (message instanceof ServerMessage.RegisterReply register) {
                 json.writeStringField("messageType", "register");
                 writeChannelId(json, register.channelId());
@@ -125,6 +135,23 @@ public final class ProtocolCodec {
                 json.writeStringField("messageType", "ack");
                 json.writeNumberField("status", ack.status());
                 writeError(json, ack.error());
+            } else if (message instanceof ServerMessage.NackReply nack) {
+                json.writeStringField("messageType", "nack");
+                json.writeNumberField("status", nack.status());
+                writeError(json, nack.error());
+            } else if (message instanceof ServerMessage.WebPushNotification notification) {
+                writeWebPushNotification(json, notification);
+            } else if (message instanceof ServerMessage.Broadcast broadcast) {
+                // W2.2: changed versions, and unknown ids under "errors".
+                json.writeStringField("messageType", "broadcast");
+                json.writeObjectFieldStart("broadcasts");
+                for (Map.Entry<String, String> entry : broadcast.broadcasts().entrySet()) {
+                    json.writeStringField(entry.getKey(), entry.getValue());
+                }
+                if (!broadcast.errors().isEmpty()) {
+                    writeStringMap(json, "errors", broadcast.errors());
+                }
+                json.writeEndObject();
             } else if (message instanceof ServerMessage.Notification notification) {
                 json.writeStringField("messageType", "notification");
                 json.writeArrayFieldStart("updates");
@@ -146,6 +173,36 @@ public final class ProtocolCodec {
             throw new UncheckedIOException("writing to a byte array", e);
         }
         return out.toByteArray();
+    }
+
+    /** W5.1: one message per notification; data and headers only with a body (W5.4, W5.5). */
+    private static void writeWebPushNotification(JsonGenerator json, ServerMessage.WebPushNotification notification)
+            throws IOException {
+        json.writeStringField("messageType", "notification");
+        json.writeStringField("channelID", notification.channelId().value());
+        json.writeStringField("version", notification.version());
+        json.writeNumberField("ttl", notification.ttl());
+        if (notification.payload().isPresent()) {
+            WebPushMessage.Payload payload = notification.payload().get();
+            json.writeStringField("data", payload.data());
+            json.writeObjectFieldStart("headers");
+            json.writeStringField("encoding", payload.encoding());
+            if (payload.encryption().isPresent()) {
+                json.writeStringField("encryption", payload.encryption().get());
+            }
+            if (payload.cryptoKey().isPresent()) {
+                json.writeStringField("crypto_key", payload.cryptoKey().get());
+            }
+            json.writeEndObject();
+        }
+    }
+
+    private static void writeStringMap(JsonGenerator json, String name, Map<String, String> map) throws IOException {
+        json.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            json.writeStringField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
     }
 
     /** P1.2: a refusal says why. */
@@ -172,6 +229,13 @@ public final class ProtocolCodec {
         private Optional<List<String>> channelIds = Optional.empty();
         private Optional<String> channelId = Optional.empty();
         private List<Update> updates = List.of();
+        private List<ClientMessage.MessageAck> messageAcks = List.of();
+        private boolean useWebPush;
+        private @Nullable Map<String, String> broadcasts;
+        private @Nullable String broadcastsProblem;
+        private Optional<String> key = Optional.empty();
+        private Optional<String> version = Optional.empty();
+        private int code;
         private WakeupFields.@Nullable HostPort hostPort;
         private WakeupFields.@Nullable Network network;
 
@@ -197,7 +261,25 @@ public final class ProtocolCodec {
                     parser.skipChildren();
                     break;
                 case "updates":
-                    updates = updates(parser);
+                    readUpdates(parser);
+                    break;
+                case "use_webpush":
+                    // W1.1: only the JSON value true; absent, false or anything else is SimplePush.
+                    useWebPush = token == JsonToken.VALUE_TRUE;
+                    parser.skipChildren();
+                    break;
+                case "broadcasts":
+                    readBroadcasts(parser);
+                    break;
+                case "key":
+                    key = token == JsonToken.VALUE_NULL ? Optional.empty() : Optional.of(textOf(parser));
+                    break;
+                case "version":
+                    version = token == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
+                    parser.skipChildren();
+                    break;
+                case "code":
+                    code = longValue(parser).filter(c -> c >= 0 && c <= Integer.MAX_VALUE).orElse(0L).intValue();
                     break;
                 case "wakeup_hostport":
                     hostPort = WakeupFields.HostPort.read(parser);
@@ -228,17 +310,98 @@ public final class ProtocolCodec {
                     // P6.1: {"messageType":"ping"} is a ping like {}.
                     return ClientMessage.Ping.INSTANCE;
                 case "hello":
-                    return new ClientMessage.Hello(uaid, channelIds, wakeup());
+                    return new ClientMessage.Hello(uaid, channelIds, wakeup(), useWebPush, broadcasts());
                 case "register":
-                    return new ClientMessage.Register(channelId);
+                    return new ClientMessage.Register(channelId, key);
                 case "unregister":
                     return new ClientMessage.Unregister(channelId);
                 case "ack":
-                    return new ClientMessage.Ack(updates);
+                    return new ClientMessage.Ack(updates, messageAcks);
+                case "nack":
+                    return new ClientMessage.Nack(version, code);
+                case "broadcast_subscribe":
+                    return new ClientMessage.BroadcastSubscribe(broadcasts());
                 default:
                     throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION,
                             "unknown messageType " + abbreviated(type));
             }
+        }
+
+        /** W2.5: a {@code broadcasts} that is not an object of strings is a protocol error (P1.3). */
+        private Map<String, String> broadcasts() throws MalformedFrameException {
+            if (broadcastsProblem != null) {
+                throw new MalformedFrameException(CloseCodes.POLICY_VIOLATION, broadcastsProblem);
+            }
+            return broadcasts == null ? Map.of() : broadcasts;
+        }
+
+        private void readBroadcasts(JsonParser parser) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (token != JsonToken.START_OBJECT) {
+                broadcastsProblem = "broadcasts must be an object";
+                parser.skipChildren();
+                return;
+            }
+            Map<String, String> read = new LinkedHashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String id = parser.currentName();
+                if (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    read.put(id, parser.getText());
+                } else {
+                    broadcastsProblem = "broadcast versions must be strings";
+                    parser.skipChildren();
+                }
+            }
+            broadcasts = read;
+        }
+
+        /**
+         * P5.3 and W8.1: an entry with a UUID channelID and an integer version is a SimplePush ack; with a string
+         * version, a Web Push ack (its {@code code} kept); other entries are dropped.
+         */
+        private void readUpdates(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                return;
+            }
+            List<Update> simplePush = new ArrayList<>();
+            List<ClientMessage.MessageAck> webPush = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    continue;
+                }
+                Optional<ChannelId> channel = Optional.empty();
+                Optional<Version> number = Optional.empty();
+                Optional<String> text = Optional.empty();
+                int entryCode = 0;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (name.equals("channelID") && value == JsonToken.VALUE_STRING) {
+                        channel = ChannelId.parse(parser.getText());
+                    } else if (name.equals("version") && value == JsonToken.VALUE_STRING) {
+                        text = Optional.of(parser.getText());
+                    } else if (name.equals("version")) {
+                        number = longValue(parser).filter(v -> v >= 0).map(Version::of);
+                    } else if (name.equals("code")) {
+                        entryCode = longValue(parser).filter(c -> c >= 0 && c <= Integer.MAX_VALUE).orElse(0L)
+                                .intValue();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (channel.isPresent() && number.isPresent()) {
+                    simplePush.add(Update.of(channel.get(), number.get()));
+                } else if (channel.isPresent() && text.isPresent()) {
+                    webPush.add(new ClientMessage.MessageAck(channel.get(), text.get(), entryCode));
+                }
+            }
+            updates = simplePush;
+            messageAcks = webPush;
         }
 
         private Optional<WakeupAddress> wakeup() {
@@ -273,38 +436,6 @@ public final class ProtocolCodec {
             ids.add(textOf(parser));
         }
         return Optional.of(ids);
-    }
-
-    /** P5.3: entries without a UUID channelID and a non-negative integer version are dropped. */
-    private static List<Update> updates(JsonParser parser) throws IOException {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return List.of();
-        }
-        List<Update> updates = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-            if (parser.currentToken() != JsonToken.START_OBJECT) {
-                parser.skipChildren();
-                continue;
-            }
-            Optional<ChannelId> channel = Optional.empty();
-            Optional<Version> version = Optional.empty();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals("channelID") && value == JsonToken.VALUE_STRING) {
-                    channel = ChannelId.parse(parser.getText());
-                } else if (name.equals("version")) {
-                    version = longValue(parser).filter(v -> v >= 0).map(Version::of);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (channel.isPresent() && version.isPresent()) {
-                updates.add(Update.of(channel.get(), version.get()));
-            }
-        }
-        return updates;
     }
 
     /** The value as a long if it is a JSON integer in range; structures are skipped. */

@@ -321,4 +321,100 @@ class ProtocolCodecTest {
             assertThat(encode(ServerMessage.Pong.INSTANCE)).isEqualTo("{}");
         }
     }
+
+    @Nested
+    class WebPushDialect {
+
+        @Test
+        void firefoxHelloW1_1() throws Exception {
+            // What Firefox ESR 153 sends with subscriptions: uaid, use_webpush, broadcasts; no channelIDs.
+            assertThat(decode("{\"messageType\":\"hello\",\"broadcasts\":{\"remote-settings/monitor_changes\":"
+                    + "\"\\\"0\\\"\"},\"use_webpush\":true,\"uaid\":\"" + UAID + "\"}"))
+                    .isEqualTo(new Hello(Optional.of(UAID), Optional.empty(), Optional.empty(), true,
+                            java.util.Map.of("remote-settings/monitor_changes", "\"0\"")));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"false", "\"true\"", "1", "null", "{}"})
+        void onlyTrueMeansWebPushW1_1(String value) throws Exception {
+            assertThat(decode("{\"messageType\":\"hello\",\"use_webpush\":" + value + "}"))
+                    .isEqualTo(new Hello(Optional.empty(), Optional.empty(), Optional.empty()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"[]", "\"x\"", "1", "{\"a\":1}", "{\"a\":{}}"})
+        void malformedBroadcastsCloseW2_5(String value) {
+            assertCloses("{\"messageType\":\"hello\",\"use_webpush\":true,\"broadcasts\":" + value + "}",
+                    CloseCodes.POLICY_VIOLATION);
+            assertCloses("{\"messageType\":\"broadcast_subscribe\",\"broadcasts\":" + value + "}",
+                    CloseCodes.POLICY_VIOLATION);
+        }
+
+        @Test
+        void broadcastSubscribeW2_1() throws Exception {
+            assertThat(decode("{\"messageType\":\"broadcast_subscribe\",\"broadcasts\":{\"a/b\":\"____NOP____\"}}"))
+                    .isEqualTo(new ClientMessage.BroadcastSubscribe(java.util.Map.of("a/b", "____NOP____")));
+        }
+
+        @Test
+        void registerWithKeyW3_2() throws Exception {
+            assertThat(decode("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\",\"key\":\"BAbc==\"}"))
+                    .isEqualTo(new Register(Optional.of(C1), Optional.of("BAbc==")));
+            assertThat(decode("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\",\"key\":null}"))
+                    .isEqualTo(new Register(Optional.of(C1)));
+            assertThat(decode("{\"messageType\":\"register\",\"channelID\":\"" + C1 + "\",\"key\":[1]}"))
+                    .as("a key that is not a string is kept as its JSON text, which no key matches")
+                    .isEqualTo(new Register(Optional.of(C1), Optional.of("[1]")));
+        }
+
+        @Test
+        void ackByMessageIdW8_1() throws Exception {
+            assertThat(decode("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\"" + C1
+                    + "\",\"version\":\"gAAAA-_x\",\"code\":101},{\"channelID\":\"" + C2 + "\",\"version\":7},"
+                    + "{\"channelID\":\"nope\",\"version\":\"x\"},{\"channelID\":\"" + C1 + "\",\"version\":\"y\"}]}"))
+                    .isEqualTo(new Ack(List.of(Update.of(ChannelId.of(C2), Version.of(7))), List.of(
+                            new ClientMessage.MessageAck(ChannelId.of(C1), "gAAAA-_x", 101),
+                            new ClientMessage.MessageAck(ChannelId.of(C1), "y", 0))));
+        }
+
+        @Test
+        void nackW8_2() throws Exception {
+            assertThat(decode("{\"messageType\":\"nack\",\"version\":\"abc\",\"code\":302}"))
+                    .isEqualTo(new ClientMessage.Nack(Optional.of("abc"), 302));
+            assertThat(decode("{\"messageType\":\"NACK\"}")).isEqualTo(new ClientMessage.Nack(Optional.empty(), 0));
+        }
+
+        @Test
+        void helloReplyEchoesUseWebPushW1_2() {
+            assertThat(encode(new ServerMessage.WebPushHelloReply(Uaid.parse(UAID).orElseThrow(), 200,
+                    java.util.Map.of())))
+                    .isEqualTo("{\"messageType\":\"hello\",\"uaid\":\"" + UAID
+                            + "\",\"status\":200,\"use_webpush\":true,\"broadcasts\":{}}");
+        }
+
+        @Test
+        void broadcastErrorsW2_2() {
+            assertThat(encode(new ServerMessage.Broadcast(java.util.Map.of(), java.util.Map.of("x/y",
+                    "Broadcast not found"))))
+                    .isEqualTo("{\"messageType\":\"broadcast\",\"broadcasts\":{\"errors\":{\"x/y\":"
+                            + "\"Broadcast not found\"}}}");
+        }
+
+        @Test
+        void notificationWithAndWithoutBodyW5_1() {
+            ChannelId channel = ChannelId.of(C1);
+            assertThat(encode(new ServerMessage.WebPushNotification(channel, "m1", 60, Optional.of(
+                    dev.simplepush.core.WebPushMessage.Payload.aes128gcm("AQID")))))
+                    .isEqualTo("{\"messageType\":\"notification\",\"channelID\":\"" + C1
+                            + "\",\"version\":\"m1\",\"ttl\":60,\"data\":\"AQID\",\"headers\":{\"encoding\":\"aes128gcm\"}}");
+            assertThat(encode(new ServerMessage.WebPushNotification(channel, "m2", 0, Optional.of(
+                    new dev.simplepush.core.WebPushMessage.Payload("AQID", "aesgcm", Optional.of("salt=s"),
+                            Optional.of("dh=d"))))))
+                    .endsWith("\"headers\":{\"encoding\":\"aesgcm\",\"encryption\":\"salt=s\",\"crypto_key\":\"dh=d\"}}");
+            assertThat(encode(new ServerMessage.WebPushNotification(channel, "m3", 5, Optional.empty())))
+                    .as("W5.4: no body, no data and no headers")
+                    .isEqualTo("{\"messageType\":\"notification\",\"channelID\":\"" + C1
+                            + "\",\"version\":\"m3\",\"ttl\":5}");
+        }
+    }
 }
