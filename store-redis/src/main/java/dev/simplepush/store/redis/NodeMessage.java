@@ -2,6 +2,7 @@ package dev.simplepush.store.redis;
 
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
+import dev.simplepush.core.WebPushMessage;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,22 @@ sealed interface NodeMessage {
         public Deliver {
             Objects.requireNonNull(uaid, "uaid");
             Objects.requireNonNull(update, "update");
+        }
+    }
+
+    /**
+     * A Web Push message for a device the receiving node holds (W9.5); it hands the message to its local
+     * connection, or drops it if the device is gone meanwhile (a message with a TTL is queued, so the next hello
+     * flushes it; one of TTL 0 is lost, as W6.3 allows).
+     *
+     * @param uaid the device
+     * @param message the message, with its payload if it has one
+     */
+    record DeliverMessage(Uaid uaid, WebPushMessage message) implements NodeMessage {
+
+        public DeliverMessage {
+            Objects.requireNonNull(uaid, "uaid");
+            Objects.requireNonNull(message, "message");
         }
     }
 

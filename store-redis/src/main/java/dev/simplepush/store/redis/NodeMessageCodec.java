@@ -1,9 +1,16 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
+import dev.simplepush.core.WebPushMessage;
+import dev.simplepush.core.WebPushMessage.Payload;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +21,7 @@ import java.util.Optional;
  * one newline, then a body whose layout that version defines. A reader must be able to tell the version of any
  * message, including those of versions it does not know, so the envelope never changes; everything else may.
  *
- * <p><b>Version 1</b> (what {@link #encode} writes). The body is one of
+ * <p><b>Version 1.</b> The body is one of
  * <ul>
  *   <li>{@code u\n<uaid>\n<channelID>\n<version>} or {@code u\n<uaid>\n<channelID>\n<version>\n<data>}:
  *       {@link NodeMessage.Deliver}. UAIDs, channel IDs and versions never contain a newline, and the data comes
@@ -25,9 +32,17 @@ import java.util.Optional;
  * </ul>
  * Another type letter is a malformed version-1 message: a new type of message is a new format version.
  *
+ * <p><b>Version 2</b> is version 1 plus one type, {@link NodeMessage.DeliverMessage}: the body
+ * {@code m\n<uaid>\n<channelID>\n<message id>\n<expiresAt seconds>\n<expiresAt nanos>\n<topic>}, followed for a
+ * message with a body by {@code \n<encoding>\n<encryption>\n<cryptoKey>\n<data>} (seven lines or eleven). The
+ * expiry is the instant's epoch second (decimal, possibly negative) and nano of second (0 to 999999999). Texts
+ * are percent-encoded as in {@code application/x-www-form-urlencoded} (UTF-8), so none holds a newline; the topic,
+ * the encryption and the crypto key are optional: empty when absent, {@code +} followed by the encoded text when
+ * present.
+ *
  * <p><b>Unversioned.</b> Nodes from before the envelope send a version-1 body alone. Its first character is a
  * type letter, never a digit, so {@link #decode} reads such messages too, and a node of this release understands
- * the nodes already deployed. Those nodes do not understand version 1, though: until the last of them is
+ * the nodes already deployed. Those nodes do not understand any envelope, though: until the last of them is
  * replaced, updates this release sends them are dropped there (the device gets them from the store at its next
  * hello) and evictions arrive only with their next presence refresh.
  *
@@ -37,14 +52,26 @@ import java.util.Optional;
  * A reader skips a message of a version it does not know ({@link Decoded.UnknownVersion}) rather than
  * guessing at it.
  *
+ * <p>Version 2 is the one exception, and a narrow one: {@link #encode} writes version 1 for everything version 1
+ * can express (updates, evictions, probes), so nodes of the release before keep understanding all SimplePush
+ * traffic, and writes version 2 only for Web Push messages, which no older release could deliver anyway. Such a
+ * node skips them with a warning; the sender counts the message as handed over (the older node did receive it),
+ * and the message stays queued, reaching the device at its next hello, except one of TTL 0 (never stored), which
+ * is lost, as W6.3 allows for a connection that goes away.
+ *
  * <p>Stateless; {@link #decode} never throws on any text, however broken.
  */
 final class NodeMessageCodec {
 
-    /** The format version {@link #encode} writes. */
+    /** The format version {@link #encode} writes for every message version 1 can express. */
     static final int VERSION = 1;
 
+    /** The format version {@link #encode} writes for {@link NodeMessage.DeliverMessage}, the newest one read. */
+    static final int WEB_PUSH_VERSION = 2;
+
     private static final int MAX_VERSION_DIGITS = 9;
+    private static final int MESSAGE_LINES = 7;
+    private static final int MESSAGE_WITH_BODY_LINES = 11;
 
     private NodeMessageCodec() {
     }
@@ -77,9 +104,12 @@ final class NodeMessageCodec {
         }
     }
 
-    /** The text of {@code message} in the current format version ({@value #VERSION}). */
+    /** The text of {@code message}: version {@value #VERSION} if it can say it, else {@value #WEB_PUSH_VERSION}. */
     static String encode(NodeMessage message) {
         Objects.requireNonNull(message, "message");
+        if (message instanceof NodeMessage.DeliverMessage deliver) {
+            return encodeMessage(deliver);
+        }
         StringBuilder text = new StringBuilder(96).append(VERSION).append('\n');
         if (message instanceof NodeMessage.Deliver deliver) {
             Update update = deliver.update();
@@ -97,6 +127,22 @@ final class NodeMessageCodec {
         return text.toString();
     }
 
+    private static String encodeMessage(NodeMessage.DeliverMessage deliver) {
+        WebPushMessage message = deliver.message();
+        StringBuilder text = new StringBuilder(256).append(WEB_PUSH_VERSION).append("\nm\n")
+                .append(deliver.uaid().value()).append('\n')
+                .append(message.channelId().value()).append('\n')
+                .append(message.id().value()).append('\n')
+                .append(message.expiresAt().getEpochSecond()).append('\n')
+                .append(message.expiresAt().getNano()).append('\n')
+                .append(optional(message.topic()));
+        message.payload().ifPresent(payload -> text.append('\n').append(escape(payload.encoding()))
+                .append('\n').append(optional(payload.encryption()))
+                .append('\n').append(optional(payload.cryptoKey()))
+                .append('\n').append(escape(payload.data())));
+        return text.toString();
+    }
+
     /** Reads a message of any format version this node knows, or an unversioned one; never throws. */
     static Decoded decode(String text) {
         Objects.requireNonNull(text, "text");
@@ -104,7 +150,7 @@ final class NodeMessageCodec {
             return new Decoded.Malformed("empty message");
         }
         if (!isDigit(text.charAt(0))) {
-            return decodeBody(text);
+            return decodeBody(text, VERSION);
         }
         int digits = 0;
         while (digits < text.length() && isDigit(text.charAt(digits))) {
@@ -114,14 +160,14 @@ final class NodeMessageCodec {
             return new Decoded.Malformed("no format version envelope");
         }
         int version = Integer.parseInt(text, 0, digits, 10);
-        if (version != VERSION) {
+        if (version != VERSION && version != WEB_PUSH_VERSION) {
             return new Decoded.UnknownVersion(version);
         }
-        return decodeBody(text.substring(digits + 1));
+        return decodeBody(text.substring(digits + 1), version);
     }
 
-    /** A version-1 body, which is also the whole of an unversioned message. */
-    private static Decoded decodeBody(String body) {
+    /** A body of a known version; a version-1 body is also the whole of an unversioned message. */
+    private static Decoded decodeBody(String body, int version) {
         if (body.equals("p")) {
             return new Decoded.Message(new NodeMessage.Probe());
         }
@@ -130,6 +176,9 @@ final class NodeMessageCodec {
         }
         if (body.startsWith("e\n")) {
             return decodeEvict(body);
+        }
+        if (version >= WEB_PUSH_VERSION && body.startsWith("m\n")) {
+            return decodeMessage(body);
         }
         return new Decoded.Malformed("unknown message type");
     }
@@ -163,6 +212,102 @@ final class NodeMessageCodec {
             return new Decoded.Malformed("eviction with a bad UAID or presence value");
         }
         return new Decoded.Message(new NodeMessage.Evict(uaid.get(), presence));
+    }
+
+    private static Decoded decodeMessage(String body) {
+        String[] lines = body.split("\n", -1);
+        if (lines.length != MESSAGE_LINES && lines.length != MESSAGE_WITH_BODY_LINES) {
+            return new Decoded.Malformed("web push message with " + lines.length + " lines");
+        }
+        Optional<Uaid> uaid = Uaid.parse(lines[1]);
+        Optional<ChannelId> channel = ChannelId.parse(lines[2]);
+        Optional<MessageId> id = MessageId.parse(lines[3]);
+        if (uaid.isEmpty() || channel.isEmpty() || id.isEmpty()) {
+            return new Decoded.Malformed("web push message with a bad UAID, channel ID or message id");
+        }
+        Optional<Instant> expiresAt = instant(lines[4], lines[5]);
+        if (expiresAt.isEmpty()) {
+            return new Decoded.Malformed("web push message with a bad expiry");
+        }
+        Optional<Optional<String>> topic = optional(lines[6]);
+        Optional<Optional<Payload>> payload = lines.length == MESSAGE_LINES
+                ? Optional.of(Optional.empty())
+                : payload(lines[7], lines[8], lines[9], lines[10]);
+        if (topic.isEmpty() || payload.isEmpty()) {
+            return new Decoded.Malformed("web push message with a badly encoded topic or body");
+        }
+        WebPushMessage message = new WebPushMessage(id.get(), channel.get(), expiresAt.get(), topic.get(),
+                payload.get());
+        return new Decoded.Message(new NodeMessage.DeliverMessage(uaid.get(), message));
+    }
+
+    /** An epoch second (optional minus, 1 to 19 digits) and a nano of second (1 to 9 digits); empty if bad. */
+    private static Optional<Instant> instant(String seconds, String nanos) {
+        boolean negative = seconds.startsWith("-");
+        String secondDigits = negative ? seconds.substring(1) : seconds;
+        if (!isNumber(secondDigits, 19) || !isNumber(nanos, 9)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(seconds), Integer.parseInt(nanos)));
+        } catch (RuntimeException outOfRange) {
+            // a 19-digit number beyond a long, or an epoch second beyond Instant's range
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Optional<Payload>> payload(String encoding, String encryption, String cryptoKey,
+            String data) {
+        Optional<String> decodedEncoding = unescape(encoding);
+        Optional<Optional<String>> decodedEncryption = optional(encryption);
+        Optional<Optional<String>> decodedCryptoKey = optional(cryptoKey);
+        Optional<String> decodedData = unescape(data);
+        if (decodedEncoding.isEmpty() || decodedEncryption.isEmpty() || decodedCryptoKey.isEmpty()
+                || decodedData.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Optional.of(new Payload(decodedData.get(), decodedEncoding.get(), decodedEncryption.get(),
+                decodedCryptoKey.get())));
+    }
+
+    private static String optional(Optional<String> text) {
+        return text.map(value -> "+" + escape(value)).orElse("");
+    }
+
+    /** An optional text: empty (absent) or {@code +} and the encoded text; the outer empty if it is neither. */
+    private static Optional<Optional<String>> optional(String token) {
+        if (token.isEmpty()) {
+            return Optional.of(Optional.empty());
+        }
+        if (token.charAt(0) != '+') {
+            return Optional.empty();
+        }
+        return unescape(token.substring(1)).map(Optional::of);
+    }
+
+    private static String escape(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** The decoded text; empty if it is not percent-encoding (a bad escape). */
+    private static Optional<String> unescape(String text) {
+        try {
+            return Optional.of(URLDecoder.decode(text, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException badEscape) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isNumber(String text, int maxDigits) {
+        if (text.isEmpty() || text.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(char c) {

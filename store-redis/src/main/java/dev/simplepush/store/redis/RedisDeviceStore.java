@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,18 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Devices as one Redis hash each (layout in {@link Keys}). Every rule that reads and then writes runs as one Lua
- * script ({@link DeviceScripts}), which Redis executes atomically, so the contract's per-device atomicity holds
- * across every node sharing the Redis. Plain reads and single-command writes (HDEL, DEL) need no script.
+ * Devices as two Redis hashes each, the device with its channels and its queued Web Push messages (layout in
+ * {@link Keys}). Every rule that reads and then writes runs as one Lua script ({@link DeviceScripts}), which Redis
+ * executes atomically, so the contract's per-device atomicity holds across every node sharing the Redis. Plain
+ * reads and single-command writes (DEL) need no script.
  *
  * <p>Stages complete on Lettuce's event loop; nothing here blocks.
  */
 final class RedisDeviceStore implements DeviceStore {
+
+    /** The state of an open Web Push subscription, and the prefix of a restricted one's (see {@link Keys}). */
+    private static final String OPEN = "n";
+    private static final String RESTRICTED = "k";
 
     private final RedisConnection redis;
     private final Keys keys;
@@ -81,8 +87,9 @@ final class RedisDeviceStore implements DeviceStore {
 
     @Override
     public CompletionStage<Void> drop(Uaid uaid) {
-        String key = keys.device(uaid);
-        return redis.call("drop device", c -> c.del(key), deleted -> null);
+        String[] both = deviceKeys(uaid);
+        // One command, so atomic: both keys share the device's hash tag (one slot on a Cluster).
+        return redis.call("drop device", c -> c.del(both), deleted -> null);
     }
 
     @Override
@@ -104,37 +111,94 @@ final class RedisDeviceStore implements DeviceStore {
     @Override
     public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
             Optional<String> keyHash) {
-        throw new UnsupportedOperationException("TODO(webpush)");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(keyHash, "keyHash");
+        if (maxChannels < 1) {
+            throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
+        }
+        return script("subscribe channel", DeviceScripts.SUBSCRIBE, uaid, Integer.toString(maxChannels),
+                Keys.channelField(channelId), keyHash.map(RESTRICTED::concat).orElse(OPEN), channelId.value())
+                .thenApply(code -> switch (code.intValue()) {
+                    case 0 -> Registration.UNKNOWN_DEVICE;
+                    case 1 -> Registration.EXISTS;
+                    case 2 -> Registration.LIMIT_REACHED;
+                    case 3 -> Registration.REGISTERED;
+                    default -> Registration.REKEYED;
+                });
     }
 
     @Override
     public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
-        throw new UnsupportedOperationException("TODO(webpush)");
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(keyHash, "keyHash");
+        String key = keys.device(uaid);
+        String field = Keys.channelField(channelId);
+        return redis.call("read subscription", c -> c.hget(key, field), value -> value != null
+                && keyHash.map(hash -> value.equals(RESTRICTED + hash)).orElse(!value.startsWith(RESTRICTED)));
     }
 
     @Override
     public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
             int maxQueued, Instant now) {
-        throw new UnsupportedOperationException("TODO(webpush)");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(keyHash, "keyHash");
+        Objects.requireNonNull(now, "now");
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
+        }
+        Instant expiresAt = message.expiresAt();
+        return script("queue message", DeviceScripts.ENQUEUE, uaid,
+                Keys.channelField(message.channelId()),
+                keyHash.map(RESTRICTED::concat).orElse(""),
+                Integer.toString(maxQueued),
+                Long.toString(now.getEpochSecond()), Integer.toString(now.getNano()),
+                message.channelId().value(), message.id().value(), StoredMessage.topicToken(message),
+                Long.toString(expiresAt.getEpochSecond()), Integer.toString(expiresAt.getNano()),
+                StoredMessage.payloadLines(message))
+                .thenApply(code -> switch (code.intValue()) {
+                    case 0 -> Enqueue.GONE;
+                    case 1 -> Enqueue.QUEUE_FULL;
+                    default -> Enqueue.QUEUED;
+                });
     }
 
     @Override
     public CompletionStage<List<WebPushMessage>> messages(Uaid uaid, Instant now) {
-        throw new UnsupportedOperationException("TODO(webpush)");
+        Objects.requireNonNull(uaid, "uaid");
+        Objects.requireNonNull(now, "now");
+        String[] args = {ttlMillis, Long.toString(now.getEpochSecond()), Integer.toString(now.getNano())};
+        return redis.eval("read queued messages", DeviceScripts.MESSAGES, ScriptOutputType.MULTI, deviceKeys(uaid),
+                args, RedisDeviceStore::messagesOf);
+    }
+
+    /** The MESSAGES reply, field and value after field and value, as messages in arrival order. */
+    private static List<WebPushMessage> messagesOf(Object reply) {
+        List<?> flat = (List<?>) reply;
+        List<StoredMessage> stored = new ArrayList<>(flat.size() / 2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            stored.add(StoredMessage.decode((String) flat.get(i), (String) flat.get(i + 1)));
+        }
+        stored.sort(Comparator.comparingLong(StoredMessage::sequence));
+        List<WebPushMessage> messages = new ArrayList<>(stored.size());
+        stored.forEach(message -> messages.add(message.message()));
+        return List.copyOf(messages);
     }
 
     @Override
     public CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id) {
-        throw new UnsupportedOperationException("TODO(webpush)");
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(id, "id");
+        return script("remove message", DeviceScripts.REMOVE, uaid, channelId.value(), id.value())
+                .thenApply(code -> code == 1);
     }
 
     @Override
     public CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId) {
         Objects.requireNonNull(channelId, "channelId");
-        String key = keys.device(uaid);
-        String field = Keys.channelField(channelId);
-        // One field, one command: the channel's version and pending mark go together.
-        return redis.call("unregister channel", c -> c.hdel(key, field), removed -> null);
+        return script("unregister channel", DeviceScripts.UNREGISTER, uaid, Keys.channelField(channelId),
+                channelId.value())
+                .thenApply(code -> null);
     }
 
     @Override
@@ -205,14 +269,21 @@ final class RedisDeviceStore implements DeviceStore {
                 value -> Optional.ofNullable(value).map(RedisDeviceStore::decode));
     }
 
-    /** Runs a device script on the device's hash with the TTL as ARGV[1]; completes with its integer reply. */
+    /**
+     * Runs a device script on the device's two hashes with the TTL as ARGV[1]; completes with its integer reply.
+     */
     private CompletionStage<Long> script(String what, LuaScript script, Uaid uaid, String... args) {
         Objects.requireNonNull(uaid, "uaid");
         String[] all = new String[args.length + 1];
         all[0] = ttlMillis;
         System.arraycopy(args, 0, all, 1, args.length);
-        return redis.eval(what, script, ScriptOutputType.INTEGER, new String[] {keys.device(uaid)}, all,
-                reply -> (Long) reply);
+        return redis.eval(what, script, ScriptOutputType.INTEGER, deviceKeys(uaid), all, reply -> (Long) reply);
+    }
+
+    /** KEYS of every device script: the device hash, then the message hash. */
+    private String[] deviceKeys(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        return new String[] {keys.device(uaid), keys.messages(uaid)};
     }
 
     // Wake-up address as URL-encoded components joined by newlines (which URL encoding never produces); a fifth

@@ -3,6 +3,7 @@ package dev.simplepush.store.redis;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Notice;
 import dev.simplepush.core.Update;
+import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
@@ -32,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>A connected device has a presence key ({@link Keys#presence}) naming {@code <nodeId>/<connection>} with a
  * TTL of {@code presenceTtl}; one periodic task of this node refreshes the keys of all its local devices in
  * batches, so a node that dies leaves its presence for at most {@code presenceTtl}. The {@link LocalDevice}s of
- * this node are in a local map; updates for a device held by another node are published on that node's channel
- * ({@link Keys#nodeChannel}) as a {@link NodeMessage} (text format and upgrade rule in {@link NodeMessageCodec}),
- * and the node that receives one hands it to its local device, or drops it if the
- * device is gone (the update is already stored, so the next hello flushes it). A delivery to another node counts
+ * this node are in a local map; updates and Web Push messages for a device held by another node are published on
+ * that node's channel ({@link Keys#nodeChannel}) as a {@link NodeMessage} (text format and upgrade rule in
+ * {@link NodeMessageCodec}), and the node that receives one hands it to its local device, or drops it if the
+ * device is gone (the update or message is already stored, so the next hello flushes it). A delivery to another node counts
  * as delivered (P4.3 200) when that node's subscription received it: "handed to the node holding the device".
  *
  * <p>Thread-safe; never blocks. Stages complete on Lettuce's threads, as do deliveries to local devices that come
@@ -173,11 +174,10 @@ final class RedisRouter implements Router {
     public CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
         Objects.requireNonNull(uaid, "uaid");
         Objects.requireNonNull(notice, "notice");
-        if (notice instanceof Update update) {
-            return atHolder(uaid, () -> deliverLocally(uaid, update), new NodeMessage.Deliver(uaid, update));
-        }
-        // TODO(webpush): node message for Web Push deliveries
-        return atHolder(uaid, () -> deliverLocally(uaid, notice), new NodeMessage.Probe()).thenApply(b -> false);
+        NodeMessage remote = notice instanceof Update update
+                ? new NodeMessage.Deliver(uaid, update)
+                : new NodeMessage.DeliverMessage(uaid, (WebPushMessage) notice);
+        return atHolder(uaid, () -> deliverLocally(uaid, notice), remote);
     }
 
     @Override
@@ -240,6 +240,9 @@ final class RedisRouter implements Router {
         if (message instanceof NodeMessage.Deliver deliver) {
             // Gone meanwhile: nothing to do, the update is stored and the next hello flushes it.
             deliverLocally(deliver.uaid(), deliver.update());
+        } else if (message instanceof NodeMessage.DeliverMessage deliver) {
+            // Likewise for a queued message; one of TTL 0 is lost with the connection it was meant for (W6.3).
+            deliverLocally(deliver.uaid(), deliver.message());
         } else if (message instanceof NodeMessage.Evict evict) {
             evictLocal(evict.uaid(), evict.presence());
         }

@@ -4,11 +4,15 @@ import static dev.simplepush.core.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
+import dev.simplepush.core.WebPushMessage;
+import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.testing.RecordingDevice;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the single-router contract cannot show: two routers, as two nodes sharing one Redis (same prefix,
- * different node ids), route updates and evictions to each other, and presence outlives a dead node by at most
- * its TTL. Subclasses say which Redis.
+ * different node ids), route updates, Web Push messages and evictions to each other, and presence outlives a dead
+ * node by at most its TTL. Subclasses say which Redis.
  */
 abstract class CrossNodeRouting {
 
@@ -61,6 +65,25 @@ abstract class CrossNodeRouting {
 
         assertThat(eventually(() -> device.deliveries().contains(update))).isTrue();
         assertThat(await(nodeB.isConnected(uaid))).isTrue();
+    }
+
+    @Test
+    void webPushMessageReachesDeviceHeldByAnotherNode() {
+        Uaid uaid = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("on A");
+        await(nodeA.claim(uaid, device));
+        WebPushMessage withBody = new WebPushMessage(new MessageId("msg-" + versions.incrementAndGet()), newChannel(),
+                Instant.now().plusSeconds(60), Optional.of("scores"),
+                Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=abc"), Optional.of("dh=def"))));
+        WebPushMessage bare = new WebPushMessage(new MessageId("msg-" + versions.incrementAndGet()), newChannel(),
+                Instant.now(), Optional.empty(), Optional.empty());
+
+        // W9.5: any node accepts the POST; the device's node delivers it.
+        assertThat(await(nodeB.deliver(uaid, withBody))).isTrue();
+        assertThat(await(nodeB.deliver(uaid, bare))).isTrue();
+
+        assertThat(eventually(() -> device.deliveries().size() == 2)).isTrue();
+        assertThat(device.deliveries()).containsExactly(withBody, bare);
     }
 
     @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
+import dev.simplepush.core.WebPushMessage;
+import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.store.redis.NodeMessageCodec.Decoded;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +24,10 @@ class NodeMessageCodecTest {
 
     private static final Uaid UAID = new Uaid("0123456789abcdef0123456789abcdef");
     private static final ChannelId CHANNEL = ChannelId.of("6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f");
+    private static final MessageId ID = new MessageId("gAAAAABm-Zx_3q2");
+    private static final Instant EXPIRES = Instant.ofEpochSecond(1_790_000_060L, 123_456_789);
+    private static final String V2_HEAD = "2\nm\n0123456789abcdef0123456789abcdef\n"
+            + "6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\ngAAAAABm-Zx_3q2\n";
 
     @ParameterizedTest
     @ValueSource(strings = {"", "plain", "line one\nline two\n", "\n", "\n\n", "u\nnot a message\n",
@@ -79,8 +87,80 @@ class NodeMessageCodecTest {
         assertThat(NodeMessageCodec.decode("p")).isEqualTo(message(new NodeMessage.Probe()));
     }
 
+    @Test
+    void webPushMessagesRoundTripWithAndWithoutTopicAndBody() {
+        String odd = "line\nbreak %41 + plus = ; \"quoted\" é 😀 \r\u0000";
+        List<WebPushMessage> messages = List.of(
+                new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.empty(), Optional.empty()),
+                new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.of("scores"), Optional.empty()),
+                new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.empty(), Optional.of(Payload.aes128gcm("3q2-7w"))),
+                new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.of("t"), Optional.of(new Payload("AAEC", "aesgcm",
+                        Optional.of("salt=abc"), Optional.of("dh=def;p256ecdsa=ghi")))),
+                new WebPushMessage(ID, CHANNEL, Instant.ofEpochSecond(-3, 1), Optional.of(""),
+                        Optional.of(new Payload("", "", Optional.of(""), Optional.empty()))),
+                new WebPushMessage(ID, CHANNEL, Instant.EPOCH, Optional.of(odd),
+                        Optional.of(new Payload(odd, odd, Optional.empty(), Optional.of(odd)))));
+
+        for (WebPushMessage message : messages) {
+            NodeMessage deliver = new NodeMessage.DeliverMessage(UAID, message);
+            assertThat(roundTrip(deliver)).isEqualTo(deliver);
+        }
+    }
+
+    @Test
+    void webPushMessagesAreVersionTwoAndEverythingElseStaysVersionOne() {
+        WebPushMessage bare = new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.empty(), Optional.empty());
+        WebPushMessage full = new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.of("a b"),
+                Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=x"), Optional.empty())));
+
+        assertThat(NodeMessageCodec.encode(new NodeMessage.DeliverMessage(UAID, bare)))
+                .isEqualTo(V2_HEAD + "1790000060\n123456789\n");
+        assertThat(NodeMessageCodec.encode(new NodeMessage.DeliverMessage(UAID, full)))
+                .isEqualTo(V2_HEAD + "1790000060\n123456789\n+a+b\naesgcm\n+salt%3Dx\n\nAAEC");
+        // Older nodes keep reading everything but Web Push messages.
+        assertThat(NodeMessageCodec.encode(new NodeMessage.Probe())).startsWith("1\n");
+        assertThat(NodeMessageCodec.encode(new NodeMessage.Deliver(UAID, Update.of(CHANNEL, Version.of(1)))))
+                .startsWith("1\n");
+    }
+
+    @Test
+    void versionTwoAlsoCarriesTheTypesOfVersionOne() {
+        assertThat(NodeMessageCodec.decode("2\np")).isEqualTo(message(new NodeMessage.Probe()));
+        assertThat(NodeMessageCodec.decode("2\ne\n" + UAID.value() + "\nnode-a/1"))
+                .isEqualTo(message(new NodeMessage.Evict(UAID, "node-a/1")));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"2\np", "2\n", "0\nu\nwhatever", "999999999\nanything\nat all"})
+    @ValueSource(strings = {"2\n", "2\nm", "2\nm\n", "2\nx\nwhatever",
+            // a Web Push message in version 1, or unversioned: version 1 has no such type
+            "1\nm\n0123456789abcdef0123456789abcdef\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\nid\n1\n0\n",
+            "m\n0123456789abcdef0123456789abcdef\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\nid\n1\n0\n",
+            // too few, too many lines (a body has exactly four)
+            V2_HEAD + "1\n0", V2_HEAD + "1\n0\n\nx", V2_HEAD + "1\n0\n\naes128gcm\n\n\nAA\nmore",
+            // bad UAID, channel ID, message id
+            "2\nm\nNOT-A-UAID\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\nid\n1\n0\n",
+            "2\nm\n0123456789abcdef0123456789abcdef\nnot-a-channel\nid\n1\n0\n",
+            "2\nm\n0123456789abcdef0123456789abcdef\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\nnot an id\n1\n0\n",
+            "2\nm\n0123456789abcdef0123456789abcdef\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\n\n1\n0\n",
+            // bad expiry: empty, not a number, nanos beyond a second, beyond a long or an Instant
+            V2_HEAD + "\n0\n", V2_HEAD + "1\n\n", V2_HEAD + "x\n0\n", V2_HEAD + "-\n0\n", V2_HEAD + "+1\n0\n",
+            V2_HEAD + "1\n-1\n", V2_HEAD + "1\n1000000000\n", V2_HEAD + "99999999999999999999\n0\n",
+            V2_HEAD + "9999999999999999999\n0\n", V2_HEAD + "31556889864403200\n0\n",
+            // an optional text without its marker, and broken percent-encoding
+            V2_HEAD + "1\n0\nscores", V2_HEAD + "1\n0\n+%zz", V2_HEAD + "1\n0\n\n%4\n\n\nAA",
+            V2_HEAD + "1\n0\n\naesgcm\nsalt\n\nAA", V2_HEAD + "1\n0\n\naesgcm\n\ndh\nAA",
+            V2_HEAD + "1\n0\n\naesgcm\n\n\n%"})
+    void malformedWebPushMessagesAreReportedWithoutQuotingThem(String text) {
+        Decoded decoded = NodeMessageCodec.decode(text);
+
+        assertThat(decoded).isInstanceOf(Decoded.Malformed.class);
+        String reason = ((Decoded.Malformed) decoded).reason();
+        assertThat(reason).doesNotContain("0123456789abcdef").doesNotContain("gAAAAABm")
+                .doesNotContain("not-a").doesNotContain("NOT-A");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3\np", "3\n", "0\nu\nwhatever", "999999999\nanything\nat all"})
     void aVersionThisNodeDoesNotKnowIsReportedAsSuch(String text) {
         int version = Integer.parseInt(text.substring(0, text.indexOf('\n')));
 
@@ -109,18 +189,32 @@ class NodeMessageCodecTest {
     void noTextMakesDecodeThrow() {
         Random random = new Random(20260101L);
         List<String> texts = new ArrayList<>();
-        String valid = NodeMessageCodec.encode(new NodeMessage.Deliver(UAID,
-                new Update(CHANNEL, Version.of(9), Optional.of("data\nmore"))));
-        for (int cut = 0; cut <= valid.length(); cut++) {
-            texts.add(valid.substring(0, cut));
-            texts.add(valid.substring(cut));
+        List<String> valid = List.of(
+                NodeMessageCodec.encode(new NodeMessage.Deliver(UAID,
+                        new Update(CHANNEL, Version.of(9), Optional.of("data\nmore")))),
+                NodeMessageCodec.encode(new NodeMessage.DeliverMessage(UAID, new WebPushMessage(ID, CHANNEL, EXPIRES,
+                        Optional.of("news"), Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=%"),
+                                Optional.of("dh=+")))))));
+        for (String text : valid) {
+            for (int cut = 0; cut <= text.length(); cut++) {
+                texts.add(text.substring(0, cut));
+                texts.add(text.substring(cut));
+            }
         }
-        String alphabet = "0123456789abcdefpue\n-/ \r";
+        String alphabet = "0123456789abcdefpuem\n-/ \r+%";
         for (int i = 0; i < 5_000; i++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(60);
             for (int j = 0; j < length; j++) {
                 text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            texts.add(text.toString());
+        }
+        // Near misses: valid messages with a few characters changed.
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder(valid.get(i % valid.size()));
+            for (int changes = 1 + random.nextInt(3); changes > 0; changes--) {
+                text.setCharAt(random.nextInt(text.length()), alphabet.charAt(random.nextInt(alphabet.length())));
             }
             texts.add(text.toString());
         }

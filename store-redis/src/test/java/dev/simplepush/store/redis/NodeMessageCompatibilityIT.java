@@ -8,12 +8,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
+import dev.simplepush.core.WebPushMessage;
+import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.testing.RecordingDevice;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a running node does with messages on its channel that it cannot read (a newer node's format, garbage) and
- * with the unversioned messages of nodes deployed before the format had versions: raw texts are published on the
- * node's channel as another node would.
+ * What a running node does with messages on its channel that it cannot read (a newer node's format, garbage),
+ * with the unversioned messages of nodes deployed before the format had versions, and with the Web Push messages
+ * of format version 2: raw texts are published on the node's channel as another node would.
  */
 class NodeMessageCompatibilityIT {
 
@@ -75,13 +79,13 @@ class NodeMessageCompatibilityIT {
         Update future = update(1);
 
         // A node of a later release that broke the upgrade rule, and something that is no message at all.
-        assertThat(publish("2\nu\n" + uaid.value() + "\n" + future.channelId().value() + "\n1\nnew layout"))
+        assertThat(publish("3\nu\n" + uaid.value() + "\n" + future.channelId().value() + "\n1\nnew layout"))
                 .isEqualTo(1);
-        assertThat(publish("2\nu\n" + uaid.value() + "\nagain")).isEqualTo(1);
+        assertThat(publish("3\nu\n" + uaid.value() + "\nagain")).isEqualTo(1);
         assertThat(publish("\u0000garbage " + uaid.value())).isEqualTo(1);
 
         assertThat(CrossNodeRouting.eventually(() -> warnings().size() == 2)).isTrue();
-        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("unknown format version 2"))
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("unknown format version 3"))
                 .anySatisfy(line -> assertThat(line).contains("malformed"))
                 .allSatisfy(line -> assertThat(line).doesNotContain(uaid.value()));
         Update real = update(2);
@@ -105,6 +109,28 @@ class NodeMessageCompatibilityIT {
         assertThat(publish("e\n" + uaid.value() + "\n" + presence)).isEqualTo(1);
         assertThat(device.awaitEviction()).isTrue();
         assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void webPushMessagesOfFormatVersionTwoAreDeliveredAndAMalformedOneIsSkipped() {
+        Uaid uaid = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("on A");
+        await(nodeA.claim(uaid, device));
+        ChannelId channel = newChannel();
+        WebPushMessage message = new WebPushMessage(new MessageId("m-1"), channel,
+                Instant.ofEpochSecond(1_790_000_060L, 5), Optional.of("news"),
+                Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=abc"), Optional.empty())));
+        String head = "2\nm\n" + uaid.value() + "\n" + channel.value() + "\nm-1\n1790000060\n5\n";
+
+        // What a node of this release writes, as another node of it would publish it.
+        assertThat(publish(head + "+news\naesgcm\n+salt%3Dabc\n\nAAEC")).isEqualTo(1);
+        assertThat(publish(head + "news")).isEqualTo(1);
+
+        assertThat(CrossNodeRouting.eventually(() -> device.deliveries().contains(message))).isTrue();
+        assertThat(CrossNodeRouting.eventually(() -> warnings().size() == 1)).isTrue();
+        assertThat(warnings()).singleElement().satisfies(line -> assertThat(line).contains("malformed")
+                .doesNotContain(uaid.value()));
+        assertThat(device.deliveries()).containsExactly(message);
     }
 
     private long publish(String text) {
