@@ -43,6 +43,8 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
 
     /** How long any single I/O step may take before the scenario fails. */
     static final Duration IO_TIMEOUT = Duration.ofSeconds(5);
+    /** How long starting or stopping the server may take: a first start warms up a JVM and connects to a store. */
+    private static final Duration LIFECYCLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final PushServer server;
     private final URI baseUrl;
@@ -57,7 +59,7 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
                 storeModule,
                 new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build()));
         server = injector.getInstance(PushServer.class);
-        await(server.start());
+        await(server.start(), LIFECYCLE_TIMEOUT);
         baseUrl = injector.getInstance(WebSocketTransport.class).baseUrl();
         deviceUrl = URI.create("ws://" + baseUrl.getRawAuthority() + "/");
     }
@@ -66,7 +68,7 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
      * Starts the core with {@code config}, the store and router of {@code storeModule}, and this transport on a free
      * loopback port; returns once the server is listening.
      *
-     * @throws AssertionError if the server does not start within a few seconds
+     * @throws AssertionError if the server does not start within 30 seconds
      */
     public static WireHarness start(PushConfig config, Module storeModule) {
         return new WireHarness(config, storeModule);
@@ -130,20 +132,24 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
         for (WireClient client : clients) {
             client.close();
         }
-        await(server.stop());
+        await(server.stop(), LIFECYCLE_TIMEOUT);
     }
 
     /** The stage's result, waiting at most {@link #IO_TIMEOUT}; any failure is an {@link AssertionError}. */
     static <T> T await(CompletionStage<T> stage) {
+        return await(stage, IO_TIMEOUT);
+    }
+
+    private static <T> T await(CompletionStage<T> stage, Duration timeout) {
         try {
-            return stage.toCompletableFuture().get(IO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         } catch (ExecutionException e) {
             throw new AssertionError("the operation failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("the operation did not complete within " + IO_TIMEOUT, e);
+            throw new AssertionError("the operation did not complete within " + timeout, e);
         }
     }
 }
