@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Stock Firefox (Debian's {@code firefox-esr}, headless) against a real server, speaking the Web Push dialect
@@ -255,18 +256,21 @@ class FirefoxWebPushIT {
 
         @Override
         public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-            report(context);
+            report(context, failure);
             throw failure;
         }
 
         @Override
         public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
                 throws Throwable {
-            report(context);
+            report(context, failure);
             throw failure;
         }
 
-        private synchronized void report(ExtensionContext context) {
+        private synchronized void report(ExtensionContext context, Throwable failure) {
+            if (failure instanceof TestAbortedException) {
+                return; // skipped: a tool is missing
+            }
             String test = context.getTestMethod().map(Method::getName).orElse(context.getDisplayName());
             StringBuilder report = new StringBuilder("\n=== FirefoxWebPushIT." + test + " failed");
             if (firefox != null) {
