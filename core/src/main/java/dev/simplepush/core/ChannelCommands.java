@@ -13,11 +13,14 @@ import dev.simplepush.core.protocol.ServerMessage.AckReply;
 import dev.simplepush.core.protocol.ServerMessage.NackReply;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import dev.simplepush.core.protocol.ServerMessage.UnregisterReply;
+import dev.simplepush.core.spi.DeviceStore;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,29 +80,41 @@ final class ChannelCommands {
             return Session.DONE;
         }
         SessionContext context = session.context();
-        return context.store().register(device, channel.get(), context.config().maxChannelsPerDevice())
-                .handle((outcome, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                        session.send(new RegisterReply(register.channelId(), ReplyError.STORAGE_FAILED));
-                        return null;
-                    }
-                    switch (outcome) {
-                        case REGISTERED, EXISTS, REKEYED -> {
-                            EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
-                            session.send(new RegisterReply(register.channelId(), ReplyStatus.OK,
-                                    Optional.of(context.endpointUrls().endpointFor(token))));
-                        }
-                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(),
-                                ReplyError.TOO_MANY_CHANNELS));
-                        case UNKNOWN_DEVICE -> {
-                            // The device was reset by another connection: it must say hello again.
-                            session.send(new RegisterReply(register.channelId(), ReplyError.DEVICE_RESET));
-                            session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
-                        }
-                    }
-                    return null;
-                });
+        EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
+        return answerRegistration(session, register,
+                context.store().register(device, channel.get(), context.config().maxChannelsPerDevice()),
+                () -> Optional.of(context.endpointUrls().endpointFor(token)));
+    }
+
+    /**
+     * Answers a register once the store decided (P3.1–P3.4, W3.1–W3.3): the endpoint on success (or, if
+     * {@code endpoint} has none, {@link ReplyError#NO_WEBPUSH_ENDPOINTS}), the refusal otherwise.
+     */
+    static CompletionStage<Void> answerRegistration(Session session, Register register,
+            CompletionStage<DeviceStore.Registration> registration, Supplier<Optional<URI>> endpoint) {
+        return registration.handle((outcome, failure) -> {
+            if (failure != null) {
+                LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.send(new RegisterReply(register.channelId(), ReplyError.STORAGE_FAILED));
+                return null;
+            }
+            switch (outcome) {
+                case REGISTERED, EXISTS, REKEYED -> {
+                    Optional<URI> url = endpoint.get();
+                    session.send(url.isPresent()
+                            ? new RegisterReply(register.channelId(), ReplyStatus.OK, url)
+                            : new RegisterReply(register.channelId(), ReplyError.NO_WEBPUSH_ENDPOINTS));
+                }
+                case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(),
+                        ReplyError.TOO_MANY_CHANNELS));
+                case UNKNOWN_DEVICE -> {
+                    // The device was reset by another connection: it must say hello again.
+                    session.send(new RegisterReply(register.channelId(), ReplyError.DEVICE_RESET));
+                    session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
+                }
+            }
+            return null;
+        });
     }
 
     static CompletionStage<Void> unregister(Session session, Uaid device, Unregister unregister) {

@@ -6,9 +6,7 @@ import dev.simplepush.core.protocol.ClientMessage.MessageAck;
 import dev.simplepush.core.protocol.ClientMessage.Nack;
 import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
-import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.protocol.ReplyError;
-import dev.simplepush.core.protocol.ReplyStatus;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
 import java.net.URI;
 import java.util.ArrayList;
@@ -71,30 +69,10 @@ final class WebPushCommands {
         }
         SessionContext context = session.context();
         Subscription subscription = new Subscription(device, channel.get(), key.map(VapidKey::hash));
-        return context.store().subscribe(device, channel.get(), context.config().maxChannelsPerDevice(),
-                        subscription.keyHash())
-                .handle((outcome, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                        session.send(new RegisterReply(register.channelId(), ReplyError.STORAGE_FAILED));
-                        return null;
-                    }
-                    switch (outcome) {
-                        case REGISTERED, EXISTS, REKEYED -> {
-                            Optional<URI> endpoint = endpoint(context, subscription);
-                            session.send(endpoint.isPresent()
-                                    ? new RegisterReply(register.channelId(), ReplyStatus.OK, endpoint)
-                                    : new RegisterReply(register.channelId(), ReplyError.NO_WEBPUSH_ENDPOINTS));
-                        }
-                        case LIMIT_REACHED -> session.send(new RegisterReply(register.channelId(),
-                                ReplyError.TOO_MANY_CHANNELS));
-                        case UNKNOWN_DEVICE -> {
-                            session.send(new RegisterReply(register.channelId(), ReplyError.DEVICE_RESET));
-                            session.close(CloseCodes.NORMAL, "device no longer known; say hello again");
-                        }
-                    }
-                    return null;
-                });
+        return ChannelCommands.answerRegistration(session, register,
+                context.store().subscribe(device, channel.get(), context.config().maxChannelsPerDevice(),
+                        subscription.keyHash()),
+                () -> endpoint(context, subscription));
     }
 
     /** W4.1: {@code /wpush/v1/} or {@code /wpush/v2/}, as the transport spells them. */

@@ -111,34 +111,20 @@ final class InMemoryDeviceStore implements DeviceStore {
 
     @Override
     public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
-        Objects.requireNonNull(channelId, "channelId");
-        if (maxChannels < 1) {
-            throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
-        }
-        Device device = devices.get(uaid);
-        if (device == null) {
-            return done(Registration.UNKNOWN_DEVICE);
-        }
-        synchronized (device) {
-            if (device.dropped) {
-                return done(Registration.UNKNOWN_DEVICE);
-            }
-            if (device.channels.containsKey(channelId)) {
-                return done(Registration.EXISTS);
-            }
-            if (device.channels.size() >= maxChannels) {
-                return done(Registration.LIMIT_REACHED);
-            }
-            device.channels.put(channelId, new Channel());
-            return done(Registration.REGISTERED);
-        }
+        // SimplePush (P3.3): an existing channel is kept as it is, whatever key it was subscribed with.
+        return register(uaid, channelId, maxChannels, Optional.empty(), false);
     }
 
     @Override
     public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
             Optional<String> keyHash) {
-        Objects.requireNonNull(channelId, "channelId");
         Objects.requireNonNull(keyHash, "keyHash");
+        return register(uaid, channelId, maxChannels, keyHash, true);
+    }
+
+    private CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels,
+            Optional<String> keyHash, boolean rekey) {
+        Objects.requireNonNull(channelId, "channelId");
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
         }
@@ -152,7 +138,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             }
             Channel existing = device.channels.get(channelId);
             if (existing != null) {
-                if (existing.keyHash.equals(keyHash)) {
+                if (!rekey || existing.keyHash.equals(keyHash)) {
                     return done(Registration.EXISTS);
                 }
                 // W3.3: another key, another subscription: what was queued for the old one is dropped.

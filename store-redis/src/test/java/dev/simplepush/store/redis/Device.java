@@ -28,6 +28,7 @@ final class Device implements AutoCloseable {
     private static final Pattern UAID = Pattern.compile("\"uaid\":\"([0-9a-f]{32})\"");
     private static final Pattern STATUS = Pattern.compile("\"status\":(\\d+)");
     private static final Pattern ENDPOINT = Pattern.compile("\"pushEndpoint\":\"([^\"]+)\"");
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"version\":\"([A-Za-z0-9_-]+)\"");
 
     private final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
     private final List<String> notifications = new ArrayList<>();
@@ -78,6 +79,42 @@ final class Device implements AutoCloseable {
         channels.forEach(channel -> quoted.add("\"" + channel + "\""));
         send("{\"messageType\":\"hello\",\"uaid\":\"" + uaid + "\",\"channelIDs\":" + quoted + "}");
         return helloReply();
+    }
+
+    /** Says hello in the Web Push dialect (W1.1), as a new device or with {@code uaid}; returns the UAID answered. */
+    String helloWebPush(Optional<String> uaid) {
+        send("{\"messageType\":\"hello\",\"use_webpush\":true,\"broadcasts\":{}"
+                + uaid.map(u -> ",\"uaid\":\"" + u + "\"").orElse("") + "}");
+        String reply = next("hello");
+        if (!reply.contains("\"use_webpush\":true")) {
+            throw new AssertionError("not a Web Push hello reply: " + reply);
+        }
+        Matcher answered = UAID.matcher(reply);
+        if (!answered.find()) {
+            throw new AssertionError("no UAID in " + reply);
+        }
+        return answered.group(1);
+    }
+
+    /**
+     * Waits for a Web Push notification (W5.1) of {@code channel} whose data is {@code data} (base64url), skipping
+     * others; returns its message id.
+     */
+    String awaitMessage(String channel, String data) {
+        String wanted = "\"channelID\":\"" + channel + "\"";
+        String body = "\"data\":\"" + data + "\"";
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> message = poll(Duration.ofNanos(deadline - System.nanoTime()));
+            if (message.isPresent() && message.get().contains(wanted) && message.get().contains(body)) {
+                Matcher version = MESSAGE_ID.matcher(message.get());
+                if (!version.find()) {
+                    throw new AssertionError("no message id in " + message.get());
+                }
+                return version.group(1);
+            }
+        }
+        throw new AssertionError("no message " + data + " for " + channel + " within " + WAIT);
     }
 
     /** Sends a hello and returns the reply's status, for hellos that fail. */

@@ -2,8 +2,11 @@ package dev.simplepush.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two full nodes in this JVM on one Redis (same key prefix and token key, different node ids), with real
- * WebSockets and real PUTs: P7 and P2.5 across nodes.
+ * WebSockets and real PUTs and POSTs: P7, P2.5 and W9.5 across nodes.
  */
 class MultiNodeIT {
 
@@ -91,5 +94,38 @@ class MultiNodeIT {
             onB.awaitUpdate(delivered.channel(), 3);
             onB.awaitUpdate(storedLater.channel(), 2);
         }
+    }
+
+    @Test
+    void webPushMessagesCrossNodesAndOutliveTheNodeThatHeldTheDevice() {
+        // W9.5, P7: any node accepts the POST, the device's node delivers it; pending messages live in Redis.
+        String uaid;
+        Device.Registration channel;
+        String unacked;
+        try (Device onA = Device.connect(nodeA.webSocket())) {
+            uaid = onA.helloWebPush(Optional.empty());
+            channel = onA.register();
+            assertThat(channel.endpoint().getPath()).startsWith("/wpush/v1/");
+
+            assertThat(nodeB.post(channel.endpoint(), "first", 60).statusCode()).isEqualTo(201);
+            unacked = onA.awaitMessage(channel.channel(), base64Url("first"));
+            // Never acked: it stays queued (W8.1, W9.2).
+
+            nodeA.crash();
+
+            assertThat(nodeB.post(channel.endpoint(), "second", 60).statusCode()).isEqualTo(201);
+            assertThat(onA.awaitClose(Duration.ofSeconds(5))).isPresent();
+        }
+
+        try (Device onB = Device.connect(nodeB.webSocket())) {
+            assertThat(onB.helloWebPush(Optional.of(uaid))).as("W1.3: a known UAID is kept").isEqualTo(uaid);
+
+            assertThat(onB.awaitMessage(channel.channel(), base64Url("first"))).as("W5.2: same id").isEqualTo(unacked);
+            onB.awaitMessage(channel.channel(), base64Url("second"));
+        }
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }

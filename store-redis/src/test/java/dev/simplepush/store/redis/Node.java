@@ -78,11 +78,24 @@ final class Node implements AutoCloseable {
 
     /** PUTs {@code body} to {@code endpoint} on this node. */
     HttpResponse<String> put(URI endpoint, String body) {
-        HttpRequest request = HttpRequest.newBuilder(here(endpoint))
+        return send(HttpRequest.newBuilder(here(endpoint))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .PUT(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .build());
+    }
+
+    /** POSTs a Web Push message (W6.1) of {@code body} with {@code TTL: ttl} to {@code endpoint} on this node. */
+    HttpResponse<String> post(URI endpoint, String body, int ttl) {
+        return send(HttpRequest.newBuilder(here(endpoint))
+                .timeout(Duration.ofSeconds(10))
+                .header("TTL", Integer.toString(ttl))
+                .header("Content-Encoding", "aes128gcm")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {

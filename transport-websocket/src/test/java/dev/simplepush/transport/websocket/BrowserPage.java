@@ -240,7 +240,8 @@ final class BrowserPage implements AutoCloseable {
                 .findFirst();
     }
 
-    private static boolean run(Path dir, String... command) {
+    /** Runs {@code command} in {@code dir} (its output discarded, its errors shown); whether it ran and succeeded. */
+    static boolean run(Path dir, String... command) {
         try {
             Process process = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -259,7 +260,8 @@ final class BrowserPage implements AutoCloseable {
         }
     }
 
-    private static void requireTool(boolean present, String what) {
+    /** Skips the calling test when a tool is missing ({@code present} false), or fails it when {@code CI=true}. */
+    static void requireTool(boolean present, String what) {
         if (present) {
             return;
         }
