@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -82,7 +83,8 @@ public final class EndpointTokens {
 
     /** The token for {@code endpoint}: a SimplePush endpoint ({@code /update/}, P4.5). */
     public EndpointToken encode(Endpoint endpoint) {
-        return new EndpointToken(seal(FORMAT_V1, pack(endpoint.uaid(), endpoint.channelId(), Optional.empty())));
+        return new EndpointToken(seal(FORMAT_V1, pack(endpoint.uaid(), endpoint.channelId(), Optional.empty(),
+                OptionalLong.empty())));
     }
 
     /**
@@ -91,19 +93,20 @@ public final class EndpointTokens {
      */
     public Optional<Endpoint> decode(EndpointToken token) {
         return open(FORMAT_V1, token.value())
-                .flatMap(plain -> unpack(plain, false))
+                .flatMap(plain -> unpack(plain, false, false))
                 .map(sub -> new Endpoint(sub.uaid(), sub.channelId()));
     }
 
     /**
-     * The token of a Web Push subscription (W4.2): over the UAID and channel ID, and for a restricted subscription
-     * also the hash of its key, so that the key check needs no store read. Open and restricted tokens never decode
+     * The token of a Web Push subscription (W4.2): over the UAID, the channel ID and the registration's generation,
+     * and for a restricted subscription also the hash of its key, so that the key check needs no store read. Open and restricted tokens never decode
      * as each other, nor as SimplePush tokens or message ids.
      */
     public EndpointToken encode(Subscription subscription) {
         byte format = subscription.restricted() ? FORMAT_RESTRICTED : FORMAT_OPEN;
         return new EndpointToken(seal(format,
-                pack(subscription.uaid(), subscription.channelId(), subscription.keyHash())));
+                pack(subscription.uaid(), subscription.channelId(), subscription.keyHash(),
+                        OptionalLong.of(subscription.generation()))));
     }
 
     /**
@@ -112,7 +115,7 @@ public final class EndpointTokens {
      */
     public Optional<Subscription> decodeSubscription(EndpointToken token, boolean restricted) {
         return open(restricted ? FORMAT_RESTRICTED : FORMAT_OPEN, token.value())
-                .flatMap(plain -> unpack(plain, restricted));
+                .flatMap(plain -> unpack(plain, restricted, true));
     }
 
     /**
@@ -121,13 +124,13 @@ public final class EndpointTokens {
      */
     public MessageId newMessageId(Subscription subscription) {
         return new MessageId(seal(FORMAT_MESSAGE, pack(subscription.uaid(), subscription.channelId(),
-                Optional.empty())));
+                Optional.empty(), OptionalLong.empty())));
     }
 
     /** The device and channel of a message id (W6.8); empty if it does not decode as one. Never throws. */
     public Optional<Endpoint> decode(MessageId id) {
         return open(FORMAT_MESSAGE, id.value())
-                .flatMap(plain -> unpack(plain, false))
+                .flatMap(plain -> unpack(plain, false, false))
                 .map(sub -> new Endpoint(sub.uaid(), sub.channelId()));
     }
 
@@ -171,9 +174,10 @@ public final class EndpointTokens {
         return Optional.empty();
     }
 
-    // uaid (16) | channel format (1) | channel (16, or its ASCII text) | key hash (32, restricted tokens only).
-    // The key hash has a fixed length and comes last, so a verbatim channel still ends where the hash begins.
-    private static byte[] pack(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+    // uaid (16) | channel format (1) | channel (16, or its ASCII text) | key hash (32, restricted tokens only)
+    // | generation (8, Web Push tokens only). What follows the channel has a fixed length, so a verbatim channel
+    // still ends where it begins.
+    private static byte[] pack(Uaid uaid, ChannelId channelId, Optional<String> keyHash, OptionalLong generation) {
         String channel = channelId.value();
         byte format = formatOf(channel);
         byte[] channelBytes = format == VERBATIM
@@ -183,13 +187,16 @@ public final class EndpointTokens {
         if (keyHash.isPresent() && hash.length != KEY_HASH_BYTES) {
             throw new IllegalArgumentException("a key hash is " + KEY_HASH_BYTES + " bytes");
         }
-        ByteBuffer buf = ByteBuffer.allocate(16 + 1 + channelBytes.length + hash.length);
+        ByteBuffer buf = ByteBuffer.allocate(16 + 1 + channelBytes.length + hash.length
+                + (generation.isPresent() ? Long.BYTES : 0));
         buf.put(uaid.toBytes()).put(format).put(channelBytes).put(hash);
+        generation.ifPresent(buf::putLong);
         return buf.array();
     }
 
-    private static Optional<Subscription> unpack(byte[] plain, boolean withKeyHash) {
-        int end = plain.length - (withKeyHash ? KEY_HASH_BYTES : 0);
+    private static Optional<Subscription> unpack(byte[] plain, boolean withKeyHash, boolean withGeneration) {
+        int generationAt = plain.length - (withGeneration ? Long.BYTES : 0);
+        int end = generationAt - (withKeyHash ? KEY_HASH_BYTES : 0);
         if (end < 17) {
             return Optional.empty();
         }
@@ -210,9 +217,12 @@ public final class EndpointTokens {
             return Optional.empty();
         }
         Optional<String> keyHash = withKeyHash
-                ? Optional.of(ENCODER.encodeToString(java.util.Arrays.copyOfRange(plain, end, plain.length)))
+                ? Optional.of(ENCODER.encodeToString(java.util.Arrays.copyOfRange(plain, end, generationAt)))
                 : Optional.empty();
-        return ChannelId.parse(channel).map(c -> new Subscription(Uaid.fromBytes(uaid), c, keyHash));
+        long generation = withGeneration
+                ? ByteBuffer.wrap(plain, generationAt, Long.BYTES).getLong()
+                : Subscription.SIMPLEPUSH_GENERATION;
+        return ChannelId.parse(channel).map(c -> new Subscription(Uaid.fromBytes(uaid), c, keyHash, generation));
     }
 
     private static byte formatOf(String channel) {

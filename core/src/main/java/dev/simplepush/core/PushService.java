@@ -103,7 +103,7 @@ public final class PushService {
      * the profile's order; {@link #post} finds out by itself.
      */
     public CompletionStage<Boolean> subscribed(Subscription subscription) {
-        return context.store().subscribed(subscription.uaid(), subscription.channelId(), subscription.keyHash());
+        return context.store().subscribed(subscription);
     }
 
     /**
@@ -134,8 +134,7 @@ public final class PushService {
                             failure == null && live ? NotifyOutcome.DELIVERED : NotifyOutcome.DISCARDED)
                     : done(NotifyOutcome.GONE));
         } else {
-            outcome = context.store().enqueue(uaid, message, subscription.keyHash(),
-                            context.config().maxQueuedMessages(), now)
+            outcome = context.store().enqueue(subscription, message, context.config().maxQueuedMessages(), now)
                     .thenCompose(enqueued -> switch (enqueued) {
                         case GONE -> done(NotifyOutcome.GONE);
                         case QUEUE_FULL -> done(NotifyOutcome.QUEUE_FULL);

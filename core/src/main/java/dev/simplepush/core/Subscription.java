@@ -2,22 +2,45 @@ package dev.simplepush.core;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What a Web Push endpoint token stands for (W4.2): one channel of one device, and for a restricted subscription
- * the hash of the application server key it was registered with (W3.2, W7.3).
+ * What a Web Push endpoint token stands for (W4.2): one registration of one channel of one device, and for a
+ * restricted subscription the hash of the application server key it was registered with (W3.2, W7.3).
+ *
+ * <p>The generation tells registrations of the same channel apart: a channel unregistered and registered again
+ * gets a new one, so endpoints of the old registration stay gone (W3.4). A channel registered by a SimplePush
+ * device has generation {@value #SIMPLEPUSH_GENERATION}.
  *
  * @param uaid the device
  * @param channelId the channel
  * @param keyHash {@link VapidKey#hash()} of the subscription's key; empty for an open subscription
+ * @param generation which registration of the channel this is
  */
-public record Subscription(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
+public record Subscription(Uaid uaid, ChannelId channelId, Optional<String> keyHash, long generation) {
+
+    /** The generation of a channel registered by SimplePush {@code register} (P3.1), which has none of its own. */
+    public static final long SIMPLEPUSH_GENERATION = 0;
 
     /** Validates that no component is null. */
     public Subscription {
         Objects.requireNonNull(uaid, "uaid");
         Objects.requireNonNull(channelId, "channelId");
         Objects.requireNonNull(keyHash, "keyHash");
+    }
+
+    /** A new registration's generation: random, never {@value #SIMPLEPUSH_GENERATION}. */
+    public static long newGeneration() {
+        long generation;
+        do {
+            generation = ThreadLocalRandom.current().nextLong();
+        } while (generation == SIMPLEPUSH_GENERATION);
+        return generation;
+    }
+
+    /** This subscription with {@code value} as its generation. */
+    public Subscription withGeneration(long value) {
+        return value == generation ? this : new Subscription(uaid, channelId, keyHash, value);
     }
 
     /** Whether only the holder of the registered key may send (W3.2). */

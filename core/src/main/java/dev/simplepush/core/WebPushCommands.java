@@ -8,6 +8,7 @@ import dev.simplepush.core.protocol.ClientMessage.Register;
 import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ServerMessage.RegisterReply;
+import dev.simplepush.core.spi.DeviceStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +69,14 @@ final class WebPushCommands {
             }
         }
         SessionContext context = session.context();
-        Subscription subscription = new Subscription(device, channel.get(), key.map(VapidKey::hash));
+        // W3.4: a new registration gets a new generation, so endpoints of an earlier one of the channel stay gone.
+        Subscription requested = new Subscription(device, channel.get(), key.map(VapidKey::hash),
+                Subscription.newGeneration());
+        CompletableFuture<DeviceStore.Subscribed> subscribed = context.store()
+                .subscribe(requested, context.config().maxChannelsPerDevice()).toCompletableFuture();
         return ChannelCommands.answerRegistration(session, register,
-                context.store().subscribe(device, channel.get(), context.config().maxChannelsPerDevice(),
-                        subscription.keyHash()),
-                () -> endpoint(context, subscription));
+                subscribed.thenApply(DeviceStore.Subscribed::registration),
+                () -> endpoint(context, requested.withGeneration(subscribed.join().generation())));
     }
 
     /** W4.1: {@code /wpush/v1/} or {@code /wpush/v2/}, as the transport spells them. */

@@ -3,6 +3,7 @@ package dev.simplepush.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simplepush.core.testing.Es256;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -271,9 +272,9 @@ class EndpointTokensTest {
     @ValueSource(strings = {"d9b74644-4f97-46aa-b8fa-9393985cd6cd", "d9B74644-4f97-46Aa-b8FA-9393985cd6Cd"})
     void subscriptionTokensRoundTripWithAndWithoutKeyHashW4_2(String channelText) {
         Uaid uaid = Uaid.random();
-        Subscription open = new Subscription(uaid, ChannelId.of(channelText), Optional.empty());
+        Subscription open = new Subscription(uaid, ChannelId.of(channelText), Optional.empty(), Long.MIN_VALUE);
         Subscription restricted = new Subscription(uaid, ChannelId.of(channelText),
-                Optional.of(VapidKey.parse(dev.simplepush.core.testing.Es256.WEB_PUSH_KEY).orElseThrow().hash()));
+                Optional.of(VapidKey.parse(Es256.WEB_PUSH_KEY).orElseThrow().hash()), Subscription.newGeneration());
 
         EndpointToken openToken = tokens.encode(open);
         EndpointToken restrictedToken = tokens.encode(restricted);
@@ -287,8 +288,9 @@ class EndpointTokensTest {
     void eachKindOfTokenDecodesOnlyAsItselfW4_2() {
         Uaid uaid = Uaid.random();
         ChannelId channel = ChannelId.of("d9b74644-4f97-46aa-b8fa-9393985cd6cd");
-        Subscription open = new Subscription(uaid, channel, Optional.empty());
-        Subscription restricted = new Subscription(uaid, channel, Optional.of(URL_ENCODER.encodeToString(new byte[32])));
+        Subscription open = new Subscription(uaid, channel, Optional.empty(), 1);
+        Subscription restricted = new Subscription(uaid, channel, Optional.of(URL_ENCODER.encodeToString(new byte[32])),
+                -1);
         EndpointToken simplePush = tokens.encode(new Endpoint(uaid, channel));
         EndpointToken openToken = tokens.encode(open);
         EndpointToken restrictedToken = tokens.encode(restricted);
@@ -308,7 +310,7 @@ class EndpointTokensTest {
     @Test
     void messageIdsAreUniqueUnforgeableAndOnlyThisServersW5_2() {
         Subscription subscription = new Subscription(Uaid.random(), ChannelId.of("01234567890123456789012345678901"),
-                Optional.empty());
+                Optional.empty(), Subscription.newGeneration());
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < 1000; i++) {
             ids.add(tokens.newMessageId(subscription).value());

@@ -132,19 +132,20 @@ class SessionStore implements DeviceStore {
 
     // Web Push: the session tests use a SimplePush dialect only; a Web Push device finds no subscriptions here.
     @Override
-    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
-            Optional<String> keyHash) {
-        return register(uaid, channelId, maxChannels);
+    public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
+        return register(requested.uaid(), requested.channelId(), maxChannels)
+                .thenApply(registration -> new Subscribed(registration, requested.generation()));
     }
 
     @Override
-    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
-        return answer("subscribed", () -> devices.getOrDefault(uaid, Map.of()).containsKey(channelId));
+    public CompletionStage<Boolean> subscribed(Subscription subscription) {
+        return answer("subscribed",
+                () -> devices.getOrDefault(subscription.uaid(), Map.of()).containsKey(subscription.channelId()));
     }
 
     @Override
-    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
-            int maxQueued, Instant now) {
+    public CompletionStage<Enqueue> enqueue(Subscription subscription, WebPushMessage message, int maxQueued,
+            Instant now) {
         return answer("enqueue", () -> Enqueue.GONE);
     }
 

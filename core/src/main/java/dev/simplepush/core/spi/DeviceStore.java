@@ -2,6 +2,7 @@ package dev.simplepush.core.spi;
 
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -9,6 +10,7 @@ import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.WebPushMessage;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -80,29 +82,48 @@ public interface DeviceStore extends Lifecycle {
     }
 
     /**
-     * Registers a Web Push subscription (W3.1–W3.3): like {@link #register} for a new channel, remembering
-     * {@code keyHash}; an existing channel with the same key hash (or none and none) is {@link Registration#EXISTS}
-     * and keeps its queue; with another, {@link Registration#REKEYED}.
+     * Registers a Web Push subscription (W3.1–W3.4): like {@link #register} for a new channel, which takes
+     * {@code requested}'s key hash and generation. An existing channel with the same key hash (or none and none) is
+     * {@link Registration#EXISTS} and keeps its generation and queue; with another, {@link Registration#REKEYED}: it
+     * takes {@code requested}'s key hash and generation, and its queue is dropped. A channel registered by
+     * {@link #register} has generation {@link Subscription#SIMPLEPUSH_GENERATION} and no key hash.
      *
-     * @param keyHash {@link dev.simplepush.core.VapidKey#hash()} of the subscription's key; empty for an open one
+     * @param requested the subscription to make: device, channel, key hash, and the generation a new registration
+     *     gets (never {@link Subscription#SIMPLEPUSH_GENERATION})
+     * @return the outcome and, with {@code REGISTERED}, {@code EXISTS} or {@code REKEYED}, the channel's generation
+     *     now
      */
-    CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels, Optional<String> keyHash);
+    CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels);
 
     /**
-     * Whether the channel exists with exactly this key hash (W6.9: an endpoint whose subscription is gone, or whose
-     * key was replaced, answers 410).
+     * Outcome of {@link #subscribe}.
+     *
+     * @param registration what happened
+     * @param generation the channel's generation after it; meaningless when it was refused
      */
-    CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash);
+    record Subscribed(Registration registration, long generation) {
+
+        /** Validates that no component is null. */
+        public Subscribed {
+            Objects.requireNonNull(registration, "registration");
+        }
+    }
+
+    /**
+     * Whether the channel exists as exactly this registration: same key hash and generation (W6.9: otherwise the
+     * endpoint answers 410, also after the channel was unregistered and registered again, W3.4).
+     */
+    CompletionStage<Boolean> subscribed(Subscription subscription);
 
     /**
      * Adds a Web Push message to its channel's queue (W9.1), atomically: if the device or channel does not exist,
-     * or the channel's key hash is not {@code keyHash}, {@link Enqueue#GONE}; otherwise messages of the channel
-     * that expired at {@code now} are dropped, a pending message with the same topic is replaced (W6.5), and if
-     * the channel still holds {@code maxQueued} messages, {@link Enqueue#QUEUE_FULL} and nothing changes (W9.4);
-     * else the message is appended, {@link Enqueue#QUEUED}. A channel's SimplePush version (P5.1) is untouched.
+     * or the channel is not {@code subscription}'s registration (another key hash or generation), {@link Enqueue#GONE};
+     * otherwise messages of the channel that expired at {@code now} are dropped, a pending message with the same
+     * topic is replaced (W6.5), and if the channel still holds {@code maxQueued} messages, {@link Enqueue#QUEUE_FULL}
+     * and nothing changes (W9.4); else the message is appended, {@link Enqueue#QUEUED}. A channel's SimplePush
+     * version (P5.1) is untouched.
      */
-    CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash, int maxQueued,
-            Instant now);
+    CompletionStage<Enqueue> enqueue(Subscription subscription, WebPushMessage message, int maxQueued, Instant now);
 
     /** Outcome of {@link #enqueue}. */
     enum Enqueue {
@@ -131,10 +152,11 @@ public interface DeviceStore extends Lifecycle {
     CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId);
 
     /**
-     * Compare-and-raise (P5.1): if the channel exists and {@code version} is newer than its stored version (as
+     * Compare-and-raise (P5.1): if the channel exists as {@link #register} makes it (no key hash, generation
+     * {@link Subscription#SIMPLEPUSH_GENERATION}: other Web Push subscriptions take no versions) and {@code version} is newer than its stored version (as
      * {@link Version#isNewerThan} defines), stores it and marks it pending, {@link Advance#ADVANCED}; if not
      * newer, changes nothing, {@link Advance#STALE}; if the device or channel does not exist,
-     * {@link Advance#GONE}. A fresh channel's stored version is below every version, so its first update
+     * {@link Advance#GONE} (also for a Web Push subscription of its own). A fresh channel's stored version is below every version, so its first update
      * always advances.
      */
     CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version);

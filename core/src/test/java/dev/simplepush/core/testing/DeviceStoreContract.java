@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -72,6 +73,8 @@ public abstract class DeviceStoreContract {
     private DeviceStore store;
     /** The key hash each channel of the running test was subscribed with. */
     private final Map<ChannelId, Optional<String>> keyHashes = new ConcurrentHashMap<>();
+    /** The generation each channel of the running test has, as the store last said (SimplePush: 0). */
+    private final Map<ChannelId, Long> generations = new ConcurrentHashMap<>();
 
     /**
      * A new, not yet started store. It may share its backing server with other tests, but must not be affected
@@ -783,7 +786,7 @@ public abstract class DeviceStoreContract {
         List<WebPushMessage> sent = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             WebPushMessage message = message(i % 3 == 0 ? second : first);
-            assertThat(await(store.enqueue(uaid, message, i % 3 == 0 ? hashOf(uaid, second) : Optional.empty(),
+            assertThat(await(enqueueAs(uaid, message, i % 3 == 0 ? hashOf(uaid, second) : Optional.empty(),
                     100, NOW))).isEqualTo(Enqueue.QUEUED);
             sent.add(message);
         }
@@ -819,7 +822,7 @@ public abstract class DeviceStoreContract {
         assertThat(await(store.messages(uaid, NOW))).as("dropped for good").containsExactly(longLived);
 
         WebPushMessage next = message(channel, Duration.ofSeconds(120), Optional.empty(), Optional.empty());
-        assertThat(await(store.enqueue(uaid, next, Optional.empty(), 1, NOW.plusSeconds(61))))
+        assertThat(await(enqueueAs(uaid, next, Optional.empty(), 1, NOW.plusSeconds(61))))
                 .as("expired messages do not count against the queue limit (W9.4)").isEqualTo(Enqueue.QUEUED);
         assertThat(await(store.messages(uaid, NOW.plusSeconds(61)))).containsExactly(next);
     }
@@ -850,9 +853,9 @@ public abstract class DeviceStoreContract {
         ChannelId channel = subscribed(uaid, Optional.empty());
         WebPushMessage old = message(channel, Duration.ofMinutes(1), Optional.of("t1"), Optional.empty());
         WebPushMessage newer = message(channel, Duration.ofMinutes(1), Optional.of("t1"), Optional.empty());
-        assertThat(await(store.enqueue(uaid, old, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(enqueueAs(uaid, old, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
 
-        assertThat(await(store.enqueue(uaid, newer, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(enqueueAs(uaid, newer, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
 
         assertThat(await(store.messages(uaid, NOW))).containsExactly(newer);
     }
@@ -881,18 +884,18 @@ public abstract class DeviceStoreContract {
         ChannelId other = subscribed(uaid, Optional.empty());
         List<WebPushMessage> kept = List.of(message(channel), message(channel), message(channel));
         for (WebPushMessage message : kept) {
-            assertThat(await(store.enqueue(uaid, message, Optional.empty(), 3, NOW))).isEqualTo(Enqueue.QUEUED);
+            assertThat(await(enqueueAs(uaid, message, Optional.empty(), 3, NOW))).isEqualTo(Enqueue.QUEUED);
         }
 
-        assertThat(await(store.enqueue(uaid, message(channel), Optional.empty(), 3, NOW)))
+        assertThat(await(enqueueAs(uaid, message(channel), Optional.empty(), 3, NOW)))
                 .isEqualTo(Enqueue.QUEUE_FULL);
         WebPushMessage elsewhere = message(other);
-        assertThat(await(store.enqueue(uaid, elsewhere, Optional.empty(), 3, NOW)))
+        assertThat(await(enqueueAs(uaid, elsewhere, Optional.empty(), 3, NOW)))
                 .as("the limit is per subscription").isEqualTo(Enqueue.QUEUED);
         assertThat(await(store.messages(uaid, NOW))).containsExactly(kept.get(0), kept.get(1), kept.get(2), elsewhere);
 
         await(store.remove(uaid, channel, kept.get(0).id()));
-        assertThat(await(store.enqueue(uaid, message(channel), Optional.empty(), 3, NOW)))
+        assertThat(await(enqueueAs(uaid, message(channel), Optional.empty(), 3, NOW)))
                 .as("an ack makes room").isEqualTo(Enqueue.QUEUED);
     }
 
@@ -902,7 +905,7 @@ public abstract class DeviceStoreContract {
         ChannelId channel = subscribed(uaid, Optional.empty());
         List<WebPushMessage> messages = IntStream.range(0, CONCURRENT_ROUNDS).mapToObj(i -> message(channel)).toList();
 
-        List<Enqueue> outcomes = concurrently(messages, m -> store.enqueue(uaid, m, Optional.empty(), 5, NOW));
+        List<Enqueue> outcomes = concurrently(messages, m -> enqueueAs(uaid, m, Optional.empty(), 5, NOW));
 
         assertThat(outcomes).filteredOn(o -> o == Enqueue.QUEUED).hasSize(5);
         assertThat(outcomes).filteredOn(o -> o == Enqueue.QUEUE_FULL).hasSize(CONCURRENT_ROUNDS - 5);
@@ -914,12 +917,12 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = subscribed(uaid, Optional.empty());
 
-        assertThat(await(store.enqueue(Uaid.random(), message(channel), Optional.empty(), 100, NOW)))
+        assertThat(await(enqueueAs(Uaid.random(), message(channel), Optional.empty(), 100, NOW)))
                 .isEqualTo(Enqueue.GONE);
         assertThat(enqueue(uaid, message(newChannel()))).isEqualTo(Enqueue.GONE);
         await(store.unregister(uaid, channel));
         assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.GONE);
-        assertThat(await(store.subscribed(uaid, channel, Optional.empty()))).isFalse();
+        assertThat(await(isSubscribed(uaid, channel, Optional.empty()))).isFalse();
     }
 
     @Test
@@ -929,17 +932,17 @@ public abstract class DeviceStoreContract {
         ChannelId restricted = subscribed(uaid, Optional.of(key));
         ChannelId open = subscribed(uaid, Optional.empty());
 
-        assertThat(await(store.subscribed(uaid, restricted, Optional.of(key)))).isTrue();
-        assertThat(await(store.subscribed(uaid, restricted, Optional.empty()))).isFalse();
-        assertThat(await(store.subscribed(uaid, restricted, Optional.of(keyHash())))).isFalse();
-        assertThat(await(store.subscribed(uaid, open, Optional.empty()))).isTrue();
-        assertThat(await(store.subscribed(uaid, open, Optional.of(key)))).isFalse();
-        assertThat(await(store.enqueue(uaid, message(restricted), Optional.empty(), 100, NOW)))
+        assertThat(await(isSubscribed(uaid, restricted, Optional.of(key)))).isTrue();
+        assertThat(await(isSubscribed(uaid, restricted, Optional.empty()))).isFalse();
+        assertThat(await(isSubscribed(uaid, restricted, Optional.of(keyHash())))).isFalse();
+        assertThat(await(isSubscribed(uaid, open, Optional.empty()))).isTrue();
+        assertThat(await(isSubscribed(uaid, open, Optional.of(key)))).isFalse();
+        assertThat(await(enqueueAs(uaid, message(restricted), Optional.empty(), 100, NOW)))
                 .isEqualTo(Enqueue.GONE);
-        assertThat(await(store.enqueue(uaid, message(restricted), Optional.of(keyHash()), 100, NOW)))
+        assertThat(await(enqueueAs(uaid, message(restricted), Optional.of(keyHash()), 100, NOW)))
                 .isEqualTo(Enqueue.GONE);
-        assertThat(await(store.enqueue(uaid, message(open), Optional.of(key), 100, NOW))).isEqualTo(Enqueue.GONE);
-        assertThat(await(store.enqueue(uaid, message(restricted), Optional.of(key), 100, NOW)))
+        assertThat(await(enqueueAs(uaid, message(open), Optional.of(key), 100, NOW))).isEqualTo(Enqueue.GONE);
+        assertThat(await(enqueueAs(uaid, message(restricted), Optional.of(key), 100, NOW)))
                 .isEqualTo(Enqueue.QUEUED);
         assertThat(await(store.channels(uaid))).containsExactlyInAnyOrder(restricted, open);
     }
@@ -950,9 +953,9 @@ public abstract class DeviceStoreContract {
         String key = keyHash();
         ChannelId channel = subscribed(uaid, Optional.of(key));
         WebPushMessage message = message(channel);
-        assertThat(await(store.enqueue(uaid, message, Optional.of(key), 100, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(enqueueAs(uaid, message, Optional.of(key), 100, NOW))).isEqualTo(Enqueue.QUEUED);
 
-        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(key)))).isEqualTo(Registration.EXISTS);
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.of(key)))).isEqualTo(Registration.EXISTS);
 
         assertThat(await(store.messages(uaid, NOW))).containsExactly(message);
     }
@@ -963,18 +966,18 @@ public abstract class DeviceStoreContract {
         String oldKey = keyHash();
         String newKey = keyHash();
         ChannelId channel = subscribed(uaid, Optional.of(oldKey));
-        await(store.enqueue(uaid, message(channel), Optional.of(oldKey), 100, NOW));
+        await(enqueueAs(uaid, message(channel), Optional.of(oldKey), 100, NOW));
 
-        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(newKey)))).isEqualTo(Registration.REKEYED);
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.of(newKey)))).isEqualTo(Registration.REKEYED);
 
         assertThat(await(store.messages(uaid, NOW))).isEmpty();
-        assertThat(await(store.subscribed(uaid, channel, Optional.of(oldKey)))).isFalse();
-        assertThat(await(store.enqueue(uaid, message(channel), Optional.of(oldKey), 100, NOW)))
+        assertThat(await(isSubscribed(uaid, channel, Optional.of(oldKey)))).isFalse();
+        assertThat(await(enqueueAs(uaid, message(channel), Optional.of(oldKey), 100, NOW)))
                 .as("the old endpoint is gone").isEqualTo(Enqueue.GONE);
-        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.empty())))
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.empty())))
                 .as("a key, then none").isEqualTo(Registration.REKEYED);
-        assertThat(await(store.subscribed(uaid, channel, Optional.empty()))).isTrue();
-        assertThat(await(store.subscribe(uaid, channel, 1_000, Optional.of(oldKey))))
+        assertThat(await(isSubscribed(uaid, channel, Optional.empty()))).isTrue();
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.of(oldKey))))
                 .as("none, then a key").isEqualTo(Registration.REKEYED);
         assertThat(await(store.channels(uaid))).containsExactly(channel);
     }
@@ -982,12 +985,12 @@ public abstract class DeviceStoreContract {
     @Test
     void w3_1_subscribeObeysTheChannelLimitAndNeedsTheDevice() {
         Uaid uaid = newDevice();
-        assertThat(await(store.subscribe(uaid, newChannel(), 2, Optional.empty()))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(subscribeAs(uaid, newChannel(), 2, Optional.empty()))).isEqualTo(Registration.REGISTERED);
         registered(uaid);
 
-        assertThat(await(store.subscribe(uaid, newChannel(), 2, Optional.of(keyHash()))))
+        assertThat(await(subscribeAs(uaid, newChannel(), 2, Optional.of(keyHash()))))
                 .isEqualTo(Registration.LIMIT_REACHED);
-        assertThat(await(store.subscribe(Uaid.random(), newChannel(), 2, Optional.empty())))
+        assertThat(await(subscribeAs(Uaid.random(), newChannel(), 2, Optional.empty())))
                 .isEqualTo(Registration.UNKNOWN_DEVICE);
     }
 
@@ -1034,6 +1037,56 @@ public abstract class DeviceStoreContract {
         assertThat(await(store.messages(uaid, NOW))).as("a new device under the old UAID inherits nothing").isEmpty();
     }
 
+    @Test
+    void w3_4_aChannelRegisteredAgainIsANewSubscription() {
+        Uaid uaid = newDevice();
+        ChannelId channel = subscribed(uaid, Optional.empty());
+        Subscription first = subscriptionOf(uaid, channel, Optional.empty());
+        enqueue(uaid, message(channel));
+
+        await(store.unregister(uaid, channel));
+        subscribed(uaid, channel, Optional.empty());
+        Subscription second = subscriptionOf(uaid, channel, Optional.empty());
+
+        assertThat(second.generation()).isNotEqualTo(first.generation());
+        assertThat(await(store.subscribed(first))).as("the old registration's endpoints stay gone").isFalse();
+        assertThat(await(store.enqueue(first, message(channel), 100, NOW))).isEqualTo(Enqueue.GONE);
+        assertThat(await(store.subscribed(second))).isTrue();
+        assertThat(await(store.enqueue(second, message(channel), 100, NOW))).isEqualTo(Enqueue.QUEUED);
+    }
+
+    @Test
+    void w3_3_subscribingAgainKeepsTheGenerationUnlessTheKeyChanges() {
+        Uaid uaid = newDevice();
+        String key = keyHash();
+        ChannelId channel = subscribed(uaid, Optional.of(key));
+        long generation = subscriptionOf(uaid, channel, Optional.of(key)).generation();
+
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.of(key)))).isEqualTo(Registration.EXISTS);
+        assertThat(subscriptionOf(uaid, channel, Optional.of(key)).generation()).isEqualTo(generation);
+
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.empty()))).isEqualTo(Registration.REKEYED);
+        assertThat(subscriptionOf(uaid, channel, Optional.empty()).generation()).isNotEqualTo(generation);
+        assertThat(await(store.subscribed(new Subscription(uaid, channel, Optional.empty(), generation))))
+                .as("the new registration has the new generation only").isFalse();
+    }
+
+    @Test
+    void w1_4_aSimplePushChannelIsASubscriptionOfGenerationZeroThatTakesVersions() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.empty()))).isEqualTo(Registration.EXISTS);
+
+        assertThat(subscriptionOf(uaid, channel, Optional.empty()).generation())
+                .isEqualTo(Subscription.SIMPLEPUSH_GENERATION);
+        assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(store.advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.ADVANCED);
+        ChannelId webPushOnly = subscribed(uaid, Optional.empty());
+        assertThat(await(store.advance(uaid, webPushOnly, Version.of(3))))
+                .as("a Web Push subscription of its own takes no versions").isEqualTo(Advance.GONE);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------
 
     /** The "now" of the Web Push tests; stores keep instants to the millisecond. */
@@ -1044,9 +1097,45 @@ public abstract class DeviceStoreContract {
     }
 
     private ChannelId subscribed(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
-        assertThat(await(store.subscribe(uaid, channel, 1_000, keyHash))).isEqualTo(Registration.REGISTERED);
-        keyHashes.put(channel, keyHash);
+        assertThat(await(subscribeAs(uaid, channel, 1_000, keyHash))).isEqualTo(Registration.REGISTERED);
         return channel;
+    }
+
+    /**
+     * Subscribes with a fresh generation and remembers, for the channel, the key hash and the generation the store
+     * answered.
+     */
+    private CompletionStage<Registration> subscribeAs(Uaid uaid, ChannelId channel, int maxChannels,
+            Optional<String> keyHash) {
+        Subscription requested = new Subscription(uaid, channel, keyHash, Subscription.newGeneration());
+        return store.subscribe(requested, maxChannels).thenApply(subscribed -> {
+            Registration registration = subscribed.registration();
+            if (registration == Registration.REGISTERED || registration == Registration.REKEYED) {
+                assertThat(subscribed.generation()).as("a new registration takes the requested generation")
+                        .isEqualTo(requested.generation());
+                keyHashes.put(channel, keyHash);
+            }
+            if (registration == Registration.REGISTERED || registration == Registration.REKEYED
+                    || registration == Registration.EXISTS) {
+                generations.put(channel, subscribed.generation());
+            }
+            return registration;
+        });
+    }
+
+    /** The subscription of {@code channel} as the test last registered it, with {@code keyHash}. */
+    private Subscription subscriptionOf(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
+        return new Subscription(uaid, channel, keyHash,
+                generations.getOrDefault(channel, Subscription.SIMPLEPUSH_GENERATION));
+    }
+
+    private CompletionStage<Boolean> isSubscribed(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
+        return store.subscribed(subscriptionOf(uaid, channel, keyHash));
+    }
+
+    private CompletionStage<Enqueue> enqueueAs(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        return store.enqueue(subscriptionOf(uaid, message.channelId(), keyHash), message, maxQueued, now);
     }
 
     private Optional<String> hashOf(Uaid uaid, ChannelId channel) {
@@ -1055,7 +1144,7 @@ public abstract class DeviceStoreContract {
 
     /** Enqueues under the channel's own key hash, limit 100, at {@link #NOW}. */
     private Enqueue enqueue(Uaid uaid, WebPushMessage message) {
-        return await(store.enqueue(uaid, message, hashOf(uaid, message.channelId()), 100, NOW));
+        return await(enqueueAs(uaid, message, hashOf(uaid, message.channelId()), 100, NOW));
     }
 
     /** A message of TTL 60 s received at {@link #NOW}, without topic or body. */

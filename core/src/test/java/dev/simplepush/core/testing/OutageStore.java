@@ -3,6 +3,7 @@ package dev.simplepush.core.testing;
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
 import dev.simplepush.core.StoreException;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -75,20 +76,19 @@ public final class OutageStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
-            Optional<String> keyHash) {
-        return call(() -> delegate.subscribe(uaid, channelId, maxChannels, keyHash));
+    public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
+        return call(() -> delegate.subscribe(requested, maxChannels));
     }
 
     @Override
-    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
-        return call(() -> delegate.subscribed(uaid, channelId, keyHash));
+    public CompletionStage<Boolean> subscribed(Subscription subscription) {
+        return call(() -> delegate.subscribed(subscription));
     }
 
     @Override
-    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
-            int maxQueued, Instant now) {
-        return call(() -> delegate.enqueue(uaid, message, keyHash, maxQueued, now));
+    public CompletionStage<Enqueue> enqueue(Subscription subscription, WebPushMessage message, int maxQueued,
+            Instant now) {
+        return call(() -> delegate.enqueue(subscription, message, maxQueued, now));
     }
 
     @Override

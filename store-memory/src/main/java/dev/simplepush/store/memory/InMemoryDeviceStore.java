@@ -2,6 +2,7 @@ package dev.simplepush.store.memory;
 
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -56,7 +57,12 @@ final class InMemoryDeviceStore implements DeviceStore {
         long version = -1;
         boolean pending;
         Optional<String> keyHash = Optional.empty();
+        long generation = Subscription.SIMPLEPUSH_GENERATION;
         @Nullable ArrayDeque<Queued> queue;
+
+        boolean is(Subscription subscription) {
+            return generation == subscription.generation() && keyHash.equals(subscription.keyHash());
+        }
     }
 
     /** A queued message and its place in the device's arrival order. */
@@ -112,80 +118,80 @@ final class InMemoryDeviceStore implements DeviceStore {
     @Override
     public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
         // SimplePush (P3.3): an existing channel is kept as it is, whatever key it was subscribed with.
-        return register(uaid, channelId, maxChannels, Optional.empty(), false);
+        Subscription plain = new Subscription(uaid, channelId, Optional.empty(), Subscription.SIMPLEPUSH_GENERATION);
+        return register(plain, maxChannels, false).thenApply(Subscribed::registration);
     }
 
     @Override
-    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
-            Optional<String> keyHash) {
-        Objects.requireNonNull(keyHash, "keyHash");
-        return register(uaid, channelId, maxChannels, keyHash, true);
+    public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
+        Objects.requireNonNull(requested, "requested");
+        return register(requested, maxChannels, true);
     }
 
-    private CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels,
-            Optional<String> keyHash, boolean rekey) {
-        Objects.requireNonNull(channelId, "channelId");
+    private CompletionStage<Subscribed> register(Subscription requested, int maxChannels, boolean rekey) {
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
         }
-        Device device = devices.get(uaid);
+        Device device = devices.get(requested.uaid());
         if (device == null) {
-            return done(Registration.UNKNOWN_DEVICE);
+            return done(new Subscribed(Registration.UNKNOWN_DEVICE, requested.generation()));
         }
         synchronized (device) {
             if (device.dropped) {
-                return done(Registration.UNKNOWN_DEVICE);
+                return done(new Subscribed(Registration.UNKNOWN_DEVICE, requested.generation()));
             }
-            Channel existing = device.channels.get(channelId);
+            Channel existing = device.channels.get(requested.channelId());
             if (existing != null) {
-                if (!rekey || existing.keyHash.equals(keyHash)) {
-                    return done(Registration.EXISTS);
+                if (!rekey || existing.keyHash.equals(requested.keyHash())) {
+                    return done(new Subscribed(Registration.EXISTS, existing.generation));
                 }
                 // W3.3: another key, another subscription: what was queued for the old one is dropped.
-                existing.keyHash = keyHash;
+                existing.keyHash = requested.keyHash();
+                existing.generation = requested.generation();
                 existing.queue = null;
-                return done(Registration.REKEYED);
+                return done(new Subscribed(Registration.REKEYED, existing.generation));
             }
             if (device.channels.size() >= maxChannels) {
-                return done(Registration.LIMIT_REACHED);
+                return done(new Subscribed(Registration.LIMIT_REACHED, requested.generation()));
             }
             Channel channel = new Channel();
-            channel.keyHash = keyHash;
-            device.channels.put(channelId, channel);
-            return done(Registration.REGISTERED);
+            channel.keyHash = requested.keyHash();
+            channel.generation = requested.generation();
+            device.channels.put(requested.channelId(), channel);
+            return done(new Subscribed(Registration.REGISTERED, channel.generation));
         }
     }
 
     @Override
-    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
-        Objects.requireNonNull(channelId, "channelId");
-        Objects.requireNonNull(keyHash, "keyHash");
-        Device device = devices.get(uaid);
+    public CompletionStage<Boolean> subscribed(Subscription subscription) {
+        Device device = devices.get(subscription.uaid());
         if (device == null) {
             return done(false);
         }
         synchronized (device) {
-            Channel channel = device.dropped ? null : device.channels.get(channelId);
-            return done(channel != null && channel.keyHash.equals(keyHash));
+            Channel channel = device.dropped ? null : device.channels.get(subscription.channelId());
+            return done(channel != null && channel.is(subscription));
         }
     }
 
     @Override
-    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
-            int maxQueued, Instant now) {
+    public CompletionStage<Enqueue> enqueue(Subscription subscription, WebPushMessage message, int maxQueued,
+            Instant now) {
         Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(keyHash, "keyHash");
         Objects.requireNonNull(now, "now");
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
         }
-        Device device = devices.get(uaid);
+        if (!message.channelId().equals(subscription.channelId())) {
+            throw new IllegalArgumentException("a message of another channel than its subscription's");
+        }
+        Device device = devices.get(subscription.uaid());
         if (device == null) {
             return done(Enqueue.GONE);
         }
         synchronized (device) {
             Channel channel = device.dropped ? null : device.channels.get(message.channelId());
-            if (channel == null || !channel.keyHash.equals(keyHash)) {
+            if (channel == null || !channel.is(subscription)) {
                 return done(Enqueue.GONE);
             }
             if (channel.queue == null) {
@@ -276,8 +282,9 @@ final class InMemoryDeviceStore implements DeviceStore {
         }
         synchronized (device) {
             Channel channel = device.dropped ? null : device.channels.get(channelId);
-            // A restricted Web Push subscription takes only messages signed with its key (W7.3), never versions.
-            if (channel == null || channel.keyHash.isPresent()) {
+            // A Web Push subscription of its own takes only messages (W7.3: a restricted one only signed ones).
+            if (channel == null || channel.keyHash.isPresent()
+                    || channel.generation != Subscription.SIMPLEPUSH_GENERATION) {
                 return done(Advance.GONE);
             }
             // P5.1: the rule itself is Version's; a fresh channel (-1) is below every version.
