@@ -151,6 +151,24 @@ final class DeviceScripts {
             """;
 
     /**
+     * A channel's state (see {@link Keys}) as its key ('' for none, else 'k' and the key hash) and its generation
+     * (decimal text, '0' for a channel made by SimplePush register). A 'k' state without a generation is of a
+     * layout that only unreleased builds wrote; it reads as generation 0.
+     */
+    private static final String STATE = """
+            local function state(value)
+              local kind = string.sub(value, 1, 1)
+              if kind == 'k' then
+                local dot = string.find(value, '.', 2, true)
+                if not dot then return value, '0' end
+                return string.sub(value, 1, dot - 1), string.sub(value, dot + 1)
+              end
+              if kind == 'o' then return '', string.sub(value, 2) end
+              return '', '0'
+            end
+            """;
+
+    /**
      * Register (P3.3, P3.4). ARGV[2] the channel limit (a small integer, so tonumber is exact), ARGV[3] the
      * field. Returns 0 UNKNOWN_DEVICE, 1 EXISTS, 2 LIMIT_REACHED, 3 REGISTERED.
      */
@@ -170,32 +188,35 @@ final class DeviceScripts {
             """);
 
     /**
-     * Web Push register (W3.1–W3.3). ARGV[2] the channel limit, ARGV[3] the field, ARGV[4] the state of the
-     * subscription: 'n' for an open one, 'k' and the key hash for a restricted one; ARGV[5] the channel ID. An
-     * existing channel with the same key (or none and none, whatever its SimplePush version) is kept; with
-     * another, it takes the new state and loses its queued messages. Returns 0 UNKNOWN_DEVICE, 1 EXISTS,
-     * 2 LIMIT_REACHED, 3 REGISTERED, 4 REKEYED.
+     * Web Push register (W3.1–W3.4). ARGV[2] the channel limit, ARGV[3] the field, ARGV[4] the key of the
+     * subscription: '' for an open one, 'k' and the key hash for a restricted one; ARGV[5] its whole state (see
+     * {@link Keys}: 'k<keyHash>.<generation>', 'o<generation>', or 'n' for generation 0 without key); ARGV[6] the
+     * channel ID; ARGV[7] the requested generation in decimal. An existing channel with the same key (or none and
+     * none, whatever its SimplePush version or generation) is kept; with another, it takes the new state and loses
+     * its queued messages. Generations are only passed along and compared as text, never converted: they are
+     * signed 64-bit and a Lua number is a double. Returns {code, generation}: code 0 UNKNOWN_DEVICE, 1 EXISTS,
+     * 2 LIMIT_REACHED, 3 REGISTERED, 4 REKEYED, and the channel's generation now (the requested one if refused).
      */
-    static final LuaScript SUBSCRIBE = LuaScript.of(QUEUE + FORGET_ORPHANS + """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+    static final LuaScript SUBSCRIBE = LuaScript.of(QUEUE + FORGET_ORPHANS + STATE + """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {0, ARGV[7]} end
             local value = redis.call('HGET', KEYS[1], ARGV[3])
             if value then
-              local restricted = string.sub(value, 1, 1) == 'k'
-              if (ARGV[4] == 'n' and not restricted) or value == ARGV[4] then
+              local key, generation = state(value)
+              if key == ARGV[4] then
                 refresh()
-                return 1
+                return {1, generation}
               end
-              redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-              forget_orphans(ARGV[5])
+              redis.call('HSET', KEYS[1], ARGV[3], ARGV[5])
+              forget_orphans(ARGV[6])
               refresh()
-              return 4
+              return {4, ARGV[7]}
             end
             local count = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'w')
-            if count >= tonumber(ARGV[2]) then return 2 end
-            redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-            forget_orphans(ARGV[5])
+            if count >= tonumber(ARGV[2]) then return {2, ARGV[7]} end
+            redis.call('HSET', KEYS[1], ARGV[3], ARGV[5])
+            forget_orphans(ARGV[6])
             refresh()
-            return 3
+            return {3, ARGV[7]}
             """);
 
     /**
@@ -211,12 +232,15 @@ final class DeviceScripts {
 
     /**
      * Compare-and-raise (P5.1). ARGV[2] the field, ARGV[3] the version. A fresh channel ('n', no version) takes
-     * any version; a restricted Web Push subscription ('k') takes none, as if it did not exist (W7.3: only its
-     * key's holder may send, with VAPID). Returns 0 GONE, 1 STALE, 2 ADVANCED.
+     * any version; a Web Push subscription of its own takes none, as if it did not exist: a restricted one ('k';
+     * W7.3: only its key's holder may send, with VAPID) or an open one with a generation ('o'). Returns 0 GONE,
+     * 1 STALE, 2 ADVANCED.
      */
     static final LuaScript ADVANCE = LuaScript.of(NEWER + REFRESH + """
             local value = redis.call('HGET', KEYS[1], ARGV[2])
-            if not value or string.sub(value, 1, 1) == 'k' then return 0 end
+            if not value then return 0 end
+            local kind = string.sub(value, 1, 1)
+            if kind == 'k' or kind == 'o' then return 0 end
             local stored = string.sub(value, 2)
             if stored ~= '' and not newer(ARGV[3], stored) then return 1 end
             redis.call('HSET', KEYS[1], ARGV[2], 'p' .. ARGV[3])
@@ -239,8 +263,9 @@ final class DeviceScripts {
             """);
 
     /**
-     * Enqueue (W9.1, W6.5, W9.4). ARGV[2] the field; ARGV[3] the key hash the message was sent for, 'k' and the
-     * hash, or '' for an open subscription; ARGV[4] the queue limit (a small integer); ARGV[5], ARGV[6] now as
+     * Enqueue (W9.1, W6.5, W9.4). ARGV[2] the field; ARGV[3] the state of the subscription the message was sent
+     * for (see {@link Keys}), which the channel's must equal ('n' for generation 0 without key: then any of 'n',
+     * 'p', 'a', whatever the SimplePush version); ARGV[4] the queue limit (a small integer); ARGV[5], ARGV[6] now as
      * seconds and nanos; ARGV[7] the channel ID; ARGV[8] the message id; ARGV[9] the topic token ('' or
      * '+<topic>'); ARGV[10], ARGV[11] the expiry as seconds and nanos; ARGV[12] the rest of the message after its
      * topic ('' or the payload lines, each after a newline). First drops the channel's expired messages (only if
@@ -250,8 +275,9 @@ final class DeviceScripts {
     static final LuaScript ENQUEUE = LuaScript.of(QUEUE + """
             local value = redis.call('HGET', KEYS[1], ARGV[2])
             if not value then return 0 end
-            if ARGV[3] == '' then
-              if string.sub(value, 1, 1) == 'k' then return 0 end
+            if ARGV[3] == 'n' then
+              local kind = string.sub(value, 1, 1)
+              if kind ~= 'n' and kind ~= 'p' and kind ~= 'a' then return 0 end
             elseif value ~= ARGV[3] then
               return 0
             end

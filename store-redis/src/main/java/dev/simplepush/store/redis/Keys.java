@@ -1,6 +1,7 @@
 package dev.simplepush.store.redis;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 
 /**
@@ -12,13 +13,20 @@ import dev.simplepush.core.Uaid;
  *       device without channels is still a key), field {@value #WAKEUP_FIELD} holds its wake-up address, and one
  *       field {@code c:<channelID>} per channel holds its state:
  *       <ul>
- *         <li>{@code n}: registered, no SimplePush version yet (also an open Web Push subscription, W3.2);
+ *         <li>{@code n}: registered by SimplePush {@code register}, no SimplePush version yet;
  *         <li>{@code p<version>}: SimplePush version pending (not acked), {@code <version>} in decimal;
  *         <li>{@code a<version>}: SimplePush version acked;
- *         <li>{@code k<keyHash>}: a restricted Web Push subscription (W3.2), registered with the application
- *             server key of that hash (43 characters of URL-safe base64). It has no SimplePush version: an
- *             update for it is refused as gone (W7.3).
+ *         <li>{@code o<generation>}: an open Web Push subscription of its own (W3.2), the channel's registration
+ *             {@code <generation>} (W3.4);
+ *         <li>{@code k<keyHash>.<generation>}: a restricted Web Push subscription (W3.2), registered with the
+ *             application server key of that hash (43 characters of URL-safe base64, which has no {@code .}) as
+ *             registration {@code <generation>}.
  *       </ul>
+ *       A generation is a signed 64-bit decimal ({@code Long.toString}); scripts pass it and compare it only as
+ *       text. {@code n}, {@code p} and {@code a} are generation {@value Subscription#SIMPLEPUSH_GENERATION}
+ *       without key: such a channel takes SimplePush versions, and a Web Push subscribe without key keeps it as it
+ *       is (W3.3). {@code o} and {@code k} take none: an update for them is refused as gone (P5.1, W7.3). Builds
+ *       before generations wrote {@code k<keyHash>} alone; none was released, so nothing converts it.
  *   <li>{@code <prefix>{<uaid>}:m}, a hash: the device's queued Web Push messages (W9.1), absent while there are
  *       none. Fields (channel IDs are hex digits and dashes, message ids URL-safe base64: none of them contains
  *       {@code :} or {@code #}, and no channel ID has {@code :} as its second character, so the kinds of field
@@ -73,5 +81,25 @@ final class Keys {
 
     static String channelField(ChannelId channelId) {
         return CHANNEL_PREFIX + channelId.value();
+    }
+
+    /**
+     * The channel state that stands for exactly this subscription: {@code k<keyHash>.<generation>},
+     * {@code o<generation>}, or {@code n} for generation {@value Subscription#SIMPLEPUSH_GENERATION} without key
+     * (which {@code p<version>} and {@code a<version>} stand for as well).
+     */
+    static String channelState(Subscription subscription) {
+        String generation = Long.toString(subscription.generation());
+        return subscription.keyHash().map(hash -> "k" + hash + "." + generation)
+                .orElse(subscription.generation() == Subscription.SIMPLEPUSH_GENERATION ? "n" : "o" + generation);
+    }
+
+    /** Whether a stored channel state is {@code subscription}'s registration (same key hash and generation). */
+    static boolean isState(String value, Subscription subscription) {
+        String state = channelState(subscription);
+        if (state.equals("n")) {
+            return value.startsWith("n") || value.startsWith("p") || value.startsWith("a");
+        }
+        return value.equals(state);
     }
 }

@@ -2,6 +2,7 @@ package dev.simplepush.store.redis;
 
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
@@ -34,10 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Stages complete on Lettuce's event loop; nothing here blocks.
  */
 final class RedisDeviceStore implements DeviceStore {
-
-    /** The state of an open Web Push subscription, and the prefix of a restricted one's (see {@link Keys}). */
-    private static final String OPEN = "n";
-    private static final String RESTRICTED = "k";
 
     private final RedisConnection redis;
     private final Keys keys;
@@ -109,48 +106,57 @@ final class RedisDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> subscribe(Uaid uaid, ChannelId channelId, int maxChannels,
-            Optional<String> keyHash) {
-        Objects.requireNonNull(channelId, "channelId");
-        Objects.requireNonNull(keyHash, "keyHash");
+    public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
+        Objects.requireNonNull(requested, "requested");
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
         }
-        return script("subscribe channel", DeviceScripts.SUBSCRIBE, uaid, Integer.toString(maxChannels),
-                Keys.channelField(channelId), keyHash.map(RESTRICTED::concat).orElse(OPEN), channelId.value())
-                .thenApply(code -> switch (code.intValue()) {
-                    case 0 -> Registration.UNKNOWN_DEVICE;
-                    case 1 -> Registration.EXISTS;
-                    case 2 -> Registration.LIMIT_REACHED;
-                    case 3 -> Registration.REGISTERED;
-                    default -> Registration.REKEYED;
-                });
+        String generation = Long.toString(requested.generation());
+        String[] args = {ttlMillis, Integer.toString(maxChannels), Keys.channelField(requested.channelId()),
+            requested.keyHash().map("k"::concat).orElse(""), Keys.channelState(requested),
+            requested.channelId().value(), generation};
+        return redis.eval("subscribe channel", DeviceScripts.SUBSCRIBE, ScriptOutputType.MULTI,
+                deviceKeys(requested.uaid()), args, RedisDeviceStore::subscribedOf);
+    }
+
+    /** The SUBSCRIBE reply: its code, then the channel's generation as decimal text. */
+    private static Subscribed subscribedOf(Object reply) {
+        List<?> both = (List<?>) reply;
+        Registration registration = switch (((Long) both.get(0)).intValue()) {
+            case 0 -> Registration.UNKNOWN_DEVICE;
+            case 1 -> Registration.EXISTS;
+            case 2 -> Registration.LIMIT_REACHED;
+            case 3 -> Registration.REGISTERED;
+            default -> Registration.REKEYED;
+        };
+        return new Subscribed(registration, Long.parseLong((String) both.get(1)));
     }
 
     @Override
-    public CompletionStage<Boolean> subscribed(Uaid uaid, ChannelId channelId, Optional<String> keyHash) {
-        Objects.requireNonNull(uaid, "uaid");
-        Objects.requireNonNull(channelId, "channelId");
-        Objects.requireNonNull(keyHash, "keyHash");
-        String key = keys.device(uaid);
-        String field = Keys.channelField(channelId);
-        return redis.call("read subscription", c -> c.hget(key, field), value -> value != null
-                && keyHash.map(hash -> value.equals(RESTRICTED + hash)).orElse(!value.startsWith(RESTRICTED)));
+    public CompletionStage<Boolean> subscribed(Subscription subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        String key = keys.device(subscription.uaid());
+        String field = Keys.channelField(subscription.channelId());
+        return redis.call("read subscription", c -> c.hget(key, field),
+                value -> value != null && Keys.isState(value, subscription));
     }
 
     @Override
-    public CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
-            int maxQueued, Instant now) {
+    public CompletionStage<Enqueue> enqueue(Subscription subscription, WebPushMessage message, int maxQueued,
+            Instant now) {
+        Objects.requireNonNull(subscription, "subscription");
         Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(keyHash, "keyHash");
         Objects.requireNonNull(now, "now");
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
         }
+        if (!message.channelId().equals(subscription.channelId())) {
+            throw new IllegalArgumentException("a message of another channel than its subscription's");
+        }
         Instant expiresAt = message.expiresAt();
-        return script("queue message", DeviceScripts.ENQUEUE, uaid,
+        return script("queue message", DeviceScripts.ENQUEUE, subscription.uaid(),
                 Keys.channelField(message.channelId()),
-                keyHash.map(RESTRICTED::concat).orElse(""),
+                Keys.channelState(subscription),
                 Integer.toString(maxQueued),
                 Long.toString(now.getEpochSecond()), Integer.toString(now.getNano()),
                 message.channelId().value(), message.id().value(), StoredMessage.topicToken(message),

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.MessageId;
 import dev.simplepush.core.StoreException;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Update;
 import dev.simplepush.core.Version;
@@ -18,6 +19,7 @@ import dev.simplepush.core.spi.DeviceStore.Advance;
 import dev.simplepush.core.spi.DeviceStore.Enqueue;
 import dev.simplepush.core.spi.DeviceStore.Registration;
 import dev.simplepush.core.spi.DeviceStore.Resume;
+import dev.simplepush.core.spi.DeviceStore.Subscribed;
 import dev.simplepush.core.testing.DeviceStoreContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +48,8 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     /** Instants with nanoseconds, so a store that kept less would be caught. */
     private static final Instant NOW = Instant.ofEpochSecond(1_790_000_000L, 123_456_789);
     private static final String KEY_HASH = "BVb9wdJ0aXK4yRn0r8Kv1b1oXz1NQ3u5cMbhWaBv2yE";
+    /** The generation of the Web Push subscriptions here: negative, and not exact as a double. */
+    private static final long GENERATION = -(1L << 53) - 1;
     private static final AtomicLong IDS = new AtomicLong();
 
     private static RedisClient client;
@@ -136,17 +141,18 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         Uaid uaid = newUaid();
         ChannelId restricted = newChannel();
         ChannelId open = newChannel();
-        assertThat(await(store().subscribe(uaid, restricted, 10, Optional.of(KEY_HASH))))
+        assertThat(subscribe(uaid, restricted, 10, Optional.of(KEY_HASH)))
                 .isEqualTo(Registration.REGISTERED);
-        assertThat(await(store().subscribe(uaid, open, 10, Optional.empty()))).isEqualTo(Registration.REGISTERED);
+        assertThat(subscribe(uaid, open, 10, Optional.empty())).isEqualTo(Registration.REGISTERED);
         WebPushMessage first = message(restricted, NOW.plusSeconds(60), Optional.of("t1"), Optional.empty());
         WebPushMessage second = message(restricted, NOW.plusSeconds(30), Optional.empty(),
                 Optional.of(Payload.aes128gcm("AAEC")));
-        assertThat(await(store().enqueue(uaid, first, Optional.of(KEY_HASH), 10, NOW))).isEqualTo(Enqueue.QUEUED);
-        assertThat(await(store().enqueue(uaid, second, Optional.of(KEY_HASH), 10, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(enqueue(uaid, first, Optional.of(KEY_HASH), 10, NOW))).isEqualTo(Enqueue.QUEUED);
+        assertThat(await(enqueue(uaid, second, Optional.of(KEY_HASH), 10, NOW))).isEqualTo(Enqueue.QUEUED);
 
-        assertThat(redis().hget(deviceKey(uaid), "c:" + restricted.value())).isEqualTo("k" + KEY_HASH);
-        assertThat(redis().hget(deviceKey(uaid), "c:" + open.value())).isEqualTo("n");
+        assertThat(redis().hget(deviceKey(uaid), "c:" + restricted.value()))
+                .isEqualTo("k" + KEY_HASH + ".-9007199254740993");
+        assertThat(redis().hget(deviceKey(uaid), "c:" + open.value())).isEqualTo("o-9007199254740993");
         Map<String, String> queue = redis().hgetall(messagesKey(uaid));
         assertThat(queue).containsOnlyKeys(restricted.value() + ":" + first.id().value(),
                 restricted.value() + ":" + second.id().value(), "#", "n:" + restricted.value(),
@@ -167,15 +173,67 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     }
 
     @Test
+    void generationsBeyondDoublePrecisionCompareExactly() {
+        Uaid uaid = newUaid();
+        ChannelId restricted = newChannel();
+        ChannelId open = newChannel();
+        // 2^53 + 1 is no double: a script that used tonumber would store, answer or compare 2^53 instead.
+        long big = (1L << 53) + 1;
+        Subscribed first = await(store().subscribe(new Subscription(uaid, restricted, Optional.of(KEY_HASH), big),
+                10));
+        assertThat(first).isEqualTo(new Subscribed(Registration.REGISTERED, big));
+        await(store().subscribe(new Subscription(uaid, open, Optional.empty(), Long.MIN_VALUE), 10));
+
+        assertThat(await(store().subscribe(new Subscription(uaid, restricted, Optional.of(KEY_HASH), 7), 10)))
+                .isEqualTo(new Subscribed(Registration.EXISTS, big));
+        assertThat(await(store().subscribe(new Subscription(uaid, open, Optional.empty(), 7), 10)))
+                .isEqualTo(new Subscribed(Registration.EXISTS, Long.MIN_VALUE));
+        assertThat(redis().hget(deviceKey(uaid), "c:" + restricted.value())).isEqualTo("k" + KEY_HASH + "." + big);
+        assertThat(redis().hget(deviceKey(uaid), "c:" + open.value())).isEqualTo("o" + Long.MIN_VALUE);
+        assertThat(await(store().subscribed(new Subscription(uaid, restricted, Optional.of(KEY_HASH), big))))
+                .isTrue();
+        assertThat(await(store().subscribed(new Subscription(uaid, restricted, Optional.of(KEY_HASH), big - 1))))
+                .isFalse();
+        assertThat(await(store().enqueue(new Subscription(uaid, restricted, Optional.of(KEY_HASH), big - 1),
+                message(restricted, NOW.plusSeconds(60)), 10, NOW))).isEqualTo(Enqueue.GONE);
+        assertThat(await(store().enqueue(new Subscription(uaid, open, Optional.empty(), Long.MIN_VALUE + 1),
+                message(open, NOW.plusSeconds(60)), 10, NOW))).isEqualTo(Enqueue.GONE);
+        assertThat(await(store().enqueue(new Subscription(uaid, open, Optional.empty(), Long.MIN_VALUE),
+                message(open, NOW.plusSeconds(60)), 10, NOW))).isEqualTo(Enqueue.QUEUED);
+
+        assertThat(await(store().subscribe(new Subscription(uaid, restricted, Optional.empty(), big - 1), 10)))
+                .isEqualTo(new Subscribed(Registration.REKEYED, big - 1));
+        assertThat(redis().hget(deviceKey(uaid), "c:" + restricted.value())).isEqualTo("o" + (big - 1));
+        assertThat(await(store().advance(uaid, restricted, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(store().advance(uaid, open, Version.of(1)))).isEqualTo(Advance.GONE);
+    }
+
+    @Test
+    void aSimplePushChannelSubscribedWithoutKeyKeepsItsVersionAndGenerationZero() {
+        Uaid uaid = newUaid();
+        ChannelId channel = newChannel();
+        await(store().register(uaid, channel, 10));
+        await(store().advance(uaid, channel, Version.of(5)));
+
+        assertThat(await(store().subscribe(subscription(uaid, channel, Optional.empty()), 10)))
+                .isEqualTo(new Subscribed(Registration.EXISTS, Subscription.SIMPLEPUSH_GENERATION));
+        assertThat(redis().hget(deviceKey(uaid), "c:" + channel.value())).isEqualTo("p5");
+        assertThat(await(store().subscribed(new Subscription(uaid, channel, Optional.empty(),
+                Subscription.SIMPLEPUSH_GENERATION)))).isTrue();
+        assertThat(await(store().subscribed(subscription(uaid, channel, Optional.empty())))).isFalse();
+        assertThat(await(store().advance(uaid, channel, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+    }
+
+    @Test
     void webPushSubscriptionsCountAgainstTheChannelLimitAndNothingElseDoes() {
         Uaid uaid = newUaid();
         await(store().setWakeup(uaid, Optional.of(new WakeupAddress("10.0.0.1", 2442, "310",
                 "410", Optional.empty()))));
-        assertThat(await(store().subscribe(uaid, newChannel(), 2, Optional.of(KEY_HASH))))
+        assertThat(subscribe(uaid, newChannel(), 2, Optional.of(KEY_HASH)))
                 .isEqualTo(Registration.REGISTERED);
         ChannelId open = newChannel();
-        assertThat(await(store().subscribe(uaid, open, 2, Optional.empty()))).isEqualTo(Registration.REGISTERED);
-        await(store().enqueue(uaid, message(open, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        assertThat(subscribe(uaid, open, 2, Optional.empty())).isEqualTo(Registration.REGISTERED);
+        await(enqueue(uaid, message(open, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
 
         // Neither the wake-up address nor the message hash counts as a channel.
         assertThat(await(store().register(uaid, newChannel(), 2))).isEqualTo(Registration.LIMIT_REACHED);
@@ -186,9 +244,12 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void everyWriteRefreshesTheTtlOfBothKeysTogether() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
+        // A SimplePush channel: it takes both messages and versions (W1.4).
+        await(store().register(uaid, channel, 10));
+        Subscription simplePush = new Subscription(uaid, channel, Optional.empty(),
+                Subscription.SIMPLEPUSH_GENERATION);
         WebPushMessage message = message(channel, NOW.plusSeconds(60));
-        await(store().enqueue(uaid, message, Optional.empty(), 10, NOW));
+        await(store().enqueue(simplePush, message, 10, NOW));
         long ttl = RedisStoreConfig.DEFAULT_DEVICE_TTL.toMillis();
         assertThat(pttl(messagesKey(uaid))).isPositive().isLessThanOrEqualTo(ttl);
 
@@ -197,11 +258,11 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         assertRefreshed(uaid, ttl);
 
         shortenTtls(uaid);
-        await(store().enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        await(store().enqueue(simplePush, message(channel, NOW.plusSeconds(60)), 10, NOW));
         assertRefreshed(uaid, ttl);
 
         shortenTtls(uaid);
-        await(store().advance(uaid, channel, Version.of(3)));
+        assertThat(await(store().advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.ADVANCED);
         assertRefreshed(uaid, ttl);
 
         shortenTtls(uaid);
@@ -213,16 +274,16 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void queuedMessagesOutliveTheNodeThatStoredThem() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.of(KEY_HASH)));
+        subscribe(uaid, channel, 10, Optional.of(KEY_HASH));
         WebPushMessage message = message(channel, NOW.plusSeconds(60), Optional.of("news"),
                 Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=abc"), Optional.of("dh=def"))));
-        await(store().enqueue(uaid, message, Optional.of(KEY_HASH), 10, NOW));
+        await(enqueue(uaid, message, Optional.of(KEY_HASH), 10, NOW));
 
         DeviceStore restarted = new RedisDeviceStore(new RedisConnection(REDIS.config().keyPrefix(prefix).build()));
         await(restarted.start());
         try {
             assertThat(await(restarted.messages(uaid, NOW))).containsExactly(message);
-            assertThat(await(restarted.subscribed(uaid, channel, Optional.of(KEY_HASH)))).isTrue();
+            assertThat(await(restarted.subscribed(subscription(uaid, channel, Optional.of(KEY_HASH))))).isTrue();
         } finally {
             await(restarted.stop());
         }
@@ -233,12 +294,12 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
         ChannelId other = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
-        await(store().subscribe(uaid, other, 10, Optional.empty()));
+        subscribe(uaid, channel, 10, Optional.empty());
+        subscribe(uaid, other, 10, Optional.empty());
         WebPushMessage early = message(channel, NOW.plusSeconds(10), Optional.of("t"), Optional.empty());
         WebPushMessage late = message(other, NOW.plusSeconds(20));
-        await(store().enqueue(uaid, early, Optional.empty(), 10, NOW));
-        await(store().enqueue(uaid, late, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, early, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, late, Optional.empty(), 10, NOW));
 
         assertThat(await(store().messages(uaid, NOW.plusSeconds(10)))).containsExactly(late);
         assertThat(redis().hkeys(messagesKey(uaid))).containsExactlyInAnyOrder(
@@ -252,14 +313,14 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void anEnqueueDropsTheExpiredMessagesOfItsChannel() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
+        subscribe(uaid, channel, 10, Optional.empty());
         WebPushMessage expiring = message(channel, NOW.plusSeconds(10), Optional.of("t"), Optional.empty());
         WebPushMessage lasting = message(channel, NOW.plusSeconds(100));
-        await(store().enqueue(uaid, expiring, Optional.empty(), 10, NOW));
-        await(store().enqueue(uaid, lasting, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, expiring, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, lasting, Optional.empty(), 10, NOW));
 
         WebPushMessage next = message(channel, NOW.plusSeconds(50), Optional.of("t"), Optional.empty());
-        assertThat(await(store().enqueue(uaid, next, Optional.empty(), 10, NOW.plusSeconds(10))))
+        assertThat(await(enqueue(uaid, next, Optional.empty(), 10, NOW.plusSeconds(10))))
                 .isEqualTo(Enqueue.QUEUED);
 
         assertThat(await(store().remove(uaid, channel, expiring.id()))).as("dropped as expired").isFalse();
@@ -273,9 +334,9 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void expiryIsExactToTheNanosecond() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
+        subscribe(uaid, channel, 10, Optional.empty());
         WebPushMessage message = message(channel, NOW.plusNanos(1));
-        await(store().enqueue(uaid, message, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, message, Optional.empty(), 10, NOW));
 
         assertThat(await(store().messages(uaid, NOW))).containsExactly(message);
         assertThat(await(store().messages(uaid, NOW.plusNanos(1)))).isEmpty();
@@ -285,7 +346,7 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void anyTextInAMessageComesBackUnchanged() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
+        subscribe(uaid, channel, 10, Optional.empty());
         String odd = "line\nbreak %41 + plus = ; \"quoted\" é 😀 \r\u0000";
         List<WebPushMessage> messages = List.of(
                 message(channel, NOW.plusSeconds(60), Optional.of(""), Optional.of(new Payload("", "", Optional.of(""),
@@ -295,7 +356,7 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
                 message(channel, Instant.ofEpochSecond(-5, 7), Optional.empty(),
                         Optional.of(new Payload("AA", "aesgcm", Optional.empty(), Optional.of(odd)))));
         for (WebPushMessage message : messages) {
-            assertThat(await(store().enqueue(uaid, message, Optional.empty(), 10, Instant.ofEpochSecond(-10))))
+            assertThat(await(enqueue(uaid, message, Optional.empty(), 10, Instant.ofEpochSecond(-10))))
                     .isEqualTo(Enqueue.QUEUED);
         }
 
@@ -307,11 +368,11 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         Uaid uaid = newUaid();
         ChannelId kept = newChannel();
         ChannelId dropped = newChannel();
-        await(store().subscribe(uaid, kept, 10, Optional.empty()));
-        await(store().subscribe(uaid, dropped, 10, Optional.empty()));
+        subscribe(uaid, kept, 10, Optional.empty());
+        subscribe(uaid, dropped, 10, Optional.empty());
         WebPushMessage keptMessage = message(kept, NOW.plusSeconds(60), Optional.of("a"), Optional.empty());
-        await(store().enqueue(uaid, keptMessage, Optional.empty(), 10, NOW));
-        await(store().enqueue(uaid, message(dropped, NOW.plusSeconds(60), Optional.of("a"), Optional.empty()),
+        await(enqueue(uaid, keptMessage, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, message(dropped, NOW.plusSeconds(60), Optional.of("a"), Optional.empty()),
                 Optional.empty(), 10, NOW));
 
         assertThat(await(store().resume(uaid, Optional.of(Set.of(kept))))).isEqualTo(Resume.RESUMED);
@@ -325,8 +386,8 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void aMessageHashWithoutItsDeviceIsNeverRead() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
-        await(store().enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        subscribe(uaid, channel, 10, Optional.empty());
+        await(enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
 
         redis().del(deviceKey(uaid));
 
@@ -339,12 +400,12 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         Uaid uaid = newUaid();
         ChannelId unregistered = newChannel();
         ChannelId kept = newChannel();
-        await(store().subscribe(uaid, unregistered, 10, Optional.empty()));
-        await(store().subscribe(uaid, kept, 10, Optional.empty()));
-        await(store().enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
-        await(store().enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        subscribe(uaid, unregistered, 10, Optional.empty());
+        subscribe(uaid, kept, 10, Optional.empty());
+        await(enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
+        await(enqueue(uaid, message(unregistered, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
         WebPushMessage keptMessage = message(kept, NOW.plusSeconds(60));
-        await(store().enqueue(uaid, keptMessage, Optional.empty(), 10, NOW));
+        await(enqueue(uaid, keptMessage, Optional.empty(), 10, NOW));
 
         // A node of a release before Web Push unregisters with a plain HDEL of the channel field.
         redis().hdel(deviceKey(uaid), "c:" + unregistered.value());
@@ -362,15 +423,33 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void aChannelRegisteredAgainDoesNotInheritMessagesLeftBehind() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().subscribe(uaid, channel, 10, Optional.empty()));
-        await(store().enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 1, NOW));
+        subscribe(uaid, channel, 10, Optional.empty());
+        await(enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 1, NOW));
         redis().hdel(deviceKey(uaid), "c:" + channel.value());
 
         assertThat(await(store().register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
 
         WebPushMessage fresh = message(channel, NOW.plusSeconds(60));
-        assertThat(await(store().enqueue(uaid, fresh, Optional.empty(), 1, NOW))).isEqualTo(Enqueue.QUEUED);
+        Subscription simplePush = new Subscription(uaid, channel, Optional.empty(),
+                Subscription.SIMPLEPUSH_GENERATION);
+        assertThat(await(store().enqueue(simplePush, fresh, 1, NOW))).isEqualTo(Enqueue.QUEUED);
         assertThat(await(store().messages(uaid, NOW))).containsExactly(fresh);
+    }
+
+    /** A Web Push subscription of this test's generation (REGISTERED takes it). */
+    private static Subscription subscription(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
+        return new Subscription(uaid, channel, keyHash, GENERATION);
+    }
+
+    /** Subscribes with this test's generation. */
+    private Registration subscribe(Uaid uaid, ChannelId channel, int maxChannels, Optional<String> keyHash) {
+        return await(store().subscribe(subscription(uaid, channel, keyHash), maxChannels)).registration();
+    }
+
+    /** Enqueues for the subscription of this test's generation with that key hash. */
+    private CompletionStage<Enqueue> enqueue(Uaid uaid, WebPushMessage message, Optional<String> keyHash,
+            int maxQueued, Instant now) {
+        return store().enqueue(subscription(uaid, message.channelId(), keyHash), message, maxQueued, now);
     }
 
     private void shortenTtls(Uaid uaid) {
