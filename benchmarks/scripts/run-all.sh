@@ -44,5 +44,6 @@ wrk -t1 -c64 -d20s -s /tmp/simplepush-put.lua "$EP" | tee "$OUT/wrk-simplepush-e
 wait $LOADPID || true
 stop_server
 
+# The Web Push comparison's results (webpush-*, webpush-compare.sh) have their own section, not these charts.
 java -cp benchmarks/target/simplepush-load.jar dev.simplepush.benchmarks.load.Charts --out-dir docs/benchmarks \
-    "$OUT"/*.json
+    $(ls "$OUT"/*.json | grep -v '/webpush-')

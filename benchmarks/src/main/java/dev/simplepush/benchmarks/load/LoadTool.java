@@ -208,9 +208,12 @@ public final class LoadTool implements Callable<Integer> {
             System.err.println("simplepush-load: --devices must be 1..1000000, limits at least 1");
             return 2;
         }
-        if (dialect == Dialect.WEBPUSH && (bodyBytes < ChannelLedger.VERSION_BYTES || bodyBytes > 4096
-                || !wsClient.equalsIgnoreCase("nio") || !httpClient.equalsIgnoreCase("nio"))) {
-            System.err.println("simplepush-load: --dialect webpush needs --body-bytes 8..4096 and the nio clients");
+        if (bodyBytes < ChannelLedger.VERSION_BYTES || bodyBytes > 4096) {
+            System.err.println("simplepush-load: --body-bytes must be 8..4096");
+            return 2;
+        }
+        if (dialect == Dialect.WEBPUSH && (!wsClient.equalsIgnoreCase("nio") || !httpClient.equalsIgnoreCase("nio"))) {
+            System.err.println("simplepush-load: --dialect webpush needs the nio clients");
             return 2;
         }
         Duration bound = maxTime != null ? Durations.parse(maxTime)
