@@ -1,29 +1,51 @@
 package dev.simplepush.benchmarks.load;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What the app server sent to one channel and what its device received, to measure PUT→receipt latency and to
- * find lost updates. A version counts as delivered when it, or a newer version of the channel, reached the device
- * (P5.1: the server keeps only the latest version, so a superseded one is legitimately never delivered).
+ * What the app server sent to one channel and what its device received, to measure send→receipt latency and to
+ * find lost updates. A channel is used in one of two ways, after its dialect:
  *
- * <p>Thread-safe: every method locks the ledger; contention is one PUT completion against one WebSocket frame.
+ * <ul>
+ *   <li>SimplePush ({@link #send(long)}, {@link #received(long, long)}): a version counts as delivered when it, or
+ *       a newer version of the channel, reached the device (P5.1: the server keeps only the latest version, so a
+ *       superseded one is legitimately never delivered).</li>
+ *   <li>Web Push ({@link #send(long, byte[])}, {@link #received(long, byte[], int, int)}): every message must
+ *       arrive itself (W9.1: each is queued until acked, none supersedes another, and concurrent POSTs may arrive
+ *       in any order). Its version is the sequence number written into the message's body, and a receipt counts
+ *       only if the whole body arrived unchanged.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: every method locks the ledger; contention is one send completion against one WebSocket frame.
  */
 final class ChannelLedger {
 
-    /** Returned by {@link #received} for a new version that this run did not send (or sent before a reset). */
+    /** Returned by {@code received} for a new version that this run did not send (or sent before a reset). */
     static final long NO_LATENCY = -1;
-    /** Returned by {@link #received} for a version not newer than one already received: a redelivery. */
+    /**
+     * Returned by {@code received} for a version already received: a redelivery. On a Web Push channel also for a
+     * version whose send failed or was refused.
+     */
     static final long DUPLICATE = -2;
+    /** Returned by {@link #received(long, byte[], int, int)} when the body is not the one sent. */
+    static final long CORRUPT = -3;
+
+    /** Bytes of a Web Push message's body that carry its version. */
+    static final int VERSION_BYTES = Long.BYTES;
 
     private static final class Sent {
         final long sentNanos;
+        /** The body sent, to check what arrives; null on a SimplePush channel. */
+        final byte @Nullable [] body;
         boolean accepted;
 
-        Sent(long sentNanos) {
+        Sent(long sentNanos, byte @Nullable [] body) {
             this.sentNanos = sentNanos;
+            this.body = body;
         }
     }
 
@@ -34,35 +56,58 @@ final class ChannelLedger {
     /** Allocates the next version of this channel and records that it is being sent now. */
     synchronized long send(long nowNanos) {
         long version = ++lastVersion;
-        outstanding.put(version, new Sent(nowNanos));
+        outstanding.put(version, new Sent(nowNanos, null));
         return version;
     }
 
     /**
-     * The PUT for {@code version} was answered. 200 and 202 mean the server accepted it; anything else means it
-     * did not, and the version is no longer expected.
+     * Allocates the next version of this Web Push channel, writes it big-endian into the first
+     * {@link #VERSION_BYTES} bytes of {@code body}, and records that the body is being sent now. The ledger keeps
+     * {@code body}: the caller must not change it afterwards.
+     */
+    synchronized long send(long nowNanos, byte[] body) {
+        long version = ++lastVersion;
+        for (int i = 0; i < VERSION_BYTES; i++) {
+            body[i] = (byte) (version >>> (8 * (VERSION_BYTES - 1 - i)));
+        }
+        outstanding.put(version, new Sent(nowNanos, body));
+        return version;
+    }
+
+    /** The version a Web Push message's body carries: its first {@link #VERSION_BYTES} bytes, big-endian. */
+    static long versionOf(byte[] body, int from) {
+        long version = 0;
+        for (int i = 0; i < VERSION_BYTES; i++) {
+            version = (version << 8) | (body[from + i] & 0xFF);
+        }
+        return version;
+    }
+
+    /**
+     * The send of {@code version} was answered. 200, 201 and 202 mean the server accepted it; anything else means
+     * it did not, and the version is no longer expected.
      */
     synchronized void answered(long version, int status) {
         Sent sent = outstanding.get(version);
         if (sent == null) {
-            return; // already received (a 200 can lose the race with its own notification)
+            return; // already received (an answer can lose the race with its own notification)
         }
-        if (status == 200 || status == 202) {
+        if (status == 200 || status == 201 || status == 202) {
             sent.accepted = true;
         } else {
             outstanding.remove(version);
         }
     }
 
-    /** The PUT for {@code version} failed without an answer: nothing was accepted. */
+    /** The send of {@code version} failed without an answer: nothing was accepted. */
     synchronized void failed(long version) {
         outstanding.remove(version);
     }
 
     /**
-     * The device received {@code version}. Clears it and every older version; returns the PUT→receipt latency
-     * in nanoseconds when this exact version was sent by this run, {@link #DUPLICATE} for a redelivery, else
-     * {@link #NO_LATENCY}.
+     * The device received {@code version} on a SimplePush channel. Clears it and every older version; returns the
+     * send→receipt latency in nanoseconds when this exact version was sent by this run, {@link #DUPLICATE} for a
+     * redelivery, else {@link #NO_LATENCY}.
      */
     synchronized long received(long version, long nowNanos) {
         if (version <= maxReceived) {
@@ -74,7 +119,31 @@ final class ChannelLedger {
         return sent == null ? NO_LATENCY : nowNanos - sent.sentNanos;
     }
 
-    /** Accepted (200/202) versions of which neither they nor a newer version reached the device. */
+    /**
+     * The device received the body {@code data[from, to)} on a Web Push channel; its version is in its first bytes.
+     * Clears that version alone and returns its send→receipt latency in nanoseconds; {@link #CORRUPT} (the version
+     * stays expected) when the body is not byte for byte the one sent; {@link #DUPLICATE} for a version sent
+     * earlier that is no longer expected; {@link #NO_LATENCY} for one this run did not send.
+     */
+    synchronized long received(long nowNanos, byte[] data, int from, int to) {
+        if (to - from < VERSION_BYTES) {
+            return CORRUPT;
+        }
+        long version = versionOf(data, from);
+        Sent sent = outstanding.get(version);
+        if (sent == null) {
+            return version > 0 && version <= lastVersion ? DUPLICATE : NO_LATENCY;
+        }
+        byte[] body = sent.body;
+        if (body == null || !Arrays.equals(body, 0, body.length, data, from, to)) {
+            return CORRUPT;
+        }
+        outstanding.remove(version);
+        maxReceived = Math.max(maxReceived, version);
+        return nowNanos - sent.sentNanos;
+    }
+
+    /** Accepted versions that were not delivered (see the class comment for what delivered means). */
     synchronized int lost() {
         int lost = 0;
         for (Sent sent : outstanding.values()) {
@@ -85,7 +154,7 @@ final class ChannelLedger {
         return lost;
     }
 
-    /** Versions sent whose PUT has not been answered yet. */
+    /** Versions sent whose send has not been answered yet. */
     synchronized int unanswered() {
         int count = 0;
         for (Iterator<Map.Entry<Long, Sent>> it = outstanding.entrySet().iterator(); it.hasNext();) {

@@ -12,6 +12,7 @@ final class Device {
     enum State { DISCONNECTED, CONNECTING, HELLO_SENT, REGISTERING, READY }
 
     final int index;
+    final Dialect dialect;
     final String channelId = UUID.randomUUID().toString();
     final byte[] channelIdBytes = channelId.getBytes(StandardCharsets.US_ASCII);
     final ChannelLedger ledger = new ChannelLedger();
@@ -29,8 +30,9 @@ final class Device {
     /** Completes when the current connection attempt is ready (hello and register answered) or failed. */
     volatile CompletableFuture<Device> ready = CompletableFuture.completedFuture(this);
 
-    Device(int index) {
+    Device(int index, Dialect dialect) {
         this.index = index;
+        this.dialect = dialect;
     }
 
     boolean isReady() {

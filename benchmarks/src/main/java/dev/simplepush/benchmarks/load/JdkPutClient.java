@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code PUT version=N} to device endpoints (P4.1) over the JDK's asynchronous HTTP/1.1 client,
- * at most {@code maxInFlight} requests outstanding (so at most that many keep-alive connections). Each PUT's
- * version comes from the device's {@link ChannelLedger}, and its answer is recorded there.
+ * at most {@code maxInFlight} requests outstanding (so at most that many keep-alive connections); SimplePush only.
+ * Each PUT's version comes from the device's {@link ChannelLedger}, and its answer is recorded there.
  *
  * <p>{@link #put} is called by one driver thread and blocks it while the in-flight limit is reached.
  */

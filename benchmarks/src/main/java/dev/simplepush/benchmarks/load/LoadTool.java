@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simplepush-load", mixinStandardHelpOptions = true, version = "simplepush-load 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Simulates SimplePush devices and an app server against a server; reports connections, "
-                + "hellos/s, PUTs/s, notifications/s, PUT->receipt latency, lost updates and server memory.%n")
+        description = "Simulates SimplePush or Web Push devices and an app server against a server; reports "
+                + "connections, hellos/s, PUTs (POSTs)/s, notifications/s, send->receipt latency, lost updates and "
+                + "server memory.%n")
 public final class LoadTool implements Callable<Integer> {
 
     /** What the fleet does once connected. */
@@ -57,6 +58,17 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "idle",
             description = "idle, storm, notify, reconnect or mixed. Default: ${DEFAULT-VALUE}.")
     Scenario scenario;
+
+    @Option(names = "--dialect", paramLabel = "NAME", defaultValue = "simplepush",
+            description = "simplepush (PUT version=N, updates acked by version) or webpush (hello with use_webpush, "
+                    + "POSTs of --body-bytes random bytes with TTL and Content-Encoding: aes128gcm, answered 201; "
+                    + "notifications checked byte for byte and acked by message id). Default: ${DEFAULT-VALUE}.")
+    Dialect dialect;
+
+    @Option(names = "--body-bytes", paramLabel = "N", defaultValue = "2048",
+            description = "webpush: bytes of every POST body, 8..4096 (the first 8 carry the message's sequence "
+                    + "number). Default: ${DEFAULT-VALUE}.")
+    int bodyBytes;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1000",
             description = "Devices to simulate, one socket and one channel each. Default: ${DEFAULT-VALUE}.")
@@ -83,7 +95,8 @@ public final class LoadTool implements Callable<Integer> {
     long maxPuts;
 
     @Option(names = "--data-share", paramLabel = "FRACTION", defaultValue = "0.5",
-            description = "mixed: share of PUTs carrying a 64-byte data field. Default: ${DEFAULT-VALUE}.")
+            description = "mixed, simplepush: share of PUTs carrying a 64-byte data field (every webpush POST has a "
+                    + "body). Default: ${DEFAULT-VALUE}.")
     double dataShare;
 
     @Option(names = "--reconnect-rate", paramLabel = "PER_S", defaultValue = "500",
@@ -195,6 +208,14 @@ public final class LoadTool implements Callable<Integer> {
             System.err.println("simplepush-load: --devices must be 1..1000000, limits at least 1");
             return 2;
         }
+        if (bodyBytes < ChannelLedger.VERSION_BYTES || bodyBytes > 4096) {
+            System.err.println("simplepush-load: --body-bytes must be 8..4096");
+            return 2;
+        }
+        if (dialect == Dialect.WEBPUSH && (!wsClient.equalsIgnoreCase("nio") || !httpClient.equalsIgnoreCase("nio"))) {
+            System.err.println("simplepush-load: --dialect webpush needs the nio clients");
+            return 2;
+        }
         Duration bound = maxTime != null ? Durations.parse(maxTime)
                 : Duration.ofSeconds(60 + devices / 500).plus(warmupTime).plus(durationTime).plus(drainTime)
                         .plusSeconds(60);
@@ -202,7 +223,7 @@ public final class LoadTool implements Callable<Integer> {
 
         List<Device> fleetDevices = new ArrayList<>(devices);
         for (int i = 0; i < devices; i++) {
-            fleetDevices.add(new Device(i));
+            fleetDevices.add(new Device(i, dialect));
         }
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "load-timer");
@@ -221,10 +242,10 @@ public final class LoadTool implements Callable<Integer> {
         try (Fleet fleet = wsClient.equalsIgnoreCase("undertow")
                 ? new UndertowFleet(wsUri, sources, ioThreads, stats, onClosed)
                 : new NioFleet(wsUri, sources, ioThreads, stats, onClosed); PutClient app = httpClient.equalsIgnoreCase("jdk") ? new JdkPutClient(maxInFlight, httpThreads, stats)
-                : new NioPutClient(maxInFlight, stats)) {
+                : new NioPutClient(maxInFlight, bodyBytes, stats)) {
             this.fleet = fleet;
-            say("%s: %d devices -> %s, sources %s, %s client, %d I/O threads",
-                    scenario.name().toLowerCase(Locale.ROOT), devices, wsUri,
+            say("%s, %s: %d devices -> %s, sources %s, %s client, %d I/O threads",
+                    scenario.name().toLowerCase(Locale.ROOT), dialect.name().toLowerCase(Locale.ROOT), devices, wsUri,
                     sources.isEmpty() ? "system" : sourceAddresses, wsClient, ioThreads);
             if (probe != null) {
                 samples.add(probe.sample(0));
@@ -268,7 +289,7 @@ public final class LoadTool implements Callable<Integer> {
                 boolean sends = scenario != Scenario.IDLE;
                 boolean churn = scenario == Scenario.RECONNECT || scenario == Scenario.MIXED;
                 int dropRate = scenario == Scenario.MIXED ? Math.max(1, reconnectRate / 5) : reconnectRate;
-                double share = scenario == Scenario.MIXED ? dataShare : 0;
+                double share = scenario == Scenario.MIXED && dialect == Dialect.SIMPLEPUSH ? dataShare : 0;
                 if (churn) {
                     reconnecting = true;
                     churning = true;
@@ -307,6 +328,7 @@ public final class LoadTool implements Callable<Integer> {
                 load.put("seconds", loadNanos / 1e9);
                 load.put("putsPerSecond", rate(afterLoad[0] - before[0], loadNanos));
                 load.put("put200PerSecond", rate(afterLoad[1] - before[1], loadNanos));
+                load.put("put201PerSecond", rate(afterLoad[8] - before[8], loadNanos));
                 load.put("put202PerSecond", rate(afterLoad[2] - before[2], loadNanos));
                 load.put("putOtherPerSecond", rate(afterLoad[3] - before[3], loadNanos));
                 load.put("notificationsPerSecond", rate(afterLoad[4] - before[4], loadNanos));
@@ -320,9 +342,10 @@ public final class LoadTool implements Callable<Integer> {
                         Cpu.microsPer(loadServerCpuBefore, loadServerCpuAfter, afterLoad[5] - before[5]));
                 load.put("receiptLatencyMs", percentiles(stats.receiptTotal()));
                 load.put("putLatencyMs", percentiles(stats.putTotal()));
-                say("load: %.0f PUTs/s (200 %.0f, 202 %.0f, other %.0f), %.0f updates received/s",
-                        load.get("putsPerSecond"), load.get("put200PerSecond"), load.get("put202PerSecond"),
-                        load.get("putOtherPerSecond"), load.get("updatesReceivedPerSecond"));
+                say("load: %.0f PUTs/s (200 %.0f, 201 %.0f, 202 %.0f, other %.0f), %.0f updates received/s",
+                        load.get("putsPerSecond"), load.get("put200PerSecond"), load.get("put201PerSecond"),
+                        load.get("put202PerSecond"), load.get("putOtherPerSecond"),
+                        load.get("updatesReceivedPerSecond"));
 
                 // Phase 3: drain. Every accepted update must reach its device, offline ones after reconnecting.
                 if (sends) {
@@ -354,6 +377,10 @@ public final class LoadTool implements Callable<Integer> {
             }
             result.put("label", label.isEmpty() ? scenario.name().toLowerCase(Locale.ROOT) : label);
             result.put("scenario", scenario.name().toLowerCase(Locale.ROOT));
+            result.put("dialect", dialect.name().toLowerCase(Locale.ROOT));
+            if (dialect == Dialect.WEBPUSH) {
+                result.put("bodyBytes", bodyBytes);
+            }
             result.put("url", wsUri.toString());
             result.put("devices", devices);
             result.put("sourceAddresses", sourceAddresses);
@@ -381,12 +408,14 @@ public final class LoadTool implements Callable<Integer> {
             totals.put("closedByServer", stats.closedByServer.sum());
             totals.put("puts", stats.puts.sum());
             totals.put("put200", stats.put200.sum());
+            totals.put("put201", stats.put201.sum());
             totals.put("put202", stats.put202.sum());
             totals.put("putOther", stats.putOther.sum());
             totals.put("putErrors", stats.putErrors.sum());
             totals.put("notifications", stats.notifications.sum());
             totals.put("updatesReceived", stats.updatesReceived.sum());
             totals.put("duplicates", stats.duplicates.sum());
+            totals.put("corrupt", stats.corrupt.sum());
             totals.put("protocolErrors", stats.protocolErrors.sum());
             totals.put("unanswered", unanswered);
             totals.put("lost", lost);
@@ -559,11 +588,12 @@ public final class LoadTool implements Callable<Integer> {
             long nanos = now - last;
             Histogram receipt = stats.receiptInterval();
             stats.putInterval();
-            say("conn %d | hellos %d (%.0f/s) | PUT %.0f/s (200 %.0f, 202 %.0f, other %.0f) | updates %.0f/s"
-                            + " | receipt p50 %.2f p99 %.2f max %.2f ms | reconnects %.0f/s",
+            say("conn %d | hellos %d (%.0f/s) | PUT %.0f/s (200 %.0f, 201 %.0f, 202 %.0f, other %.0f)"
+                            + " | updates %.0f/s | receipt p50 %.2f p99 %.2f max %.2f ms | reconnects %.0f/s",
                     stats.connected.get(), stats.hellos.sum(), rate(current[7] - previous[7], nanos),
                     rate(current[0] - previous[0], nanos), rate(current[1] - previous[1], nanos),
-                    rate(current[2] - previous[2], nanos), rate(current[3] - previous[3], nanos),
+                    rate(current[8] - previous[8], nanos), rate(current[2] - previous[2], nanos),
+                    rate(current[3] - previous[3], nanos),
                     rate(current[5] - previous[5], nanos), ms(receipt.getValueAtPercentile(50)),
                     ms(receipt.getValueAtPercentile(99)), ms(receipt.getMaxValue()),
                     rate(current[6] - previous[6], nanos));
@@ -574,7 +604,8 @@ public final class LoadTool implements Callable<Integer> {
 
     private long[] snapshot() {
         return new long[] {stats.puts.sum(), stats.put200.sum(), stats.put202.sum(), stats.putOther.sum(),
-            stats.notifications.sum(), stats.updatesReceived.sum(), stats.reconnects.sum(), stats.hellos.sum()};
+            stats.notifications.sum(), stats.updatesReceived.sum(), stats.reconnects.sum(), stats.hellos.sum(),
+            stats.put201.sum()};
     }
 
     private static int lost(List<Device> all) {

@@ -351,7 +351,8 @@ final class NioFleet implements Fleet {
             device.connection = this;
             device.state = Device.State.HELLO_SENT;
             byte[] p = thread.scratch(512);
-            send(WsFrames.TEXT, p, PushJson.hello(p, 0, device.uaid, device.channelIdBytes));
+            send(WsFrames.TEXT, p, device.dialect == Dialect.WEBPUSH ? PushJson.webPushHello(p, 0, device.uaid)
+                    : PushJson.hello(p, 0, device.uaid, device.channelIdBytes));
         }
 
         @Override
@@ -418,9 +419,16 @@ final class NioFleet implements Fleet {
 
         private void message(byte[] b, int from, int to) throws IOException {
             switch (PushJson.type(b, from, to)) {
-                case PushJson.NOTIFICATION -> notification(b, from, to);
+                case PushJson.NOTIFICATION -> {
+                    if (device.dialect == Dialect.WEBPUSH) {
+                        webPushNotification(b, from, to);
+                    } else {
+                        notification(b, from, to);
+                    }
+                }
                 case PushJson.HELLO -> hello(PushJson.string(b, from, to, PushJson.UAID),
-                        PushJson.number(b, from, to, PushJson.STATUS));
+                        PushJson.number(b, from, to, PushJson.STATUS),
+                        device.dialect != Dialect.WEBPUSH || PushJson.after(b, from, to, PushJson.USE_WEBPUSH) >= 0);
                 case PushJson.REGISTER -> registered(PushJson.number(b, from, to, PushJson.STATUS),
                         PushJson.string(b, from, to, PushJson.PUSH_ENDPOINT));
                 case PushJson.EMPTY -> {
@@ -430,8 +438,9 @@ final class NioFleet implements Fleet {
             }
         }
 
-        private void hello(String uaid, long status) throws IOException {
-            if (status != 200 || uaid == null) {
+        /** {@code dialectAnswered}: false when a Web Push hello was answered without {@code use_webpush} (W1.2). */
+        private void hello(String uaid, long status, boolean dialectAnswered) throws IOException {
+            if (status != 200 || uaid == null || !dialectAnswered) {
                 stats.protocolErrors.increment();
                 close();
                 return;
@@ -493,12 +502,7 @@ final class NioFleet implements Fleet {
                     continue;
                 }
                 stats.updatesReceived.increment();
-                long latency = device.ledger.received(version, thread.now);
-                if (latency >= 0) {
-                    stats.recordReceipt(latency);
-                } else if (latency == ChannelLedger.DUPLICATE) {
-                    stats.duplicates.increment();
-                }
+                stats.received(device.ledger.received(version, thread.now));
                 if (p.length - n < PushJson.maxAckUpdate(channelId.length) + 2) {
                     p = Arrays.copyOf(p, p.length * 2);
                 }
@@ -511,6 +515,35 @@ final class NioFleet implements Fleet {
             }
             stats.notifications.increment();
             n = PushJson.ackEnd(p, n);
+            stats.acks.increment();
+            send(WsFrames.TEXT, p, n);
+        }
+
+        /**
+         * A Web Push notification (W5): one message, its body checked byte for byte, acked by its id with code 100,
+         * or 101 (W8.1, "decryption failed") when the body is not the one sent.
+         */
+        private void webPushNotification(byte[] b, int from, int to) throws IOException {
+            byte[] channelId = device.channelIdBytes;
+            int at = PushJson.after(b, PushJson.updatesFrom(b, from, to), to, PushJson.CHANNEL_ID);
+            int end = at < 0 ? -1 : PushJson.stringEnd(b, at, to);
+            int id = end < 0 ? -1 : PushJson.after(b, end, to, PushJson.MESSAGE_ID);
+            int idEnd = id < 0 ? -1 : PushJson.stringEnd(b, id, to);
+            if (idEnd < 0 || end - at != channelId.length || !PushJson.startsWith(b, at, to, channelId)) {
+                stats.protocolErrors.increment();
+                return;
+            }
+            stats.notifications.increment();
+            stats.updatesReceived.increment();
+            int data = PushJson.after(b, idEnd, to, PushJson.DATA);
+            int dataEnd = data < 0 ? -1 : PushJson.stringEnd(b, data, to);
+            // The body is decoded into the scratch array and checked before the ack overwrites it.
+            byte[] p = thread.scratch(Math.max(dataEnd - data, PushJson.maxWebPushAck(channelId.length, idEnd - id)));
+            int length = dataEnd < 0 || PushJson.after(b, dataEnd, to, PushJson.AES128GCM) < 0 ? -1
+                    : PushJson.base64Url(b, data, dataEnd, p);
+            long answer = length < 0 ? ChannelLedger.CORRUPT : device.ledger.received(thread.now, p, 0, length);
+            stats.received(answer);
+            int n = PushJson.webPushAck(p, 0, channelId, b, id, idEnd, answer == ChannelLedger.CORRUPT ? 101 : 100);
             stats.acks.increment();
             send(WsFrames.TEXT, p, n);
         }

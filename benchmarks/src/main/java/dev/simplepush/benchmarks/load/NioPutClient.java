@@ -12,15 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A lean HTTP/1.1 client for PUTs: at most {@code maxInFlight} keep-alive connections each carrying one request at
- * a time. The driver thread writes each request itself, in one segment, on an idle connection (no hand-over to
- * another thread, no selector wakeup); one selector thread reads the answers, with every connection registered for
- * reads once and for good (no {@code epoll_ctl} per request). A request is built as bytes from the device's cached
- * request head. It understands exactly what an endpoint answers (a status line, {@code Content-Length} or chunked
- * bodies, {@code Connection: close}); it is a load generator, not a general client.
+ * A lean HTTP/1.1 client for the app server's requests: {@code PUT version=N} to SimplePush endpoints (P4.1), and to
+ * Web Push endpoints a {@code POST} of an opaque body with {@code TTL} and {@code Content-Encoding: aes128gcm} (W6;
+ * the body is random bytes whose first ones carry the message's version, see {@link ChannelLedger}). At most
+ * {@code maxInFlight} keep-alive connections each carrying one request at a time. The driver thread writes each
+ * request itself, in one segment, on an idle connection (no hand-over to another thread, no selector wakeup); one
+ * selector thread reads the answers, with every connection registered for reads once and for good (no
+ * {@code epoll_ctl} per request). A request is built as bytes from the device's cached request head. It understands
+ * exactly what an endpoint answers (a status line, {@code Content-Length} or chunked bodies,
+ * {@code Connection: close}); it is a load generator, not a general client.
  *
  * <p>Thread-safe: {@link #put} from one driver thread; answers are handled on the selector thread.
  */
@@ -35,6 +39,9 @@ final class NioPutClient implements PutClient {
     private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BODY_START = "\r\n\r\nversion=".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "&data=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** W6.2: the TTL of every Web Push message, in seconds. */
+    static final int TTL_SECONDS = 60;
 
     /** One PUT on its connection. */
     private record Request(Device device, long version, long startNanos) {
@@ -42,6 +49,7 @@ final class NioPutClient implements PutClient {
 
     private final Semaphore inFlight;
     private final int maxInFlight;
+    private final int bodyBytes;
     private final Stats stats;
     private final Selector selector;
     /** Connections with no request, connected and registered. Taken by the driver, given back by the selector. */
@@ -49,8 +57,16 @@ final class NioPutClient implements PutClient {
     private final Thread thread;
     private volatile boolean closed;
 
-    NioPutClient(int maxInFlight, Stats stats) throws IOException {
+    /**
+     * @param bodyBytes the body of every Web Push message, at least {@link ChannelLedger#VERSION_BYTES}
+     */
+    NioPutClient(int maxInFlight, int bodyBytes, Stats stats) throws IOException {
+        if (bodyBytes < ChannelLedger.VERSION_BYTES) {
+            throw new IllegalArgumentException("a Web Push body carries its version: at least "
+                    + ChannelLedger.VERSION_BYTES + " bytes, not " + bodyBytes);
+        }
         this.maxInFlight = maxInFlight;
+        this.bodyBytes = bodyBytes;
         this.inFlight = new Semaphore(maxInFlight);
         this.stats = stats;
         this.selector = Selector.open();
@@ -70,13 +86,24 @@ final class NioPutClient implements PutClient {
         }
         byte[] head = device.putHead;
         if (head == null || device.putHeadFor != endpoint) {
-            head = head(endpoint);
+            head = head(endpoint, device.dialect);
             device.putHead = head;
             device.putHeadFor = endpoint;
         }
-        long start = System.nanoTime();
-        long version = device.ledger.send(start);
-        byte[] bytes = request(head, version, data);
+        long start;
+        long version;
+        byte[] bytes;
+        if (device.dialect == Dialect.WEBPUSH) {
+            byte[] body = new byte[bodyBytes];
+            ThreadLocalRandom.current().nextBytes(body);
+            start = System.nanoTime();
+            version = device.ledger.send(start, body);
+            bytes = request(head, body);
+        } else {
+            start = System.nanoTime();
+            version = device.ledger.send(start);
+            bytes = request(head, version, data);
+        }
         stats.puts.increment();
         Request request = new Request(device, version, start);
         Connection c;
@@ -97,13 +124,29 @@ final class NioPutClient implements PutClient {
         return true;
     }
 
-    /** {@code PUT path HTTP/1.1}, {@code Host} and {@code Content-Type}, up to the value of {@code Content-Length}. */
-    static byte[] head(URI endpoint) {
+    /**
+     * The request line and headers for the device's dialect, up to the value of {@code Content-Length}:
+     * {@code PUT} with {@code Content-Type} (SimplePush), or {@code POST} with {@code TTL},
+     * {@code Content-Encoding: aes128gcm} and {@code Content-Type} as a Web Push library sends them.
+     */
+    static byte[] head(URI endpoint, Dialect dialect) {
         String path = endpoint.getRawPath() + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery());
         int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
-        return ("PUT " + path + " HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + port
-                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ")
-                .getBytes(StandardCharsets.US_ASCII);
+        String headers = dialect == Dialect.WEBPUSH
+                ? "TTL: " + TTL_SECONDS + "\r\nContent-Encoding: aes128gcm\r\nContent-Type: application/octet-stream"
+                : "Content-Type: application/x-www-form-urlencoded";
+        return ((dialect == Dialect.WEBPUSH ? "POST " : "PUT ") + path + " HTTP/1.1\r\nHost: " + endpoint.getHost()
+                + ":" + port + "\r\n" + headers + "\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A whole Web Push request: {@code head}, the body's length, and the body. */
+    static byte[] request(byte[] head, byte[] body) {
+        byte[] out = new byte[head.length + digits(body.length) + HEAD_END.length + body.length];
+        int p = PushJson.put(out, 0, head);
+        p = PushJson.putDigits(out, p, body.length);
+        p = PushJson.put(out, p, HEAD_END);
+        PushJson.put(out, p, body);
+        return out;
     }
 
     /** A whole request: {@code head}, the body's length, and the body {@code version=N[&data=..]}. */
@@ -172,6 +215,8 @@ final class NioPutClient implements PutClient {
         stats.recordPut(System.nanoTime() - request.startNanos());
         if (status == 200) {
             stats.put200.increment();
+        } else if (status == 201) {
+            stats.put201.increment();
         } else if (status == 202) {
             stats.put202.increment();
         } else {
@@ -285,6 +330,7 @@ final class NioPutClient implements PutClient {
     record Response(int status, boolean close) {
 
         private static final Response OK = new Response(200, false);
+        private static final Response CREATED = new Response(201, false);
         private static final Response ACCEPTED = new Response(202, false);
 
         /** Parses a response from the first {@code length} bytes; null while it is incomplete. */
@@ -324,7 +370,7 @@ final class NioPutClient implements PutClient {
                 return null;
             }
             return close ? new Response(status, true) : status == 200 ? OK : status == 202 ? ACCEPTED
-                    : new Response(status, false);
+                    : status == 201 ? CREATED : new Response(status, false);
         }
 
         private static int skipSpaces(byte[] b, int at, int to) {

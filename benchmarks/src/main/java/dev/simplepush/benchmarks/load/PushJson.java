@@ -1,15 +1,17 @@
 package dev.simplepush.benchmarks.load;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * The SimplePush messages of the load tool's own client, read and written as bytes without a JSON library. It is
- * tuned to the server's exact output (compact JSON as Jackson writes it, no whitespace, ASCII values):
- * {@code {"messageType":"hello","uaid":"...","status":200}},
+ * The SimplePush and Web Push messages of the load tool's own client, read and written as bytes without a JSON
+ * library. It is tuned to the server's exact output (compact JSON as Jackson writes it, no whitespace, ASCII values):
+ * {@code {"messageType":"hello","uaid":"...","status":200}} (Web Push: then {@code ,"use_webpush":true,...}),
  * {@code {"messageType":"register","channelID":"...","status":200,"pushEndpoint":"..."}},
- * {@code {"messageType":"notification","updates":[{"channelID":"...","version":N,"data":"..."},...]}} and
- * {@code {}}. Fields are found by index scans for {@code "name":}; a key pattern cannot match inside a JSON string,
- * where every quote is escaped. It is a load generator's parser, not a general one.
+ * {@code {"messageType":"notification","updates":[{"channelID":"...","version":N,"data":"..."},...]}} (SimplePush),
+ * {@code {"messageType":"notification","channelID":"...","version":"<id>","ttl":T,"data":"...","headers":{...}}}
+ * (Web Push, W5) and {@code {}}. Fields are found by index scans for {@code "name":}; a key pattern cannot match
+ * inside a JSON string, where every quote is escaped. It is a load generator's parser, not a general one.
  */
 final class PushJson {
 
@@ -29,17 +31,40 @@ final class PushJson {
     static final byte[] PUSH_ENDPOINT = ascii("\"pushEndpoint\":\"");
     static final byte[] CHANNEL_ID = ascii("\"channelID\":\"");
     static final byte[] VERSION = ascii("\"version\":");
+    /** W1.2: a Web Push hello reply echoes it. */
+    static final byte[] USE_WEBPUSH = ascii("\"use_webpush\":true");
+    /** W5.2: a Web Push notification's version is the message id, a string. */
+    static final byte[] MESSAGE_ID = ascii("\"version\":\"");
+    static final byte[] DATA = ascii("\"data\":\"");
+    /** W5.5: what accompanies the data of an {@code aes128gcm} message. */
+    static final byte[] AES128GCM = ascii("\"headers\":{\"encoding\":\"aes128gcm\"}");
 
     private static final byte[] HELLO_NEW = ascii("{\"messageType\":\"hello\",\"channelIDs\":[]}");
     private static final byte[] HELLO_UAID = ascii("{\"messageType\":\"hello\",\"uaid\":\"");
     private static final byte[] HELLO_CHANNELS = ascii("\",\"channelIDs\":[\"");
     private static final byte[] HELLO_END = ascii("\"]}");
+    private static final byte[] WEBPUSH_HELLO_NEW = ascii("{\"messageType\":\"hello\",\"use_webpush\":true,"
+            + "\"broadcasts\":{}}");
+    private static final byte[] WEBPUSH_HELLO_END = ascii("\",\"use_webpush\":true,\"broadcasts\":{}}");
     private static final byte[] REGISTER_START = ascii("{\"messageType\":\"register\",\"channelID\":\"");
     private static final byte[] REGISTER_END = ascii("\"}");
     private static final byte[] ACK_START = ascii("{\"messageType\":\"ack\",\"updates\":[");
     private static final byte[] ACK_UPDATE = ascii("{\"channelID\":\"");
     private static final byte[] ACK_VERSION = ascii("\",\"version\":");
     private static final byte[] ACK_END = ascii("]}");
+    private static final byte[] ACK_MESSAGE_ID = ascii("\",\"version\":\"");
+    private static final byte[] ACK_CODE = ascii("\",\"code\":");
+
+    /** base64url digit values by byte value, -1 for anything else (padding included: W5.4 sends none). */
+    private static final byte[] BASE64URL = new byte[256];
+
+    static {
+        Arrays.fill(BASE64URL, (byte) -1);
+        String digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < digits.length(); i++) {
+            BASE64URL[digits.charAt(i)] = (byte) i;
+        }
+    }
 
     private PushJson() {
     }
@@ -72,8 +97,8 @@ final class PushJson {
     }
 
     /**
-     * Where the first update of a notification starts scanning: just past {@code "notification",} when the server
-     * wrote the type first, else {@code from}.
+     * Where the first update of a notification (a Web Push notification's fields) starts scanning: just past
+     * {@code "notification",} when the server wrote the type first, else {@code from}.
      */
     static int updatesFrom(byte[] b, int from, int to) {
         int at = from + 1 + MESSAGE_TYPE.length;
@@ -154,6 +179,19 @@ final class PushJson {
         return put(out, p, HELLO_END);
     }
 
+    /**
+     * Writes a Web Push hello (W1.1) as Firefox sends it: with the UAID once the device has one, never with
+     * channelIDs (W1.3), and an empty {@code broadcasts} (W2.1). Returns the end.
+     */
+    static int webPushHello(byte[] out, int p, String uaid) {
+        if (uaid == null) {
+            return put(out, p, WEBPUSH_HELLO_NEW);
+        }
+        p = put(out, p, HELLO_UAID);
+        p = putAscii(out, p, uaid);
+        return put(out, p, WEBPUSH_HELLO_END);
+    }
+
     static int register(byte[] out, int p, byte[] channelId) {
         p = put(out, p, REGISTER_START);
         p = put(out, p, channelId);
@@ -179,6 +217,65 @@ final class PushJson {
 
     static int ackEnd(byte[] out, int p) {
         return put(out, p, ACK_END);
+    }
+
+    /**
+     * Writes the ack of one Web Push message (W8.1), its id being {@code b[idFrom, idTo)}:
+     * {@code {"messageType":"ack","updates":[{"channelID":"..","version":"<id>","code":N}]}}. Returns the end.
+     */
+    static int webPushAck(byte[] out, int p, byte[] channelId, byte[] b, int idFrom, int idTo, int code) {
+        p = put(out, p, ACK_START);
+        p = put(out, p, ACK_UPDATE);
+        p = put(out, p, channelId);
+        p = put(out, p, ACK_MESSAGE_ID);
+        System.arraycopy(b, idFrom, out, p, idTo - idFrom);
+        p += idTo - idFrom;
+        p = put(out, p, ACK_CODE);
+        p = putDigits(out, p, code);
+        out[p++] = '}';
+        return put(out, p, ACK_END);
+    }
+
+    /** The longest {@link #webPushAck} with a channel ID and a message id of these lengths. */
+    static int maxWebPushAck(int channelIdLength, int idLength) {
+        return ACK_START.length + ACK_UPDATE.length + channelIdLength + ACK_MESSAGE_ID.length + idLength
+                + ACK_CODE.length + 3 + 1 + ACK_END.length;
+    }
+
+    /**
+     * Decodes unpadded base64url {@code b[from, to)} into {@code out} from 0 ({@code out} holds at least
+     * {@code (to - from) * 3 / 4} bytes); returns the decoded length, or -1 if the text is not unpadded base64url.
+     */
+    static int base64Url(byte[] b, int from, int to, byte[] out) {
+        int tail = (to - from) % 4;
+        if (tail == 1) {
+            return -1;
+        }
+        int n = 0;
+        int i = from;
+        // A digit that is not base64url is -1, which makes the whole group negative.
+        for (int full = to - tail; i < full; i += 4) {
+            int group = BASE64URL[b[i] & 0xFF] << 18 | BASE64URL[b[i + 1] & 0xFF] << 12
+                    | BASE64URL[b[i + 2] & 0xFF] << 6 | BASE64URL[b[i + 3] & 0xFF];
+            if (group < 0) {
+                return -1;
+            }
+            out[n++] = (byte) (group >> 16);
+            out[n++] = (byte) (group >> 8);
+            out[n++] = (byte) group;
+        }
+        if (tail > 0) {
+            int group = BASE64URL[b[i] & 0xFF] << 18 | BASE64URL[b[i + 1] & 0xFF] << 12
+                    | (tail == 3 ? BASE64URL[b[i + 2] & 0xFF] << 6 : 0);
+            if (group < 0) {
+                return -1;
+            }
+            out[n++] = (byte) (group >> 16);
+            if (tail == 3) {
+                out[n++] = (byte) (group >> 8);
+            }
+        }
+        return n;
     }
 
     /** The longest {@link #ackUpdate} with a channel ID of {@code channelIdLength} bytes. */

@@ -24,12 +24,15 @@ final class Stats {
     final LongAdder reconnects = new LongAdder();
     final LongAdder puts = new LongAdder();
     final LongAdder put200 = new LongAdder();
+    final LongAdder put201 = new LongAdder();
     final LongAdder put202 = new LongAdder();
     final LongAdder putOther = new LongAdder();
     final LongAdder putErrors = new LongAdder();
     final LongAdder notifications = new LongAdder();
     final LongAdder updatesReceived = new LongAdder();
     final LongAdder duplicates = new LongAdder();
+    /** Web Push messages whose body was not the one sent (acked with code 101, and counted lost). */
+    final LongAdder corrupt = new LongAdder();
     final LongAdder acks = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
 
@@ -43,6 +46,17 @@ final class Stats {
 
     void recordReceipt(long nanos) {
         receipt.recordValue(Math.min(Math.max(nanos, 0), MAX_TRACKED_NANOS));
+    }
+
+    /** Counts what a {@link ChannelLedger} said of a receipt: its latency, a duplicate, or a corrupt body. */
+    void received(long ledgerAnswer) {
+        if (ledgerAnswer >= 0) {
+            recordReceipt(ledgerAnswer);
+        } else if (ledgerAnswer == ChannelLedger.DUPLICATE) {
+            duplicates.increment();
+        } else if (ledgerAnswer == ChannelLedger.CORRUPT) {
+            corrupt.increment();
+        }
     }
 
     void recordPut(long nanos) {

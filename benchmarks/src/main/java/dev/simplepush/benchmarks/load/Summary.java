@@ -23,9 +23,10 @@ final class Summary {
         }
         Map<String, Object> load = (Map<String, Object>) result.get("load");
         if (load != null) {
-            line(out, "PUTs", "%.0f/s (200: %.0f/s, 202: %.0f/s, other: %.0f/s) over %.1f s",
-                    load.get("putsPerSecond"), load.get("put200PerSecond"), load.get("put202PerSecond"),
-                    load.get("putOtherPerSecond"), load.get("seconds"));
+            line(out, "webpush".equals(result.get("dialect")) ? "POSTs" : "PUTs",
+                    "%.0f/s (200: %.0f/s, 201: %.0f/s, 202: %.0f/s, other: %.0f/s) over %.1f s",
+                    load.get("putsPerSecond"), load.get("put200PerSecond"), load.get("put201PerSecond"),
+                    load.get("put202PerSecond"), load.get("putOtherPerSecond"), load.get("seconds"));
             line(out, "received", "%.0f notifications/s, %.0f updates/s, %.0f reconnects/s",
                     load.get("notificationsPerSecond"), load.get("updatesReceivedPerSecond"),
                     load.get("reconnectsPerSecond"));
@@ -37,9 +38,10 @@ final class Summary {
             latency(out, "PUT answer", (Map<String, Object>) load.get("putLatencyMs"));
         }
         Map<String, Object> totals = (Map<String, Object>) result.get("totals");
-        line(out, "totals", "puts %s (200 %s, 202 %s, other %s, errors %s), updates received %s, duplicates %s",
-                totals.get("puts"), totals.get("put200"), totals.get("put202"), totals.get("putOther"),
-                totals.get("putErrors"), totals.get("updatesReceived"), totals.get("duplicates"));
+        line(out, "totals", "puts %s (200 %s, 201 %s, 202 %s, other %s, errors %s), updates received %s, "
+                        + "duplicates %s, corrupt %s", totals.get("puts"), totals.get("put200"), totals.get("put201"),
+                totals.get("put202"), totals.get("putOther"), totals.get("putErrors"), totals.get("updatesReceived"),
+                totals.get("duplicates"), totals.get("corrupt"));
         line(out, "sockets", "hellos %s, registers %s, resets %s, drops %s, closed by server %s, protocol errors %s",
                 totals.get("hellos"), totals.get("registers"), totals.get("resets"), totals.get("drops"),
                 totals.get("closedByServer"), totals.get("protocolErrors"));

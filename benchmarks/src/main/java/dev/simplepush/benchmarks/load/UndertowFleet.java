@@ -284,12 +284,7 @@ final class UndertowFleet implements Fleet {
                     continue;
                 }
                 stats.updatesReceived.increment();
-                long latency = device.ledger.received(version, now);
-                if (latency >= 0) {
-                    stats.recordReceipt(latency);
-                } else if (latency == ChannelLedger.DUPLICATE) {
-                    stats.duplicates.increment();
-                }
+                stats.received(device.ledger.received(version, now));
                 if (i > 0) {
                     ack.append(',');
                 }

@@ -13,9 +13,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,92 +61,183 @@ class NioFleetTest {
 
     @Test
     void helloRegisterNotifyAckAndACloseFromTheServer() throws Exception {
-        Stats stats = new Stats();
-        Device device = new Device(0);
+        Device device = new Device(0, Dialect.SIMPLEPUSH);
         CompletableFuture<Device> closed = new CompletableFuture<>();
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/");
-            try (NioFleet fleet = new NioFleet(uri, List.of(InetAddress.getByName("127.0.0.2")), 1, stats,
-                    closed::complete)) {
-                CompletableFuture<Device> ready = fleet.connect(device).toCompletableFuture();
-                try (Socket s = server.accept()) {
-                    assertThat(s.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
-                    InputStream in = s.getInputStream();
-                    OutputStream out = s.getOutputStream();
-                    String request = readHead(in);
-                    assertThat(request).startsWith("GET / HTTP/1.1\r\n").contains("Upgrade: websocket");
-                    String key = request.replaceAll("(?s).*Sec-WebSocket-Key: (\\S+)\r\n.*", "$1");
-                    String accept = new String(WsFrames.acceptFor(ascii(key), WsFrames.sha1()),
-                            StandardCharsets.US_ASCII);
-                    trickle(out, ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n"), 7);
+        try (ScriptedServer server = new ScriptedServer(List.of(InetAddress.getByName("127.0.0.2")),
+                closed::complete)) {
+            Stats stats = server.stats;
+            CompletableFuture<Device> ready = server.fleet.connect(device).toCompletableFuture();
+            try (Socket s = server.socket.accept()) {
+                assertThat(s.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                upgrade(in, out);
 
-                    assertThat(readFrame(in).text()).isEqualTo("{\"messageType\":\"hello\",\"channelIDs\":[]}");
-                    trickle(out, serverFrame(true, WsFrames.TEXT,
-                            ascii("{\"messageType\":\"hello\",\"uaid\":\"u1\",\"status\":200}")), 1);
+                assertThat(readFrame(in).text()).isEqualTo("{\"messageType\":\"hello\",\"channelIDs\":[]}");
+                trickle(out, serverFrame(true, WsFrames.TEXT,
+                        ascii("{\"messageType\":\"hello\",\"uaid\":\"u1\",\"status\":200}")), 1);
 
-                    ClientFrame register = readFrame(in);
-                    assertThat(register.text()).isEqualTo(
-                            "{\"messageType\":\"register\",\"channelID\":\"" + device.channelId + "\"}");
-                    // A ping, then the register reply in two fragments, all in one write.
-                    out.write(WsFramesTest.concat(serverFrame(true, WsFrames.PING, ascii("hi")),
-                            serverFrame(false, WsFrames.TEXT, ascii("{\"messageType\":\"register\",\"channelID\":\""
-                                    + device.channelId + "\",\"status\":200,")),
-                            serverFrame(true, WsFrames.CONTINUATION,
-                                    ascii("\"pushEndpoint\":\"http://127.0.0.1:1/update/t\"}"))));
-                    out.flush();
-                    ClientFrame pong = readFrame(in);
-                    assertThat(pong.opcode()).isEqualTo(WsFrames.PONG);
-                    assertThat(pong.text()).isEqualTo("hi");
-                    assertThat(ready.get(5, TimeUnit.SECONDS)).isSameAs(device);
-                    assertThat(device.isReady()).isTrue();
-                    assertThat(device.uaid).isEqualTo("u1");
-                    assertThat(device.endpoint).isEqualTo(URI.create("http://127.0.0.1:1/update/t"));
-                    assertThat(stats.connected.get()).isEqualTo(1);
+                ClientFrame register = readFrame(in);
+                assertThat(register.text()).isEqualTo(
+                        "{\"messageType\":\"register\",\"channelID\":\"" + device.channelId + "\"}");
+                // A ping, then the register reply in two fragments, all in one write.
+                out.write(WsFramesTest.concat(serverFrame(true, WsFrames.PING, ascii("hi")),
+                        serverFrame(false, WsFrames.TEXT, ascii("{\"messageType\":\"register\",\"channelID\":\""
+                                + device.channelId + "\",\"status\":200,")),
+                        serverFrame(true, WsFrames.CONTINUATION,
+                                ascii("\"pushEndpoint\":\"http://127.0.0.1:1/update/t\"}"))));
+                out.flush();
+                ClientFrame pong = readFrame(in);
+                assertThat(pong.opcode()).isEqualTo(WsFrames.PONG);
+                assertThat(pong.text()).isEqualTo("hi");
+                assertThat(ready.get(5, TimeUnit.SECONDS)).isSameAs(device);
+                assertThat(device.isReady()).isTrue();
+                assertThat(device.uaid).isEqualTo("u1");
+                assertThat(device.endpoint).isEqualTo(URI.create("http://127.0.0.1:1/update/t"));
+                assertThat(stats.connected.get()).isEqualTo(1);
 
-                    long version = device.ledger.send(System.nanoTime());
-                    device.ledger.answered(version, 200);
-                    trickle(out, serverFrame(true, WsFrames.TEXT, ascii("{\"messageType\":\"notification\","
-                            + "\"updates\":[{\"channelID\":\"" + device.channelId + "\",\"version\":" + version
-                            + ",\"data\":\"" + "d".repeat(200) + "\"}]}")), 50);
-                    assertThat(readFrame(in).text()).isEqualTo("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\""
-                            + device.channelId + "\",\"version\":" + version + "}]}");
-                    assertThat(device.ledger.lost()).isZero();
-                    assertThat(stats.updatesReceived.sum()).isEqualTo(1);
+                long version = device.ledger.send(System.nanoTime());
+                device.ledger.answered(version, 200);
+                trickle(out, serverFrame(true, WsFrames.TEXT, ascii("{\"messageType\":\"notification\","
+                        + "\"updates\":[{\"channelID\":\"" + device.channelId + "\",\"version\":" + version
+                        + ",\"data\":\"" + "d".repeat(200) + "\"}]}")), 50);
+                assertThat(readFrame(in).text()).isEqualTo("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\""
+                        + device.channelId + "\",\"version\":" + version + "}]}");
+                assertThat(device.ledger.lost()).isZero();
+                assertThat(stats.updatesReceived.sum()).isEqualTo(1);
 
-                    out.write(serverFrame(true, WsFrames.CLOSE, new byte[] {0x03, (byte) 0xE8}));
-                    out.flush();
-                    ClientFrame close = readFrame(in);
-                    assertThat(close.opcode()).isEqualTo(WsFrames.CLOSE);
-                    assertThat(close.payload()).containsExactly(0x03, 0xE8);
-                    assertThat(closed.get(5, TimeUnit.SECONDS)).isSameAs(device);
-                    assertThat(in.read()).as("socket closed after the close frame").isEqualTo(-1);
-                }
-                assertThat(device.state).isEqualTo(Device.State.DISCONNECTED);
-                assertThat(stats.connected.get()).isZero();
-                assertThat(stats.closedByServer.sum()).isEqualTo(1);
+                out.write(serverFrame(true, WsFrames.CLOSE, new byte[] {0x03, (byte) 0xE8}));
+                out.flush();
+                ClientFrame close = readFrame(in);
+                assertThat(close.opcode()).isEqualTo(WsFrames.CLOSE);
+                assertThat(close.payload()).containsExactly(0x03, 0xE8);
+                assertThat(closed.get(5, TimeUnit.SECONDS)).isSameAs(device);
+                assertThat(in.read()).as("socket closed after the close frame").isEqualTo(-1);
+            }
+            assertThat(device.state).isEqualTo(Device.State.DISCONNECTED);
+            assertThat(stats.connected.get()).isZero();
+            assertThat(stats.closedByServer.sum()).isEqualTo(1);
+            assertThat(stats.protocolErrors.sum()).isZero();
+        }
+    }
+
+    @Test
+    void webPushHelloRegisterAndNotificationsAckedByIdAfterTheirBodyIsChecked() throws Exception {
+        Device device = new Device(0, Dialect.WEBPUSH);
+        try (ScriptedServer server = new ScriptedServer(List.of(), d -> { })) {
+            Stats stats = server.stats;
+            CompletableFuture<Device> ready = server.fleet.connect(device).toCompletableFuture();
+            try (Socket s = server.socket.accept()) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                upgrade(in, out);
+                assertThat(readFrame(in).text())
+                        .isEqualTo("{\"messageType\":\"hello\",\"use_webpush\":true,\"broadcasts\":{}}");
+                out.write(serverFrame(true, WsFrames.TEXT, ascii("{\"messageType\":\"hello\",\"uaid\":\"u1\","
+                        + "\"status\":200,\"use_webpush\":true,\"broadcasts\":{}}")));
+                assertThat(readFrame(in).text()).isEqualTo(
+                        "{\"messageType\":\"register\",\"channelID\":\"" + device.channelId + "\"}");
+                out.write(serverFrame(true, WsFrames.TEXT, ascii("{\"messageType\":\"register\",\"channelID\":\""
+                        + device.channelId + "\",\"status\":200,\"pushEndpoint\":\"http://127.0.0.1:1/wpush/v1/t\"}")));
+                assertThat(ready.get(5, TimeUnit.SECONDS)).isSameAs(device);
+
+                byte[] body = new byte[2048];
+                new Random(1).nextBytes(body);
+                device.ledger.answered(device.ledger.send(System.nanoTime(), body), 201);
+                trickle(out, serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-1", body)), 700);
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-1", 100));
+                assertThat(device.ledger.lost()).isZero();
+
+                // A body that is not the one sent: acked as undecryptable (W8.1), and still missing.
+                byte[] other = new byte[2048];
+                new Random(2).nextBytes(other);
+                device.ledger.answered(device.ledger.send(System.nanoTime(), other), 201);
+                byte[] altered = other.clone();
+                altered[2047] ^= 1;
+                out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-2", altered)));
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-2", 101));
+                assertThat(device.ledger.lost()).isEqualTo(1);
+                assertThat(stats.corrupt.sum()).isEqualTo(1);
+                assertThat(stats.updatesReceived.sum()).isEqualTo(2);
                 assertThat(stats.protocolErrors.sum()).isZero();
             }
         }
     }
 
     @Test
-    void aRefusedUpgradeIsAConnectFailure() throws Exception {
-        Stats stats = new Stats();
-        Device device = new Device(0);
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/");
-            try (NioFleet fleet = new NioFleet(uri, List.of(), 1, stats, d -> { })) {
-                CompletableFuture<Device> ready = fleet.connect(device).toCompletableFuture();
-                try (Socket s = server.accept()) {
-                    readHead(s.getInputStream());
-                    s.getOutputStream().write(ascii("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
-                    s.getOutputStream().flush();
-                    assertThat(ready).failsWithin(5, TimeUnit.SECONDS);
-                }
-                assertThat(stats.connectFailures.sum()).isEqualTo(1);
-                assertThat(device.state).isEqualTo(Device.State.DISCONNECTED);
+    void aWebPushHelloAnsweredAsSimplePushIsRefused() throws Exception {
+        Device device = new Device(0, Dialect.WEBPUSH);
+        try (ScriptedServer server = new ScriptedServer(List.of(), d -> { })) {
+            Stats stats = server.stats;
+            CompletableFuture<Device> ready = server.fleet.connect(device).toCompletableFuture();
+            try (Socket s = server.socket.accept()) {
+                upgrade(s.getInputStream(), s.getOutputStream());
+                readFrame(s.getInputStream());
+                // W1.2: without use_webpush the server speaks SimplePush to this device.
+                s.getOutputStream().write(serverFrame(true, WsFrames.TEXT,
+                        ascii("{\"messageType\":\"hello\",\"uaid\":\"u1\",\"status\":200}")));
+                assertThat(ready).failsWithin(5, TimeUnit.SECONDS);
+                assertThat(s.getInputStream().read()).as("closed").isEqualTo(-1);
             }
+            assertThat(stats.protocolErrors.sum()).isEqualTo(1);
+            assertThat(stats.connected.get()).isZero();
+        }
+    }
+
+    private static byte[] webPushNotification(Device device, String id, byte[] body) {
+        return ascii("{\"messageType\":\"notification\",\"channelID\":\"" + device.channelId + "\",\"version\":\""
+                + id + "\",\"ttl\":60,\"data\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(body)
+                + "\",\"headers\":{\"encoding\":\"aes128gcm\"}}");
+    }
+
+    private static String webPushAck(Device device, String id, int code) {
+        return "{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\"" + device.channelId + "\",\"version\":\""
+                + id + "\",\"code\":" + code + "}]}";
+    }
+
+    /** Reads the client's upgrade request and accepts it, the answer split into small pieces. */
+    private static void upgrade(InputStream in, OutputStream out) throws IOException, InterruptedException {
+        String request = readHead(in);
+        assertThat(request).startsWith("GET / HTTP/1.1\r\n").contains("Upgrade: websocket");
+        String key = request.replaceAll("(?s).*Sec-WebSocket-Key: (\\S+)\r\n.*", "$1");
+        String accept = new String(WsFrames.acceptFor(ascii(key), WsFrames.sha1()), StandardCharsets.US_ASCII);
+        trickle(out, ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n"), 7);
+    }
+
+    @Test
+    void aRefusedUpgradeIsAConnectFailure() throws Exception {
+        Device device = new Device(0, Dialect.SIMPLEPUSH);
+        try (ScriptedServer server = new ScriptedServer(List.of(), d -> { })) {
+            Stats stats = server.stats;
+            CompletableFuture<Device> ready = server.fleet.connect(device).toCompletableFuture();
+            try (Socket s = server.socket.accept()) {
+                readHead(s.getInputStream());
+                s.getOutputStream().write(ascii("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
+                s.getOutputStream().flush();
+                assertThat(ready).failsWithin(5, TimeUnit.SECONDS);
+            }
+            assertThat(stats.connectFailures.sum()).isEqualTo(1);
+            assertThat(device.state).isEqualTo(Device.State.DISCONNECTED);
+        }
+    }
+
+    /** A scripted server's listening socket, and a fleet of one I/O thread pointed at it. */
+    private static final class ScriptedServer implements AutoCloseable {
+        final Stats stats = new Stats();
+        final ServerSocket socket;
+        final NioFleet fleet;
+
+        ScriptedServer(List<InetAddress> sources, Consumer<Device> onClosed) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            fleet = new NioFleet(URI.create("ws://127.0.0.1:" + socket.getLocalPort() + "/"), sources, 1, stats,
+                    onClosed);
+        }
+
+        @Override
+        public void close() throws IOException {
+            fleet.close();
+            socket.close();
         }
     }
 

@@ -39,11 +39,25 @@ class NioPutClientTest {
 
     @Test
     void aRequestIsTheCachedHeadItsLengthAndItsBody() {
-        byte[] head = NioPutClient.head(java.net.URI.create("http://127.0.0.1:8090/update/tok?x=1"));
+        byte[] head = NioPutClient.head(java.net.URI.create("http://127.0.0.1:8090/update/tok?x=1"),
+                Dialect.SIMPLEPUSH);
         assertThat(new String(NioPutClient.request(head, 1234, ""), StandardCharsets.US_ASCII)).isEqualTo(
                 "PUT /update/tok?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8090\r\n"
                         + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\nversion=1234");
         assertThat(new String(NioPutClient.request(head, 7, "dd"), StandardCharsets.US_ASCII))
                 .endsWith("Content-Length: 17\r\n\r\nversion=7&data=dd");
+    }
+
+    @Test
+    void aWebPushRequestIsAPostOfTheBodyWithTtlAndEncoding() {
+        byte[] head = NioPutClient.head(java.net.URI.create("http://127.0.0.1:8090/wpush/v1/tok"), Dialect.WEBPUSH);
+        byte[] body = {0, 1, (byte) 0xFF};
+        byte[] request = NioPutClient.request(head, body);
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        assertThat(text).isEqualTo("POST /wpush/v1/tok HTTP/1.1\r\nHost: 127.0.0.1:8090\r\nTTL: 60\r\n"
+                + "Content-Encoding: aes128gcm\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\n"
+                + "\u0000\u0001\u00ff");
+        assertThat(parse("HTTP/1.1 201 Created\r\nLocation: http://127.0.0.1:8090/m/x\r\nTTL: 60\r\n"
+                + "Content-Length: 0\r\n\r\n")).isEqualTo(new NioPutClient.Response(201, false));
     }
 }

@@ -3,6 +3,9 @@ package dev.simplepush.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PushJsonTest {
@@ -80,5 +83,57 @@ class PushJsonTest {
         byte[] d = b("123,x");
         assertThat(PushJson.digits(d, 0, d.length)).isEqualTo(123);
         assertThat(PushJson.digits(d, 4, d.length)).isEqualTo(-1);
+    }
+
+    @Test
+    void webPushMessagesAreWrittenAsFirefoxWritesThem() {
+        byte[] channel = b("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        byte[] out = new byte[512];
+        assertThat(text(out, PushJson.webPushHello(out, 0, null)))
+                .isEqualTo("{\"messageType\":\"hello\",\"use_webpush\":true,\"broadcasts\":{}}");
+        assertThat(text(out, PushJson.webPushHello(out, 0, "u1")))
+                .isEqualTo("{\"messageType\":\"hello\",\"uaid\":\"u1\",\"use_webpush\":true,\"broadcasts\":{}}");
+        byte[] n = b("xx\"gAAAAABn-id_0\"");
+        int p = PushJson.webPushAck(out, 0, channel, n, 3, n.length - 1, 100);
+        assertThat(text(out, p)).isEqualTo("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\""
+                + text(channel, 36) + "\",\"version\":\"gAAAAABn-id_0\",\"code\":100}]}");
+        assertThat(PushJson.maxWebPushAck(36, n.length - 4)).isGreaterThanOrEqualTo(p);
+    }
+
+    @Test
+    void aWebPushNotificationsFieldsAreFound() {
+        byte[] n = b("{\"messageType\":\"notification\",\"channelID\":\"c1\",\"version\":\"id-1\",\"ttl\":60,"
+                + "\"data\":\"AQID\",\"headers\":{\"encoding\":\"aes128gcm\"}}");
+        assertThat(PushJson.type(n, 0, n.length)).isEqualTo(PushJson.NOTIFICATION);
+        int from = PushJson.updatesFrom(n, 0, n.length);
+        assertThat(PushJson.string(n, from, n.length, PushJson.CHANNEL_ID)).isEqualTo("c1");
+        assertThat(PushJson.string(n, from, n.length, PushJson.MESSAGE_ID)).isEqualTo("id-1");
+        assertThat(PushJson.string(n, from, n.length, PushJson.DATA)).isEqualTo("AQID");
+        assertThat(PushJson.after(n, from, n.length, PushJson.AES128GCM)).isPositive();
+        byte[] reply = b("{\"messageType\":\"hello\",\"uaid\":\"u\",\"status\":200,\"use_webpush\":true,"
+                + "\"broadcasts\":{}}");
+        assertThat(PushJson.after(reply, 0, reply.length, PushJson.USE_WEBPUSH)).isPositive();
+    }
+
+    @Test
+    void base64UrlWithoutPaddingDecodesAsTheJdkDoes() {
+        Random random = new Random(7);
+        byte[] out = new byte[4096];
+        for (int length : new int[] {0, 1, 2, 3, 4, 5, 31, 2048, 4096}) {
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            byte[] text = b("[" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "]");
+            int n = PushJson.base64Url(text, 1, text.length - 1, out);
+            assertThat(Arrays.copyOf(out, n)).as("%d bytes", length).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void whatIsNotUnpaddedBase64UrlIsRefused() {
+        byte[] out = new byte[16];
+        for (String bad : new String[] {"AQI=", "AQ==", "A", "AQ/D", "AQ+D", "AQ D", "AQ\u00e9D"}) {
+            byte[] text = bad.getBytes(StandardCharsets.UTF_8);
+            assertThat(PushJson.base64Url(text, 0, text.length, out)).as(bad).isEqualTo(-1);
+        }
     }
 }
