@@ -98,7 +98,9 @@ final class WebPushCommands {
      */
     private static CompletionStage<Void> ack(Session session, Uaid device, Ack ack) {
         List<CompletableFuture<?>> done = new ArrayList<>(ack.messages().size() + 1);
-        done.add(ChannelCommands.ack(session, device, ack.updates()).toCompletableFuture());
+        if (!ack.updates().isEmpty()) {
+            done.add(ChannelCommands.ack(session, device, ack.updates()).toCompletableFuture());
+        }
         for (MessageAck entry : ack.messages()) {
             session.context().meters().acked(entry.code());
             // A decimal version is never a message id (those are far longer than 19 digits).
@@ -112,7 +114,10 @@ final class WebPushCommands {
             }
         }
         // A failed removal leaves the message queued, so it is sent again after the next hello: nothing is lost.
-        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).handle((v, failure) -> {
+        CompletableFuture<?> all = done.size() == 1
+                ? done.get(0)
+                : CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+        return all.handle((v, failure) -> {
             if (failure != null) {
                 LOG.warn("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
             }

@@ -50,9 +50,21 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
      */
     public record Payload(String data, String encoding, Optional<String> encryption, Optional<String> cryptoKey) {
 
-        /** Validates that no component is null. */
+        /**
+         * Validates that no component is null and that the data is URL-safe base64 (so that it can be written into
+         * a frame as it is).
+         *
+         * @throws IllegalArgumentException if the data has a character outside {@code A-Z a-z 0-9 - _}
+         */
         public Payload {
             Objects.requireNonNull(data, "data");
+            for (int i = 0; i < data.length(); i++) {
+                char c = data.charAt(i);
+                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+                        || c == '_')) {
+                    throw new IllegalArgumentException("payload data is URL-safe base64 without padding");
+                }
+            }
             Objects.requireNonNull(encoding, "encoding");
             Objects.requireNonNull(encryption, "encryption");
             Objects.requireNonNull(cryptoKey, "cryptoKey");

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -222,7 +223,9 @@ final class InMemoryDeviceStore implements DeviceStore {
         }
         synchronized (device) {
             List<Queued> all = new ArrayList<>();
-            for (Channel channel : device.channels.values()) {
+            // The entry set, which pending() uses too: HashMap keeps each view it hands out for as long as it lives.
+            for (Map.Entry<ChannelId, Channel> entry : device.channels.entrySet()) {
+                Channel channel = entry.getValue();
                 if (channel.queue != null) {
                     channel.queue.removeIf(queued -> queued.message().expiredAt(now));
                     all.addAll(channel.queue);
@@ -251,7 +254,14 @@ final class InMemoryDeviceStore implements DeviceStore {
             if (channel == null || channel.queue == null) {
                 return done(false);
             }
-            boolean removed = channel.queue.removeIf(queued -> queued.message().id().equals(id));
+            boolean removed = false;
+            for (Iterator<Queued> queued = channel.queue.iterator(); queued.hasNext(); ) {
+                if (queued.next().message().id().equals(id)) {
+                    queued.remove();
+                    removed = true;
+                    break;
+                }
+            }
             if (channel.queue.isEmpty()) {
                 // An idle subscription keeps no queue (heap per device, as a SimplePush channel).
                 channel.queue = null;

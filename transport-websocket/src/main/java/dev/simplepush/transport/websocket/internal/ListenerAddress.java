@@ -61,8 +61,8 @@ public final class ListenerAddress implements EndpointUrls, WebPushUrls {
     }
 
     @Override
-    public URI messageLocation(MessageId id) {
-        return URI.create(bound().baseText() + HttpRoutes.MESSAGE_PREFIX + id.value());
+    public String messageLocation(MessageId id) {
+        return bound().baseText() + HttpRoutes.MESSAGE_PREFIX + id.value();
     }
 
     private Bound bound() {

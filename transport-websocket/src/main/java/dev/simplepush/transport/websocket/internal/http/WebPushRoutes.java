@@ -19,7 +19,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -185,7 +184,7 @@ final class WebPushRoutes {
             count(201);
             exchange.setStatusCode(201);
             exchange.getResponseHeaders()
-                    .put(Headers.LOCATION, urls.messageLocation(result.messageId().orElseThrow()).toString())
+                    .put(Headers.LOCATION, urls.messageLocation(result.messageId().orElseThrow()))
                     .put(TTL, Integer.toString(ttl))
                     .put(EXPOSE_HEADERS, "Location, TTL");
             exchange.endExchange();

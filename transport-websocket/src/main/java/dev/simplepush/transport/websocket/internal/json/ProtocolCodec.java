@@ -184,7 +184,10 @@ public final class ProtocolCodec {
         json.writeNumberField("ttl", notification.ttl());
         if (notification.payload().isPresent()) {
             WebPushMessage.Payload payload = notification.payload().get();
-            json.writeStringField("data", payload.data());
+            // URL-safe base64 never needs escaping: its bytes go out as they are.
+            json.writeFieldName("data");
+            byte[] data = payload.data().getBytes(StandardCharsets.US_ASCII);
+            json.writeRawUTF8String(data, 0, data.length);
             json.writeObjectFieldStart("headers");
             json.writeStringField("encoding", payload.encoding());
             if (payload.encryption().isPresent()) {
