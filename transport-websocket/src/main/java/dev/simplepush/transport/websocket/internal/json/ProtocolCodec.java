@@ -101,7 +101,10 @@ public final class ProtocolCodec {
         if (message instanceof ServerMessage.Pong) {
             return EMPTY_OBJECT.clone();
         }
-        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        // A Web Push body is kilobytes: sized once, rather than grown segment by segment and joined.
+        int size = message instanceof ServerMessage.WebPushNotification notification
+                && notification.payload().isPresent() ? 256 + notification.payload().get().data().length() : 128;
+        ByteArrayBuilder out = new ByteArrayBuilder(size);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             if (message instanceof ServerMessage.HelloReply hello) {
