@@ -266,8 +266,13 @@ final class NodeMessageCodec {
                 || decodedData.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Optional.of(new Payload(decodedData.get(), decodedEncoding.get(), decodedEncryption.get(),
-                decodedCryptoKey.get())));
+        try {
+            return Optional.of(Optional.of(new Payload(decodedData.get(), decodedEncoding.get(),
+                    decodedEncryption.get(), decodedCryptoKey.get())));
+        } catch (IllegalArgumentException notBase64Url) {
+            // Payload data is URL-safe base64; anything else is a broken message, never an exception here.
+            return Optional.empty();
+        }
     }
 
     private static String optional(Optional<String> text) {

@@ -99,7 +99,7 @@ class NodeMessageCodecTest {
                 new WebPushMessage(ID, CHANNEL, Instant.ofEpochSecond(-3, 1), Optional.of(""),
                         Optional.of(new Payload("", "", Optional.of(""), Optional.empty()))),
                 new WebPushMessage(ID, CHANNEL, Instant.EPOCH, Optional.of(odd),
-                        Optional.of(new Payload(odd, odd, Optional.empty(), Optional.of(odd)))));
+                        Optional.of(new Payload("_-09azAZ", odd, Optional.empty(), Optional.of(odd)))));
 
         for (WebPushMessage message : messages) {
             NodeMessage deliver = new NodeMessage.DeliverMessage(UAID, message);

@@ -352,7 +352,7 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
                 message(channel, NOW.plusSeconds(60), Optional.of(""), Optional.of(new Payload("", "", Optional.of(""),
                         Optional.of("")))),
                 message(channel, NOW.plusSeconds(60), Optional.of(odd),
-                        Optional.of(new Payload(odd, odd, Optional.of(odd), Optional.empty()))),
+                        Optional.of(new Payload("_-09azAZ", odd, Optional.of(odd), Optional.empty()))),
                 message(channel, Instant.ofEpochSecond(-5, 7), Optional.empty(),
                         Optional.of(new Payload("AA", "aesgcm", Optional.empty(), Optional.of(odd)))));
         for (WebPushMessage message : messages) {
