@@ -46,15 +46,6 @@ final class Bodies {
         // Bounds what Undertow reads, also when it drains an unread body after the answer.
         exchange.setMaxEntitySize(maxBytes);
         // Dispatching keeps the exchange open after this method returns, until the answer is written.
-        if (length == 0) {
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> then.accept(exchange, new byte[0]));
-            return;
-        }
-        if (length > 0) {
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> readKnownLength(exchange, (int) length, then,
-                    tooLarge));
-            return;
-        }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
             Receiver receiver = exchange.getRequestReceiver();
             receiver.setMaxBufferSize(maxBytes);
@@ -64,30 +55,6 @@ final class Bodies {
             receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE,
                     () -> then.accept(ex, body)), (ex, failure) -> failed(ex, failure, tooLarge));
         });
-    }
-
-    /**
-     * A body whose length the request announced: its chunks are copied into one array of that length. (Undertow's
-     * {@code receiveFullBytes} collects a body into a stream one byte at a time, a synchronized call per byte.)
-     */
-    private static void readKnownLength(HttpServerExchange exchange, int length,
-            BiConsumer<HttpServerExchange, byte[]> then, Consumer<HttpServerExchange> tooLarge) {
-        byte[] body = new byte[length];
-        int[] filled = new int[1];
-        exchange.getRequestReceiver().receivePartialBytes((ex, chunk, last) -> {
-            int room = length - filled[0];
-            System.arraycopy(chunk, 0, body, filled[0], Math.min(room, chunk.length));
-            filled[0] += chunk.length;
-            if (last) {
-                // The entity size limit makes Undertow stop at the announced length; a shorter body is broken.
-                if (filled[0] != length) {
-                    failed(ex, new IOException("the body ended after " + filled[0] + " of " + length + " bytes"),
-                            tooLarge);
-                    return;
-                }
-                ex.dispatch(SameThreadExecutor.INSTANCE, () -> then.accept(ex, body));
-            }
-        }, (ex, failure) -> failed(ex, failure, tooLarge));
     }
 
     /**
