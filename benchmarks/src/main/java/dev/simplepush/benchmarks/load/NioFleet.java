@@ -552,9 +552,11 @@ final class NioFleet implements Fleet {
             if (state == CONNECTING || state == UPGRADING) {
                 closeChannel();
                 state = CLOSED;
-                if (ready.completeExceptionally(cause)) {
+                // Counted before the stage fails, so whoever waits on it sees the count and the state.
+                if (!ready.isDone()) {
                     stats.connectFailures.increment();
                     device.state = Device.State.DISCONNECTED;
+                    ready.completeExceptionally(cause);
                 }
                 return;
             }
