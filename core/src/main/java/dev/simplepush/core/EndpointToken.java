@@ -65,4 +65,10 @@ public record EndpointToken(String value) {
         }
         return true;
     }
+
+    /** A short hash of the token, for logs ({@code token#1a2b3c4d}): whoever knows a token can push with it. */
+    @Override
+    public String toString() {
+        return "token#" + LogIds.shortHash(value);
+    }
 }

@@ -117,13 +117,25 @@ public final class HttpRoutes implements HttpHandler {
                 }
             }
         } catch (Exception bug) {
-            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
+            // The path is not logged: an endpoint's path carries its token.
+            LOG.error("request {} {} failed", exchange.getRequestMethod(), routeOf(exchange.getRequestPath()), bug);
             if (!exchange.isResponseStarted()) {
                 error(exchange, HttpError.INTERNAL);
             } else {
                 exchange.endExchange();
             }
         }
+    }
+
+    /** A request path as logs may show it: an endpoint's or a message's prefix without the token or id after it. */
+    static String routeOf(String path) {
+        for (String prefix : new String[] {UPDATE_PREFIX, WEBPUSH_OPEN_PREFIX, WEBPUSH_RESTRICTED_PREFIX,
+                MESSAGE_PREFIX}) {
+            if (path.startsWith(prefix)) {
+                return prefix + "...";
+            }
+        }
+        return path.length() > 64 ? path.substring(0, 64) + "..." : path;
     }
 
     /** Answers a request to {@code /} that is not a WebSocket upgrade: 426 with {@code Upgrade: websocket}. */
