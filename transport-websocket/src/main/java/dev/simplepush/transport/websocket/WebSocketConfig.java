@@ -25,8 +25,9 @@ import java.util.Optional;
  * @param corsAllowedOrigin the {@code Access-Control-Allow-Origin} of endpoint responses; default
  *     {@value #DEFAULT_CORS_ALLOWED_ORIGIN}
  * @param httpIdleTimeout how long an HTTP connection may wait for its next request (an app server's keep-alive
- *     connection, or a device's before its upgrade) before it is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}.
- *     Device WebSockets are not affected
+ *     connection, or a device's before its upgrade) before it is closed, and how long a request's body may take to
+ *     arrive after its head before the connection is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}. Device
+ *     WebSockets are not affected
  * @param demoPage whether {@code GET /demo/} serves the demo page (it registers a channel from the browser and PUTs
  *     to its endpoint, playing the app server); default {@code true}. {@code /simplepush.js} is always served
  * @param shutdownGrace how long {@link WebSocketTransport#stop()} waits for devices to answer the close frame (1001)
@@ -232,8 +233,8 @@ public record WebSocketConfig(
         }
 
         /**
-         * How long an HTTP connection may wait for its next request before it is closed. Defaults to
-         * {@link #DEFAULT_HTTP_IDLE_TIMEOUT}; between 1 ms and 24 days.
+         * How long an HTTP connection may wait for its next request, and a request's body may take to arrive,
+         * before the connection is closed. Defaults to {@link #DEFAULT_HTTP_IDLE_TIMEOUT}; between 1 ms and 24 days.
          */
         public Builder httpIdleTimeout(Duration value) {
             requireIdleTimeout(value);

@@ -199,8 +199,8 @@ public final class PushListener implements WebSocketTransport {
         // upgrades there too are read and written by the device side, which keeps far less per idle socket than
         // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
         HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired);
-        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
-                WebAssets.load(config.demoPage()), meters, address);
+        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.httpIdleTimeout().toMillis(),
+                config.corsAllowedOrigin(), WebAssets.load(config.demoPage()), meters, address);
     }
 
     private URI defaultBase(InetSocketAddress local) {
