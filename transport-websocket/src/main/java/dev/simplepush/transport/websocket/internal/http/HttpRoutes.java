@@ -138,6 +138,11 @@ public final class HttpRoutes implements HttpHandler {
         error(exchange, HttpError.UPGRADE_REQUIRED);
     }
 
+    /** Answers a device WebSocket upgrade from a web page whose origin is not allowed: 403. */
+    public static void originForbidden(HttpServerExchange exchange) {
+        error(exchange, HttpError.ORIGIN_FORBIDDEN);
+    }
+
     private static void health(HttpServerExchange exchange) {
         HttpString method = exchange.getRequestMethod();
         if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
