@@ -52,6 +52,28 @@ public final class PushService {
      */
     public CompletionStage<NotifyOutcome> notify(EndpointToken token, Optional<String> versionText,
             Optional<String> data) {
+        return accept(endpoint(token), versionText, data);
+    }
+
+    /**
+     * The SimplePush endpoint a token stands for; empty if the token does not decode (forged, corrupted, or made
+     * under a key this server does not have: P4.3 404). Reads no store, so a transport can refuse an unknown token
+     * before it reads the request body.
+     */
+    public Optional<Endpoint> endpoint(EndpointToken token) {
+        return context.tokens().decode(token);
+    }
+
+    /**
+     * As {@link #notify(EndpointToken, Optional, Optional)}, for a token already decoded by {@link #endpoint}.
+     */
+    public CompletionStage<NotifyOutcome> notify(Endpoint endpoint, Optional<String> versionText,
+            Optional<String> data) {
+        return accept(Optional.of(endpoint), versionText, data);
+    }
+
+    private CompletionStage<NotifyOutcome> accept(Optional<Endpoint> endpoint, Optional<String> versionText,
+            Optional<String> data) {
         Optional<Version> version = versionText.filter(v -> !v.isEmpty())
                 .map(Version::parse)
                 .orElseGet(() -> Optional.of(Version.now(context.clock())));
@@ -62,7 +84,6 @@ public final class PushService {
                 && data.get().getBytes(StandardCharsets.UTF_8).length > context.config().maxDataBytes()) {
             return done(NotifyOutcome.DATA_TOO_LARGE);
         }
-        Optional<Endpoint> endpoint = context.tokens().decode(token);
         if (endpoint.isEmpty()) {
             return done(NotifyOutcome.NOT_FOUND);
         }

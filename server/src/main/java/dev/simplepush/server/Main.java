@@ -75,6 +75,12 @@ public final class Main implements Callable<Integer> {
                     + "keep-alive connections [SIMPLEPUSH_HTTP_IDLE_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
     Duration httpIdleTimeout;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:SIMPLEPUSH_ALLOWED_ORIGINS}",
+            description = "Comma-separated web origins (scheme://host[:port], e.g. https://app.example) whose pages "
+                    + "may open the device WebSocket; an upgrade from another page's origin is answered 403, one "
+                    + "without Origin (devices) is always allowed [SIMPLEPUSH_ALLOWED_ORIGINS]. Default: any origin.")
+    String allowedOrigins;
+
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_SHUTDOWN_GRACE:-2s}",
             description = "On SIGTERM, how long to wait for devices to answer the close (1001) before dropping them "
@@ -254,6 +260,7 @@ public final class Main implements Callable<Integer> {
                 .maxFrameBytes(maxFrameBytes)
                 .httpIdleTimeout(httpIdleTimeout)
                 .shutdownGrace(shutdownGrace)
+                .allowedOrigins(parseAllowedOrigins(allowedOrigins))
                 .demoPage(demoPage);
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
         return transport.build();
@@ -326,6 +333,16 @@ public final class Main implements Callable<Integer> {
             redis.nodeId(nodeId.trim());
         }
         return redis.build();
+    }
+
+    /** The comma-separated origins of {@code --allowed-origins}; empty for none given (any origin). */
+    static List<String> parseAllowedOrigins(String text) {
+        List<String> origins = splitKeys(text);
+        try {
+            return WebSocketConfig.builder().allowedOrigins(origins).build().allowedOrigins();
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--allowed-origins: " + bad.getMessage(), bad);
+        }
     }
 
     static List<String> splitKeys(String text) {

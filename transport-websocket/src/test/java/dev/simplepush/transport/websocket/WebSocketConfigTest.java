@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -73,12 +74,37 @@ class WebSocketConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
-                Duration.ofSeconds(1), true, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+                Duration.ofSeconds(1), true, Duration.ZERO, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
-                true, Duration.ZERO))
+                true, Duration.ZERO, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ofSeconds(-1)))
+                true, Duration.ofSeconds(-1), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
+                true, Duration.ZERO, List.of("https://App.example")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void allowedOriginsAreKeptAsBrowsersSendThem() {
+        assertThat(WebSocketConfig.defaults().allowedOrigins()).isEmpty();
+        WebSocketConfig config = WebSocketConfig.builder().allowedOrigins(List.of("https://App.Example",
+                "https://app.example:443", "http://localhost:8080", "http://[::1]:80", "HTTP://b.example:8443", "app://Mail.Gaiamobile.org"))
+                .build();
+        assertThat(config.allowedOrigins()).containsExactly("https://app.example", "http://localhost:8080",
+                "http://[::1]", "http://b.example:8443", "app://mail.gaiamobile.org");
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @Test
+    void anAllowedOriginIsOnlySchemeHostAndPort() {
+        WebSocketConfig.Builder builder = WebSocketConfig.builder();
+        for (String bad : new String[] {"app.example", "https://app.example/", "https://app.example/path",
+                "https://app.example?q", "https://app.example#f", "https://user@app.example", "mailto:a@app.example",
+                "null", "*", "https://"}) {
+            assertThatThrownBy(() -> builder.allowedOrigins(List.of(bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DelegateOpenListener;
 import io.undertow.server.HttpHandler;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +34,7 @@ public final class DeviceSockets {
     private final PushService service;
     private final ByteBufferPool buffers;
     private final int maxFrameBytes;
+    private final List<String> allowedOrigins;
     private final Set<DeviceSocket> open = ConcurrentHashMap.newKeySet();
     /** One instance shared by all sockets, rather than a method reference allocated per socket. */
     private final Consumer<DeviceSocket> onGone = this::gone;
@@ -41,12 +43,15 @@ public final class DeviceSockets {
 
     /**
      * The device side of a listener whose buffers come from {@code buffers}: each socket has a session of
-     * {@code service}, and closes with 1009 on a message over {@code maxFrameBytes} (P1.3).
+     * {@code service}, and closes with 1009 on a message over {@code maxFrameBytes} (P1.3); web pages may upgrade
+     * only from {@code allowedOrigins} (lower-case, without a default port; empty for any).
      */
-    public DeviceSockets(PushService service, ByteBufferPool buffers, int maxFrameBytes) {
+    public DeviceSockets(PushService service, ByteBufferPool buffers, int maxFrameBytes,
+            List<String> allowedOrigins) {
         this.service = service;
         this.buffers = buffers;
         this.maxFrameBytes = maxFrameBytes;
+        this.allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     /**
@@ -59,11 +64,17 @@ public final class DeviceSockets {
     }
 
     /**
-     * Undertow's handler for {@code /}: upgrades the device connections the open listener left to Undertow, and
-     * hands every other request to {@code refuse}, which answers 426.
+     * Undertow's handler for {@code /}: upgrades the device connections the open listener left to Undertow, hands
+     * an upgrade from a web page of an origin not allowed to {@code forbid}, which answers 403, and every other
+     * request to {@code refuse}, which answers 426.
      */
-    public HttpHandler upgradeHandler(HttpHandler refuse) {
-        return new DeviceUpgradeHandler(this, refuse);
+    public HttpHandler upgradeHandler(HttpHandler refuse, HttpHandler forbid) {
+        return new DeviceUpgradeHandler(this, refuse, forbid);
+    }
+
+    /** The origins whose web pages may upgrade; empty for any. */
+    List<String> allowedOrigins() {
+        return allowedOrigins;
     }
 
     /**

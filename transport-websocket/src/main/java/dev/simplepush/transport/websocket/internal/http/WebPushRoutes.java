@@ -94,7 +94,7 @@ final class WebPushRoutes {
         Optional<Subscription> subscription = EndpointToken.parse(token)
                 .flatMap(parsed -> service.subscription(parsed, restricted));
         if (subscription.isEmpty()) {
-            answer(exchange, HttpError.NO_SUCH_ENDPOINT, null);
+            Bodies.answerUnread(exchange, ex -> answer(ex, HttpError.NO_SUCH_ENDPOINT, null));
             return;
         }
         Bodies.read(exchange, MAX_BODY_BYTES,
