@@ -12,6 +12,7 @@ import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * values ({@link NodeMessageCodec}), are never asked for one: for them the publish's receiver count decides, as it
  * did before.
  *
+ * <p>A Redis that lost its data (restarted without persistence, flushed, or failed over to an empty replica) leaves
+ * connected devices with UAIDs it no longer knows, whose endpoints all answer 410, until they reconnect. So the
+ * node keeps the store's epoch ({@link Keys#epoch}), a random value written once if absent, and checks it with
+ * every presence refresh: if it changed or vanished, every local device is closed at once, says hello again and
+ * learns of the reset from a new UAID (P2.4). On a Cluster the epoch lives on one shard, so this detects the loss of
+ * that shard's data only.
+ *
  * <p>Thread-safe; never blocks. Stages complete on Lettuce's threads, as do deliveries to local devices that come
  * from other nodes.
  */
@@ -79,6 +87,8 @@ final class RedisRouter implements Router {
     private final Object lifecycle = new Object();
     private boolean started;
     private @Nullable Future<?> refresher;
+    /** The store's epoch as this node last read it; empty until started. */
+    private volatile String epoch = "";
 
     /** A router on {@code redis} whose presence refresh runs on {@code scheduler} (the core's {@code @Push} one). */
     RedisRouter(RedisConnection redis, Scheduler scheduler) {
@@ -100,6 +110,8 @@ final class RedisRouter implements Router {
         }
         return redis.acquire()
                 .thenCompose(v -> redis.subscribe(keys.nodeChannel(nodeId), this::onMessage))
+                .thenCompose(v -> readEpoch())
+                .thenAccept(current -> epoch = current)
                 .thenRun(this::scheduleRefresh);
     }
 
@@ -360,10 +372,11 @@ final class RedisRouter implements Router {
     }
 
     /**
-     * Extends the presence of every local device, a batch at a time so a node with many devices never floods
-     * Redis. A key that expired meanwhile (Redis restarted, or was unreachable longer than presenceTtl) is set
-     * again. A key that now names another node means a takeover whose eviction never arrived: the local
-     * connection is stale and is evicted.
+     * Checks the store's epoch, then extends the presence of every local device, a batch at a time so a node with
+     * many devices never floods Redis. A key that expired meanwhile (Redis restarted, or was unreachable longer
+     * than presenceTtl) is set again. A key that now names another node means a takeover whose eviction never
+     * arrived: the local connection is stale and is evicted. An epoch that changed means the store lost its data:
+     * every local device is reset instead.
      *
      * <p>Runs on the shared scheduler and only dispatches commands: the next batch goes out from the Lettuce
      * thread that completes the last one, and nothing waits.
@@ -373,11 +386,53 @@ final class RedisRouter implements Router {
             return;
         }
         try {
-            List<Map.Entry<Uaid, Holder>> all = new ArrayList<>(holders.entrySet());
-            refreshFrom(all, 0).whenComplete((v, failure) -> refreshing.set(false));
+            readEpoch()
+                    // Redis unreachable: the epoch is checked again next round, once it is back.
+                    .handle((current, failure) -> failure == null && !current.equals(epoch)
+                            ? Optional.of(current) : Optional.<String>empty())
+                    // Back on the scheduler: resetting or listing every local device is no work for an event loop.
+                    .thenComposeAsync(changed -> {
+                        if (changed.isPresent()) {
+                            epoch = changed.get();
+                            resetAll();
+                            return CompletableFuture.<Void>completedFuture(null);
+                        }
+                        return refreshFrom(new ArrayList<>(holders.entrySet()), 0);
+                    }, scheduler)
+                    .whenComplete((v, failure) -> refreshing.set(false));
         } catch (RuntimeException failure) {
             refreshing.set(false);
             LOG.warn("presence refresh failed: {}", failure.toString());
+        }
+    }
+
+    /**
+     * The store's epoch: its current value, or, if it has none (a new store, or one that lost its data), a fresh
+     * random one that this call wrote. One command on one key, so nodes that find it missing at once agree on the
+     * value of whichever wrote first.
+     */
+    private CompletionStage<String> readEpoch() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        String fresh = HexFormat.of().formatHex(bytes);
+        return redis.call("read the store's epoch", c -> c.setGet(keys.epoch(), fresh, SetArgs.Builder.nx()),
+                previous -> previous == null ? fresh : previous);
+    }
+
+    /**
+     * The store lost its data: the UAIDs of the local devices are unknown to it now, and their endpoints answer
+     * 410. Closing their connections makes them say hello again, when they are told of the reset by a new UAID and
+     * register their channels again (P2.4), instead of at their next reconnect, which may be hours away.
+     */
+    private void resetAll() {
+        List<Map.Entry<Uaid, Holder>> all = new ArrayList<>(holders.entrySet());
+        LOG.warn("the Redis store lost its data (its epoch changed): closing the {} devices connected to this node "
+                + "so they say hello again and learn of the reset", all.size());
+        for (Map.Entry<Uaid, Holder> entry : all) {
+            if (holders.remove(entry.getKey(), entry.getValue())) {
+                // The same close as a takeover: promptly, and nothing is delivered on it any more.
+                entry.getValue().device().evict();
+            }
         }
     }
 
