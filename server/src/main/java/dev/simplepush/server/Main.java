@@ -127,6 +127,13 @@ public final class Main implements Callable<Integer> {
                     + "[SIMPLEPUSH_NODE_ID]. Default: random.")
     String nodeId;
 
+    @Option(names = "--redis-receipt-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_REDIS_RECEIPT_TIMEOUT:-1s}",
+            description = "With --store redis: how long a PUT waits for the node holding the device to confirm it "
+                    + "handed the update over (200); without it in time the answer is 202, as for an offline device "
+                    + "[SIMPLEPUSH_REDIS_RECEIPT_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
+    Duration redisReceiptTimeout;
+
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
             defaultValue = "${env:SIMPLEPUSH_MAX_FRAME_BYTES:-65536}",
             description = "Largest WebSocket message accepted from a device [SIMPLEPUSH_MAX_FRAME_BYTES]. "
@@ -332,6 +339,7 @@ public final class Main implements Callable<Integer> {
         if (nodeId != null && !nodeId.isBlank()) {
             redis.nodeId(nodeId.trim());
         }
+        redis.receiptTimeout(redisReceiptTimeout);
         return redis.build();
     }
 

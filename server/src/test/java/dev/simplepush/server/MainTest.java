@@ -74,7 +74,7 @@ class MainTest {
     void redisFlagsBecomeTheStoreConfiguration() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--store", "redis", "--redis-uri", "redis://:pw@10.0.0.1:6379",
-                "--redis-prefix", "push:", "--node-id", "node-a");
+                "--redis-prefix", "push:", "--node-id", "node-a", "--redis-receipt-timeout", "500ms");
 
         RedisStoreConfig config = main.redisConfig();
 
@@ -82,6 +82,7 @@ class MainTest {
         assertThat(config.cluster()).isFalse();
         assertThat(config.keyPrefix()).isEqualTo("push:");
         assertThat(config.nodeId()).isEqualTo("node-a");
+        assertThat(config.receiptTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(main.modules()).hasSize(3);
     }
 

@@ -48,6 +48,8 @@ import dev.simplepush.core.Uaid;
  *       message lives exactly as long as its device.
  *   <li>{@code <prefix>{<uaid>}:p}, a string: presence, {@code <nodeId>/<connection>} of the holder; expires.
  *   <li>{@code <prefix>node:<nodeId>}: the sharded pub/sub channel of one node.
+ *   <li>{@code <prefix>epoch}, a string without TTL: the store's epoch, 32 random hex characters written by the
+ *       first node that finds none. A different value, or none, later means the store lost its data.
  * </ul>
  */
 final class Keys {
@@ -73,6 +75,10 @@ final class Keys {
 
     String presence(Uaid uaid) {
         return prefix + "{" + uaid.value() + "}:p";
+    }
+
+    String epoch() {
+        return prefix + "epoch";
     }
 
     String nodeChannel(String nodeId) {
