@@ -62,13 +62,14 @@ public final class PushService {
                 && data.get().getBytes(StandardCharsets.UTF_8).length > context.config().maxDataBytes()) {
             return done(NotifyOutcome.DATA_TOO_LARGE);
         }
-        Optional<Endpoint> endpoint = context.tokens().decode(token);
-        if (endpoint.isEmpty()) {
+        Optional<Subscription> registration = context.tokens().decodeSimplePush(token);
+        if (registration.isEmpty()) {
             return done(NotifyOutcome.NOT_FOUND);
         }
-        Uaid uaid = endpoint.get().uaid();
-        Update update = new Update(endpoint.get().channelId(), version.get(), data);
-        return context.store().advance(uaid, update.channelId(), update.version())
+        Uaid uaid = registration.get().uaid();
+        Update update = new Update(registration.get().channelId(), version.get(), data);
+        // P3.5: the store answers GONE unless the token names the channel's current registration, in this one call.
+        return context.store().advance(registration.get(), update.version())
                 .handle((advance, failure) -> {
                     if (failure != null) {
                         LOG.warn("update for {} not accepted, storage failed: {}", uaid,
