@@ -1,9 +1,9 @@
 package dev.simplepush.transport.websocket.internal.http;
 
-import dev.simplepush.core.Endpoint;
 import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.NotifyOutcome;
 import dev.simplepush.core.PushService;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
 import dev.simplepush.transport.websocket.internal.json.HttpBodies;
 import io.micrometer.core.instrument.Counter;
@@ -193,7 +193,7 @@ public final class HttpRoutes implements HttpHandler {
             return;
         }
         // Before the body: an unknown token is answered at once, whatever (if anything) follows.
-        Optional<Endpoint> endpoint = EndpointToken.parse(token).flatMap(service::endpoint);
+        Optional<Subscription> endpoint = EndpointToken.parse(token).flatMap(service::endpoint);
         if (endpoint.isEmpty()) {
             Bodies.answerUnread(exchange, ex -> outcome(ex, NotifyOutcome.NOT_FOUND));
             return;
@@ -207,7 +207,7 @@ public final class HttpRoutes implements HttpHandler {
                 ex -> error(ex, HttpError.TOO_LARGE));
     }
 
-    private void notify(HttpServerExchange exchange, Endpoint endpoint, byte[] body) {
+    private void notify(HttpServerExchange exchange, Subscription endpoint, byte[] body) {
         FormFields fields;
         try {
             // P4.1: the fields may come in the query string when the body is empty.
