@@ -80,10 +80,15 @@ final class ChannelCommands {
             return Session.DONE;
         }
         SessionContext context = session.context();
-        EndpointToken token = context.tokens().encode(new Endpoint(device, channel.get()));
-        return answerRegistration(session, register,
-                context.store().register(device, channel.get(), context.config().maxChannelsPerDevice()),
-                () -> Optional.of(context.endpointUrls().endpointFor(token)));
+        // P3.5: a new registration gets a new generation, sealed in its endpoint, so endpoints of an earlier
+        // registration of the channel stay gone; registering again (P3.3) keeps the channel's generation.
+        Subscription requested = new Subscription(device, channel.get(), Optional.empty(),
+                Subscription.newGeneration());
+        CompletableFuture<DeviceStore.Subscribed> registered = context.store()
+                .register(requested, context.config().maxChannelsPerDevice()).toCompletableFuture();
+        return answerRegistration(session, register, registered.thenApply(DeviceStore.Subscribed::registration),
+                () -> Optional.of(context.endpointUrls().endpointFor(context.tokens()
+                        .encodeSimplePush(requested.withGeneration(registered.join().generation())))));
     }
 
     /**

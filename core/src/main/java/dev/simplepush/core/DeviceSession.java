@@ -18,6 +18,10 @@ public interface DeviceSession {
      */
     void receive(ClientMessage message);
 
-    /** The socket is gone (closed by either side). Releases the device's presence. Idempotent. */
+    /**
+     * The socket is gone (closed by either side). Releases the device's presence; nothing is sent from now on, and
+     * messages received after this are ignored. Acks and unregisters received before are still applied to the store,
+     * even if the store has not yet seen them. Idempotent.
+     */
     void closed();
 }

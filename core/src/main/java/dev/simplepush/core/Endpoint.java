@@ -3,7 +3,7 @@ package dev.simplepush.core;
 import java.util.Objects;
 
 /**
- * What an endpoint token stands for: one channel of one device.
+ * One channel of one device, as a message id names it (W6.8).
  *
  * @param uaid the device
  * @param channelId the channel

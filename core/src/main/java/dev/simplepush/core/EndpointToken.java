@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The opaque last path segment of an endpoint URL (P4.5): 1 to {@value #MAX_LENGTH} characters of the URL-safe
  * base64 alphabet. Being well-formed says nothing about whether the token is valid: only
- * {@link EndpointTokens#decode} knows that.
+ * {@link EndpointTokens#decodeSimplePush} and {@link EndpointTokens#decodeSubscription} know that.
  *
  * @param value the token text
  */
@@ -64,5 +64,11 @@ public record EndpointToken(String value) {
             }
         }
         return true;
+    }
+
+    /** A short hash of the token, for logs ({@code token#1a2b3c4d}): whoever knows a token can push with it. */
+    @Override
+    public String toString() {
+        return "token#" + LogIds.shortHash(value);
     }
 }

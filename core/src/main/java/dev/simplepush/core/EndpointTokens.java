@@ -16,19 +16,24 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Opaque, unforgeable endpoint tokens (P4.5): AES-GCM over (UAID, channelID) under a key ring, URL-safe base64
- * without padding. The first key encrypts; every key decrypts, so keys can be rotated by prepending a new one.
+ * Opaque, unforgeable endpoint tokens (P4.5): AES-GCM over (UAID, channelID, registration) under a key ring, URL-safe
+ * base64 without padding. The first key encrypts; every key decrypts, so keys can be rotated by prepending a new one.
  * A token reveals neither the UAID nor the channelID, and each encoding uses a fresh random nonce.
+ *
+ * <p>Every endpoint token names one registration of its channel, its generation, so that the endpoints of a channel
+ * unregistered and registered again stay gone (P3.5, W3.4).
  *
  * <p>Thread-safe.
  */
 public final class EndpointTokens {
 
-    // The first byte of every token, also bound into the tag: what the token stands for.
+    // The first byte of every token, also bound into the tag: what the token stands for. FORMAT_V1 is a SimplePush
+    // token without generation, as minted before registrations had one; it still decodes, as NO_GENERATION (P3.5).
     private static final byte FORMAT_V1 = 1;
     private static final byte FORMAT_OPEN = 2;
     private static final byte FORMAT_RESTRICTED = 3;
     private static final byte FORMAT_MESSAGE = 4;
+    private static final byte FORMAT_SIMPLEPUSH = 5;
     private static final int KEY_HASH_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -81,20 +86,33 @@ public final class EndpointTokens {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    /** The token for {@code endpoint}: a SimplePush endpoint ({@code /update/}, P4.5). */
-    public EndpointToken encode(Endpoint endpoint) {
-        return new EndpointToken(seal(FORMAT_V1, pack(endpoint.uaid(), endpoint.channelId(), Optional.empty(),
-                OptionalLong.empty())));
+    /**
+     * The token of a SimplePush registration ({@code /update/}, P4.5): over the UAID, the channel ID and the
+     * registration's generation, so that it stops working for good when the channel is unregistered (P3.5).
+     *
+     * @throws IllegalArgumentException if {@code registration} has a key hash (SimplePush channels have none)
+     */
+    public EndpointToken encodeSimplePush(Subscription registration) {
+        if (registration.restricted()) {
+            throw new IllegalArgumentException("a SimplePush registration has no key hash");
+        }
+        return new EndpointToken(seal(FORMAT_SIMPLEPUSH, pack(registration.uaid(), registration.channelId(),
+                Optional.empty(), OptionalLong.of(registration.generation()))));
     }
 
     /**
-     * The endpoint a token stands for; empty if the token is malformed, was forged or corrupted, or was made
-     * under a key this server does not have (P4.3 404). Never throws.
+     * The SimplePush registration a token stands for (P4.5), without key hash; empty if the token is malformed, was
+     * forged or corrupted, or was made under a key this server does not have (P4.3 404). A token minted before
+     * registrations had generations decodes with generation {@link Subscription#NO_GENERATION}. Never throws.
      */
-    public Optional<Endpoint> decode(EndpointToken token) {
-        return open(FORMAT_V1, token.value())
-                .flatMap(plain -> unpack(plain, false, false))
-                .map(sub -> new Endpoint(sub.uaid(), sub.channelId()));
+    public Optional<Subscription> decodeSimplePush(EndpointToken token) {
+        Optional<byte[]> raw = bytes(token.value());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean withGeneration = raw.get()[0] == FORMAT_SIMPLEPUSH;
+        return open(withGeneration ? FORMAT_SIMPLEPUSH : FORMAT_V1, raw.get())
+                .flatMap(plain -> unpack(plain, false, withGeneration));
     }
 
     /**
@@ -151,12 +169,21 @@ public final class EndpointTokens {
     }
 
     private Optional<byte[]> open(byte format, String text) {
+        return bytes(text).flatMap(raw -> open(format, raw));
+    }
+
+    /** The token's bytes; empty if it is not base64 or too short to be any token. */
+    private static Optional<byte[]> bytes(String text) {
         byte[] raw;
         try {
             raw = DECODER.decode(text);
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
+        return raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 ? Optional.empty() : Optional.of(raw);
+    }
+
+    private Optional<byte[]> open(byte format, byte[] raw) {
         if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != format) {
             return Optional.empty();
         }
@@ -175,8 +202,8 @@ public final class EndpointTokens {
     }
 
     // uaid (16) | channel format (1) | channel (16, or its ASCII text) | key hash (32, restricted tokens only)
-    // | generation (8, Web Push tokens only). What follows the channel has a fixed length, so a verbatim channel
-    // still ends where it begins.
+    // | generation (8, every token but FORMAT_V1 and message ids). What follows the channel has a fixed length, so a
+    // verbatim channel still ends where it begins.
     private static byte[] pack(Uaid uaid, ChannelId channelId, Optional<String> keyHash, OptionalLong generation) {
         String channel = channelId.value();
         byte format = formatOf(channel);
@@ -221,7 +248,7 @@ public final class EndpointTokens {
                 : Optional.empty();
         long generation = withGeneration
                 ? ByteBuffer.wrap(plain, generationAt, Long.BYTES).getLong()
-                : Subscription.SIMPLEPUSH_GENERATION;
+                : Subscription.NO_GENERATION;
         return ChannelId.parse(channel).map(c -> new Subscription(Uaid.fromBytes(uaid), c, keyHash, generation));
     }
 

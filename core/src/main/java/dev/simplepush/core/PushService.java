@@ -52,6 +52,29 @@ public final class PushService {
      */
     public CompletionStage<NotifyOutcome> notify(EndpointToken token, Optional<String> versionText,
             Optional<String> data) {
+        return accept(endpoint(token), versionText, data);
+    }
+
+    /**
+     * The SimplePush registration a token stands for; empty if the token does not decode (forged, corrupted, or
+     * made under a key this server does not have: P4.3 404). Reads no store, so a transport can refuse an unknown
+     * token before it reads the request body; whether the registration is still the channel's current one (P3.5)
+     * is the store's answer to the update.
+     */
+    public Optional<Subscription> endpoint(EndpointToken token) {
+        return context.tokens().decodeSimplePush(token);
+    }
+
+    /**
+     * As {@link #notify(EndpointToken, Optional, Optional)}, for a token already decoded by {@link #endpoint}.
+     */
+    public CompletionStage<NotifyOutcome> notify(Subscription registration, Optional<String> versionText,
+            Optional<String> data) {
+        return accept(Optional.of(registration), versionText, data);
+    }
+
+    private CompletionStage<NotifyOutcome> accept(Optional<Subscription> registration, Optional<String> versionText,
+            Optional<String> data) {
         Optional<Version> version = versionText.filter(v -> !v.isEmpty())
                 .map(Version::parse)
                 .orElseGet(() -> Optional.of(Version.now(context.clock())));
@@ -62,13 +85,13 @@ public final class PushService {
                 && data.get().getBytes(StandardCharsets.UTF_8).length > context.config().maxDataBytes()) {
             return done(NotifyOutcome.DATA_TOO_LARGE);
         }
-        Optional<Endpoint> endpoint = context.tokens().decode(token);
-        if (endpoint.isEmpty()) {
+        if (registration.isEmpty()) {
             return done(NotifyOutcome.NOT_FOUND);
         }
-        Uaid uaid = endpoint.get().uaid();
-        Update update = new Update(endpoint.get().channelId(), version.get(), data);
-        return context.store().advance(uaid, update.channelId(), update.version())
+        Uaid uaid = registration.get().uaid();
+        Update update = new Update(registration.get().channelId(), version.get(), data);
+        // P3.5: the store answers GONE unless the token names the channel's current registration, in this one call.
+        return context.store().advance(registration.get(), update.version())
                 .handle((advance, failure) -> {
                     if (failure != null) {
                         LOG.warn("update for {} not accepted, storage failed: {}", uaid,

@@ -1,9 +1,11 @@
 package dev.simplepush.core;
 
 import dev.simplepush.core.protocol.ClientMessage;
+import dev.simplepush.core.protocol.ClientMessage.Ack;
 import dev.simplepush.core.protocol.ClientMessage.BroadcastSubscribe;
 import dev.simplepush.core.protocol.ClientMessage.Hello;
 import dev.simplepush.core.protocol.ClientMessage.Ping;
+import dev.simplepush.core.protocol.ClientMessage.Unregister;
 import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.core.protocol.DeviceConnection;
 import dev.simplepush.core.protocol.ReplyStatus;
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * state and timers, and hands each message to the rules that handle it: {@link HelloHandler} (P2),
  * {@link ChannelCommands} (P3, P5.3), the ping floor here (P6). To the {@link dev.simplepush.core.spi.Router} it
  * is the {@link LocalDevice} that takes live updates, filtered by the connection's {@link SentMemo} (P5.5).
+ *
+ * <p>Once closed, by either side, nothing more is sent; of the messages received before the close and not yet handled,
+ * the acks and unregisters are still applied to the store, the rest dropped.
  *
  * <p>An idle session holds only a few fields: no thread, no timer once hello is done (except the
  * {@link WakeIdleTimer} of a device accepted for UDP wake-up, P8.2), no channel list.
@@ -84,6 +89,10 @@ final class Session implements DeviceSession, LocalDevice {
 
     @Override
     public void receive(ClientMessage message) {
+        if (state == State.CLOSED) {
+            // Received after the close: neither answered nor applied.
+            return;
+        }
         WakeIdleTimer timer = idle;
         if (timer != null) {
             // P8.2: any client message restarts the idle time.
@@ -127,8 +136,8 @@ final class Session implements DeviceSession, LocalDevice {
             }
             socketGone = true;
             state = State.CLOSED;
+            // The UAID stays known: messages received before the close still reach the store (see afterClose).
             held = uaid;
-            uaid = null;
             timer = helloTimeout;
             helloTimeout = null;
         }
@@ -147,7 +156,7 @@ final class Session implements DeviceSession, LocalDevice {
 
     private CompletionStage<Void> handle(ClientMessage message) {
         if (state == State.CLOSED) {
-            return DONE;
+            return afterClose(message);
         }
         if (message instanceof Ping) {
             return ping();
@@ -165,6 +174,18 @@ final class Session implements DeviceSession, LocalDevice {
             connection.send(ChannelCommands.refusedBeforeHello(message));
             String type = message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             close(CloseCodes.POLICY_VIOLATION, type + " before hello");
+            return DONE;
+        }
+        return webPush ? WebPushCommands.handle(this, message) : ChannelCommands.handle(this, message);
+    }
+
+    /**
+     * A message received before the close and handled after it: the device meant its acks (P5.3, W8.1) and
+     * unregisters (P3.5), which are applied to the store as if it were still connected, or the update it acked
+     * would be sent again at its next hello. Nothing is answered ({@link #send} drops it), nothing else is done.
+     */
+    private CompletionStage<Void> afterClose(ClientMessage message) {
+        if (uaid == null || !(message instanceof Ack || message instanceof Unregister)) {
             return DONE;
         }
         return webPush ? WebPushCommands.handle(this, message) : ChannelCommands.handle(this, message);
@@ -189,13 +210,16 @@ final class Session implements DeviceSession, LocalDevice {
         return context;
     }
 
-    /** The device, once hello succeeded and until the socket is gone. */
+    /** The device, once hello succeeded; still known once the socket is gone, for the messages received before. */
     Optional<Uaid> device() {
         return Optional.ofNullable(uaid);
     }
 
+    /** Sends {@code message} unless the connection is closed: nothing is sent after the close. */
     void send(ServerMessage message) {
-        connection.send(message);
+        if (state != State.CLOSED) {
+            connection.send(message);
+        }
     }
 
     /** Moves from awaiting hello to hello pending; false if a hello was already received (P2.6). */

@@ -5,12 +5,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What a Web Push endpoint token stands for (W4.2): one registration of one channel of one device, and for a
- * restricted subscription the hash of the application server key it was registered with (W3.2, W7.3).
+ * What an endpoint token stands for (P4.5, W4.2): one registration of one channel of one device, and for a
+ * restricted Web Push subscription the hash of the application server key it was registered with (W3.2, W7.3). A
+ * SimplePush registration is one without key hash.
  *
  * <p>The generation tells registrations of the same channel apart: a channel unregistered and registered again
- * gets a new one, so endpoints of the old registration stay gone (W3.4). A channel registered by a SimplePush
- * device has generation {@value #SIMPLEPUSH_GENERATION}.
+ * gets a new one, so endpoints of the old registration stay gone (P3.5, W3.4). Generation {@value #NO_GENERATION}
+ * is a SimplePush registration made before registrations had generations: a channel stored without one, and an
+ * endpoint minted without one.
  *
  * @param uaid the device
  * @param channelId the channel
@@ -19,8 +21,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Subscription(Uaid uaid, ChannelId channelId, Optional<String> keyHash, long generation) {
 
-    /** The generation of a channel registered by SimplePush {@code register} (P3.1), which has none of its own. */
-    public static final long SIMPLEPUSH_GENERATION = 0;
+    /**
+     * The generation of a SimplePush registration without one of its own: a channel stored, or an endpoint minted,
+     * before registrations had generations. No new registration gets it.
+     */
+    public static final long NO_GENERATION = 0;
 
     /** Validates that no component is null. */
     public Subscription {
@@ -29,12 +34,12 @@ public record Subscription(Uaid uaid, ChannelId channelId, Optional<String> keyH
         Objects.requireNonNull(keyHash, "keyHash");
     }
 
-    /** A new registration's generation: random, never {@value #SIMPLEPUSH_GENERATION}. */
+    /** A new registration's generation: random, never {@value #NO_GENERATION}. */
     public static long newGeneration() {
         long generation;
         do {
             generation = ThreadLocalRandom.current().nextLong();
-        } while (generation == SIMPLEPUSH_GENERATION);
+        } while (generation == NO_GENERATION);
         return generation;
     }
 

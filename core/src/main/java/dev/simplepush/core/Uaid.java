@@ -9,6 +9,8 @@ import java.util.Optional;
  * A device identifier (User Agent ID): 32 lowercase hex characters, minted only by the server from a CSPRNG
  * (P2.3).
  *
+ * <p>{@link #toString()} does not give the value (see there): it is a credential.
+ *
  * @param value the 32 lowercase hex characters
  */
 public record Uaid(String value) {
@@ -71,8 +73,12 @@ public record Uaid(String value) {
         return '"' + shown + '"';
     }
 
+    /**
+     * A short hash of the UAID, for logs ({@code uaid#1a2b3c4d}): the UAID is the device's only credential, so its
+     * text is never logged. The wire and the stores use {@link #value()}.
+     */
     @Override
     public String toString() {
-        return value;
+        return "uaid#" + LogIds.shortHash(value);
     }
 }

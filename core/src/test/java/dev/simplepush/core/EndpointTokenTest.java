@@ -27,4 +27,12 @@ class EndpointTokenTest {
         assertThat(EndpointToken.parse("A".repeat(EndpointToken.MAX_LENGTH))).isPresent();
         assertThat(EndpointToken.parse("A".repeat(EndpointToken.MAX_LENGTH + 1))).isEmpty();
     }
+
+    @Test
+    void itsTextIsAShortHashNotTheToken() {
+        EndpointToken token = new EndpointToken("gAAAAABkZXZpY2UtdG9rZW4tdGV4dA");
+
+        assertThat(token.toString()).matches("token#[0-9a-f]{8}").doesNotContain("gAAAAABk")
+                .isEqualTo(new EndpointToken("gAAAAABkZXZpY2UtdG9rZW4tdGV4dA").toString());
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simplepush.core.testing.Es256;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,9 +45,10 @@ class EndpointTokensTest {
         "01234567890123456789012345678901"
     })
     void tokenRoundTripsEveryChannelSpellingExactly(String channelText) {
-        Endpoint endpoint = new Endpoint(Uaid.random(), ChannelId.of(channelText));
+        Subscription endpoint = new Subscription(Uaid.random(), ChannelId.of(channelText), Optional.empty(),
+                Subscription.newGeneration());
 
-        Optional<Endpoint> decoded = decodeText(tokens, tokens.encode(endpoint).value());
+        Optional<Subscription> decoded = decodeText(tokens, tokens.encodeSimplePush(endpoint).value());
 
         assertThat(decoded).contains(endpoint);
         assertThat(decoded.orElseThrow().channelId().value()).isEqualTo(channelText);
@@ -52,7 +57,7 @@ class EndpointTokensTest {
     @Test
     void tokenIsUrlSafeBase64WithoutPadding() {
         for (int i = 0; i < 500; i++) {
-            String token = tokens.encode(randomEndpoint(i % 2 == 0)).value();
+            String token = tokens.encodeSimplePush(randomEndpoint(i % 2 == 0)).value();
 
             assertThat(token).matches("[A-Za-z0-9_-]+");
         }
@@ -60,11 +65,11 @@ class EndpointTokensTest {
 
     @Test
     void tokenRevealsNeitherUaidNorChannel() {
-        Endpoint endpoint = randomEndpoint(true);
+        Subscription endpoint = randomEndpoint(true);
         String uaid = endpoint.uaid().value();
         String channel = endpoint.channelId().value();
 
-        String token = tokens.encode(endpoint).value();
+        String token = tokens.encodeSimplePush(endpoint).value();
         byte[] raw = URL_DECODER.decode(token);
 
         assertThat(token.toLowerCase(Locale.ROOT)).doesNotContain(uaid).doesNotContain(channel)
@@ -78,10 +83,10 @@ class EndpointTokensTest {
 
     @Test
     void encodingTwiceGivesDifferentTokensForOneEndpoint() {
-        Endpoint endpoint = randomEndpoint(true);
+        Subscription endpoint = randomEndpoint(true);
 
-        String first = tokens.encode(endpoint).value();
-        String second = tokens.encode(endpoint).value();
+        String first = tokens.encodeSimplePush(endpoint).value();
+        String second = tokens.encodeSimplePush(endpoint).value();
 
         assertThat(first).isNotEqualTo(second);
         assertThat(decodeText(tokens, first)).contains(endpoint);
@@ -90,8 +95,8 @@ class EndpointTokensTest {
 
     @Test
     void everyFlippedBitMakesTheTokenUndecodable() {
-        Endpoint endpoint = randomEndpoint(false);
-        byte[] raw = URL_DECODER.decode(tokens.encode(endpoint).value());
+        Subscription endpoint = randomEndpoint(false);
+        byte[] raw = URL_DECODER.decode(tokens.encodeSimplePush(endpoint).value());
 
         for (int i = 0; i < raw.length; i++) {
             for (int bit = 0; bit < 8; bit++) {
@@ -106,7 +111,7 @@ class EndpointTokensTest {
 
     @Test
     void everyTruncationOfATokenIsUndecodable() {
-        String token = tokens.encode(randomEndpoint(true)).value();
+        String token = tokens.encodeSimplePush(randomEndpoint(true)).value();
 
         for (int length = 0; length < token.length(); length++) {
             assertThat(decodeText(tokens, token.substring(0, length))).as("first %d chars", length).isEmpty();
@@ -115,7 +120,7 @@ class EndpointTokensTest {
 
     @Test
     void tokenWithExtraCharactersIsUndecodable() {
-        String token = tokens.encode(randomEndpoint(true)).value();
+        String token = tokens.encodeSimplePush(randomEndpoint(true)).value();
 
         assertThat(decodeText(tokens, token + "A")).isEmpty();
         assertThat(decodeText(tokens, token + "AAAA")).isEmpty();
@@ -149,7 +154,7 @@ class EndpointTokensTest {
             random.nextBytes(bytes);
             if (bytes.length > 0 && random.nextBoolean()) {
                 // Mostly well-formed looking tokens: right format byte, random nonce and ciphertext.
-                bytes[0] = 1;
+                bytes[0] = (byte) (random.nextBoolean() ? 1 : 5);
             }
             String asBase64 = URL_ENCODER.encodeToString(bytes);
             String asText = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -163,17 +168,17 @@ class EndpointTokensTest {
     @Test
     void tokenFromAnotherKeyIsUndecodable() {
         EndpointTokens other = EndpointTokens.withRandomKey();
-        Endpoint endpoint = randomEndpoint(true);
+        Subscription endpoint = randomEndpoint(true);
 
-        assertThat(decodeText(tokens, other.encode(endpoint).value())).isEmpty();
-        assertThat(decodeText(other, tokens.encode(endpoint).value())).isEmpty();
+        assertThat(decodeText(tokens, other.encodeSimplePush(endpoint).value())).isEmpty();
+        assertThat(decodeText(other, tokens.encodeSimplePush(endpoint).value())).isEmpty();
     }
 
     @Test
     void tokenUnderOldKeyStillDecodesAfterRotation() {
         String newKey = EndpointTokens.randomKey();
-        Endpoint endpoint = randomEndpoint(true);
-        String oldToken = tokens.encode(endpoint).value();
+        Subscription endpoint = randomEndpoint(true);
+        String oldToken = tokens.encodeSimplePush(endpoint).value();
 
         EndpointTokens rotated = EndpointTokens.fromBase64Keys(List.of(newKey, key));
 
@@ -184,9 +189,9 @@ class EndpointTokensTest {
     void newTokensAfterRotationUseTheNewKey() {
         String newKey = EndpointTokens.randomKey();
         EndpointTokens rotated = EndpointTokens.fromBase64Keys(List.of(newKey, key));
-        Endpoint endpoint = randomEndpoint(true);
+        Subscription endpoint = randomEndpoint(true);
 
-        String token = rotated.encode(endpoint).value();
+        String token = rotated.encodeSimplePush(endpoint).value();
 
         assertThat(decodeText(EndpointTokens.fromBase64Keys(List.of(newKey)), token)).contains(endpoint);
         assertThat(decodeText(tokens, token)).isEmpty();
@@ -199,9 +204,10 @@ class EndpointTokensTest {
             new Random(length).nextBytes(keyBytes);
             EndpointTokens shortKeyTokens =
                     EndpointTokens.fromBase64Keys(List.of(Base64.getEncoder().encodeToString(keyBytes)));
-            Endpoint endpoint = randomEndpoint(true);
+            Subscription endpoint = randomEndpoint(true);
 
-            assertThat(decodeText(shortKeyTokens, shortKeyTokens.encode(endpoint).value())).contains(endpoint);
+            assertThat(decodeText(shortKeyTokens, shortKeyTokens.encodeSimplePush(endpoint).value()))
+                    .contains(endpoint);
         }
     }
 
@@ -225,10 +231,12 @@ class EndpointTokensTest {
             for (int t = 0; t < 8; t++) {
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 500; i++) {
-                        Endpoint endpoint = randomEndpoint(i % 2 == 0);
+                        Subscription endpoint = randomEndpoint(i % 2 == 0);
                         // Decoding an old-key token makes the shared ring try, and fail with, the first key.
-                        if (!decodeText(rotated, rotated.encode(endpoint).value()).equals(Optional.of(endpoint))
-                                || !decodeText(rotated, tokens.encode(endpoint).value()).equals(Optional.of(endpoint))) {
+                        String fresh = rotated.encodeSimplePush(endpoint).value();
+                        String old = tokens.encodeSimplePush(endpoint).value();
+                        if (!decodeText(rotated, fresh).equals(Optional.of(endpoint))
+                                || !decodeText(rotated, old).equals(Optional.of(endpoint))) {
                             return false;
                         }
                     }
@@ -243,9 +251,10 @@ class EndpointTokensTest {
         }
     }
 
-    private static Endpoint randomEndpoint(boolean dashed) {
+    private static Subscription randomEndpoint(boolean dashed) {
         String uuid = UUID.randomUUID().toString();
-        return new Endpoint(Uaid.random(), ChannelId.of(dashed ? uuid : uuid.replace("-", "")));
+        return new Subscription(Uaid.random(), ChannelId.of(dashed ? uuid : uuid.replace("-", "")), Optional.empty(),
+                Subscription.newGeneration());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
@@ -262,8 +271,74 @@ class EndpointTokensTest {
     }
 
     /** What an endpoint does with the last segment of its path: parse it as a token, then decode it. */
-    private static Optional<Endpoint> decodeText(EndpointTokens tokens, String text) {
-        return EndpointToken.parse(text).flatMap(tokens::decode);
+    private static Optional<Subscription> decodeText(EndpointTokens tokens, String text) {
+        return EndpointToken.parse(text).flatMap(tokens::decodeSimplePush);
+    }
+
+    // ---- generations (P3.5) ---------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(longs = {Long.MIN_VALUE, -1, 1, (1L << 53) + 1, Long.MAX_VALUE})
+    void simplePushTokensSealTheRegistrationsGeneration_P3_5(long generation) {
+        Subscription registration = new Subscription(Uaid.random(), ChannelId.of(UUID.randomUUID().toString()),
+                Optional.empty(), generation);
+
+        assertThat(decodeText(tokens, tokens.encodeSimplePush(registration).value())).contains(registration);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"d9b74644-4f97-46aa-b8fa-9393985cd6cd", "D9B746444F9746AAB8FA9393985CD6CD",
+        "d9B74644-4f97-46Aa-b8FA-9393985cd6Cd"})
+    void tokensMintedBeforeGenerationsDecodeWithoutOne_P3_5(String channelText) throws Exception {
+        Uaid uaid = Uaid.random();
+        ChannelId channel = ChannelId.of(channelText);
+
+        String legacy = legacyToken(uaid, channelText);
+
+        assertThat(decodeText(tokens, legacy))
+                .contains(new Subscription(uaid, channel, Optional.empty(), Subscription.NO_GENERATION));
+        assertThat(tokens.decodeSubscription(new EndpointToken(legacy), false)).isEmpty();
+    }
+
+    @Test
+    void aSimplePushRegistrationWithAKeyHashHasNoToken() {
+        Subscription keyed = new Subscription(Uaid.random(), ChannelId.of(UUID.randomUUID().toString()),
+                Optional.of(URL_ENCODER.encodeToString(new byte[32])), 1);
+
+        assertThatThrownBy(() -> tokens.encodeSimplePush(keyed)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A token as this server minted them before registrations had generations: format 1, AES-GCM under {@link #key}
+     * with the format byte as associated data, over uaid | channel spelling | channel (16 bytes, or the text).
+     */
+    private String legacyToken(Uaid uaid, String channel) throws Exception {
+        byte spelling;
+        byte[] channelBytes;
+        String plain = channel.replace("-", "");
+        if (channel.equals(channel.toLowerCase(Locale.ROOT))) {
+            spelling = (byte) (channel.length() == 36 ? 0 : 1);
+            channelBytes = HexFormat.of().parseHex(plain);
+        } else if (channel.equals(channel.toUpperCase(Locale.ROOT))) {
+            spelling = (byte) (channel.length() == 36 ? 2 : 3);
+            channelBytes = HexFormat.of().parseHex(plain);
+        } else {
+            spelling = 4;
+            channelBytes = channel.getBytes(StandardCharsets.US_ASCII);
+        }
+        ByteBuffer clear = ByteBuffer.allocate(17 + channelBytes.length);
+        clear.put(uaid.toBytes()).put(spelling).put(channelBytes);
+        byte[] nonce = new byte[12];
+        new Random().nextBytes(nonce);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(Base64.getDecoder().decode(key), "AES"),
+                new GCMParameterSpec(128, nonce));
+        cipher.updateAAD(new byte[] {1});
+        byte[] sealed = cipher.doFinal(clear.array());
+        ByteBuffer token = ByteBuffer.allocate(1 + nonce.length + sealed.length);
+        token.put((byte) 1).put(nonce).put(sealed);
+        return URL_ENCODER.encodeToString(token.array());
     }
 
     // ---- Web Push subscriptions and message ids (W4.2, W5.2) ----------------------------------------------
@@ -291,7 +366,7 @@ class EndpointTokensTest {
         Subscription open = new Subscription(uaid, channel, Optional.empty(), 1);
         Subscription restricted = new Subscription(uaid, channel, Optional.of(URL_ENCODER.encodeToString(new byte[32])),
                 -1);
-        EndpointToken simplePush = tokens.encode(new Endpoint(uaid, channel));
+        EndpointToken simplePush = tokens.encodeSimplePush(new Subscription(uaid, channel, Optional.empty(), 1));
         EndpointToken openToken = tokens.encode(open);
         EndpointToken restrictedToken = tokens.encode(restricted);
         MessageId id = tokens.newMessageId(open);
@@ -300,8 +375,9 @@ class EndpointTokensTest {
         assertThat(tokens.decodeSubscription(simplePush, true)).isEmpty();
         assertThat(tokens.decodeSubscription(openToken, true)).as("v1 on /wpush/v2/").isEmpty();
         assertThat(tokens.decodeSubscription(restrictedToken, false)).as("v2 on /wpush/v1/").isEmpty();
-        assertThat(tokens.decode(openToken)).as("Web Push token on /update/").isEmpty();
-        assertThat(tokens.decode(new EndpointToken(id.value()))).isEmpty();
+        assertThat(tokens.decodeSimplePush(openToken)).as("Web Push token on /update/").isEmpty();
+        assertThat(tokens.decodeSimplePush(new EndpointToken(id.value()))).isEmpty();
+        assertThat(tokens.decode(new MessageId(simplePush.value()))).isEmpty();
         assertThat(tokens.decodeSubscription(new EndpointToken(id.value()), false)).isEmpty();
         assertThat(tokens.decode(new MessageId(openToken.value()))).isEmpty();
         assertThat(tokens.decode(id)).contains(new Endpoint(uaid, channel));

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 class SessionStore implements DeviceStore {
 
-    private record Channel(long version, boolean pending) {
+    private record Channel(long generation, long version, boolean pending) {
     }
 
     private final Map<Uaid, Map<ChannelId, Channel>> devices = new HashMap<>();
@@ -61,8 +61,18 @@ class SessionStore implements DeviceStore {
     synchronized void add(Uaid uaid, ChannelId... channels) {
         Map<ChannelId, Channel> owned = devices.computeIfAbsent(uaid, u -> new LinkedHashMap<>());
         for (ChannelId channel : channels) {
-            owned.put(channel, new Channel(-1, false));
+            owned.put(channel, new Channel(Subscription.newGeneration(), -1, false));
         }
+    }
+
+    /** Advances the channel's current registration, whichever it is. */
+    CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
+        long generation;
+        synchronized (this) {
+            Channel channel = devices.getOrDefault(uaid, Map.of()).get(channelId);
+            generation = channel == null ? Subscription.newGeneration() : channel.generation();
+        }
+        return advance(new Subscription(uaid, channelId, Optional.empty(), generation), version);
     }
 
     private <T> CompletionStage<T> answer(String call, Supplier<T> result) {
@@ -113,28 +123,28 @@ class SessionStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
+    public CompletionStage<Subscribed> register(Subscription requested, int maxChannels) {
         return answer("register", () -> {
-            Map<ChannelId, Channel> owned = devices.get(uaid);
+            Map<ChannelId, Channel> owned = devices.get(requested.uaid());
             if (owned == null) {
-                return Registration.UNKNOWN_DEVICE;
+                return new Subscribed(Registration.UNKNOWN_DEVICE, requested.generation());
             }
-            if (owned.containsKey(channelId)) {
-                return Registration.EXISTS;
+            Channel existing = owned.get(requested.channelId());
+            if (existing != null) {
+                return new Subscribed(Registration.EXISTS, existing.generation());
             }
             if (owned.size() >= maxChannels) {
-                return Registration.LIMIT_REACHED;
+                return new Subscribed(Registration.LIMIT_REACHED, requested.generation());
             }
-            owned.put(channelId, new Channel(-1, false));
-            return Registration.REGISTERED;
+            owned.put(requested.channelId(), new Channel(requested.generation(), -1, false));
+            return new Subscribed(Registration.REGISTERED, requested.generation());
         });
     }
 
     // Web Push: the session tests use a SimplePush dialect only; a Web Push device finds no subscriptions here.
     @Override
     public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
-        return register(requested.uaid(), requested.channelId(), maxChannels)
-                .thenApply(registration -> new Subscribed(registration, requested.generation()));
+        return register(requested, maxChannels);
     }
 
     @Override
@@ -171,17 +181,17 @@ class SessionStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
+    public CompletionStage<Advance> advance(Subscription registration, Version version) {
         return answer("advance", () -> {
-            Map<ChannelId, Channel> owned = devices.get(uaid);
-            Channel channel = owned == null ? null : owned.get(channelId);
-            if (channel == null) {
+            Map<ChannelId, Channel> owned = devices.get(registration.uaid());
+            Channel channel = owned == null ? null : owned.get(registration.channelId());
+            if (channel == null || channel.generation() != registration.generation()) {
                 return Advance.GONE;
             }
             if (version.value() <= channel.version()) {
                 return Advance.STALE;
             }
-            owned.put(channelId, new Channel(version.value(), true));
+            owned.put(registration.channelId(), new Channel(channel.generation(), version.value(), true));
             return Advance.ADVANCED;
         });
     }
@@ -207,7 +217,7 @@ class SessionStore implements DeviceStore {
             if (channel == null || !channel.pending() || version.value() < channel.version()) {
                 return false;
             }
-            owned.put(channelId, new Channel(channel.version(), false));
+            owned.put(channelId, new Channel(channel.generation(), channel.version(), false));
             return true;
         });
     }

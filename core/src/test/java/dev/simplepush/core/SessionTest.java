@@ -251,6 +251,37 @@ class SessionTest {
     }
 
     @Test
+    void acksAndUnregistersReceivedBeforeTheCloseStillReachTheStoreButNothingIsSent_P5_3() {
+        Socket socket = ready(service);
+        store.hold();
+        socket.send(new Ack(List.of(update(CHANNEL, 1))));
+        socket.send(new Ack(List.of(update(OTHER, 1))));
+        socket.send(new Unregister(Optional.of(CHANNEL.value())));
+        socket.send(new Register(Optional.of(OTHER.value())));
+        socket.send(Ping.INSTANCE);
+        socket.session.closed();
+        int before = store.calls().size();
+
+        store.release();
+
+        assertThat(store.calls().subList(before - 1, store.calls().size()))
+                .as("the first ack was under way at the close; the rest follow it, but no register")
+                .containsExactly("ack", "ack", "unregister");
+        assertThat(socket.received).as("only the hello reply").hasSize(1);
+    }
+
+    @Test
+    void messagesReceivedAfterTheCloseAreIgnored() {
+        Socket socket = ready(service);
+        socket.session.closed();
+        int before = store.calls().size();
+
+        socket.send(new Ack(List.of(update(CHANNEL, 1))));
+
+        assertThat(store.calls()).hasSize(before);
+    }
+
+    @Test
     void closedReleasesThePresenceOnceAndCountsTheSocket() {
         Socket socket = ready(service);
         Uaid uaid = socket.uaid();

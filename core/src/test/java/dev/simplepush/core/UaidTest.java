@@ -77,7 +77,11 @@ class UaidTest {
     }
 
     @Test
-    void toStringIsTheValue() {
-        assertThat(new Uaid(WELL_FORMED)).hasToString(WELL_FORMED);
+    void itsTextIsAStableShortHashNotTheCredential() {
+        Uaid uaid = new Uaid(WELL_FORMED);
+
+        assertThat(uaid.toString()).matches("uaid#[0-9a-f]{8}").doesNotContain(WELL_FORMED.substring(0, 8))
+                .isEqualTo(new Uaid(WELL_FORMED).toString())
+                .isNotEqualTo(new Uaid("f" + WELL_FORMED.substring(1)).toString());
     }
 }

@@ -75,6 +75,12 @@ public final class Main implements Callable<Integer> {
                     + "keep-alive connections [SIMPLEPUSH_HTTP_IDLE_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
     Duration httpIdleTimeout;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:SIMPLEPUSH_ALLOWED_ORIGINS}",
+            description = "Comma-separated web origins (scheme://host[:port], e.g. https://app.example) whose pages "
+                    + "may open the device WebSocket; an upgrade from another page's origin is answered 403, one "
+                    + "without Origin (devices) is always allowed [SIMPLEPUSH_ALLOWED_ORIGINS]. Default: any origin.")
+    String allowedOrigins;
+
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_SHUTDOWN_GRACE:-2s}",
             description = "On SIGTERM, how long to wait for devices to answer the close (1001) before dropping them "
@@ -133,6 +139,13 @@ public final class Main implements Callable<Integer> {
             description = "With --store redis: this node's name, unique among the nodes, 1 to 64 of [A-Za-z0-9._-] "
                     + "[SIMPLEPUSH_NODE_ID]. Default: random.")
     String nodeId;
+
+    @Option(names = "--redis-receipt-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_REDIS_RECEIPT_TIMEOUT:-1s}",
+            description = "With --store redis: how long a PUT waits for the node holding the device to confirm it "
+                    + "handed the update over (200); without it in time the answer is 202, as for an offline device "
+                    + "[SIMPLEPUSH_REDIS_RECEIPT_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
+    Duration redisReceiptTimeout;
 
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
             defaultValue = "${env:SIMPLEPUSH_MAX_FRAME_BYTES:-65536}",
@@ -267,6 +280,7 @@ public final class Main implements Callable<Integer> {
                 .maxFrameBytes(maxFrameBytes)
                 .httpIdleTimeout(httpIdleTimeout)
                 .shutdownGrace(shutdownGrace)
+                .allowedOrigins(parseAllowedOrigins(allowedOrigins))
                 .deviceIdleTimeout(deviceIdleTimeout)
                 .demoPage(demoPage);
         if (deviceIdleTimeout.compareTo(minPingInterval) <= 0) {
@@ -347,7 +361,18 @@ public final class Main implements Callable<Integer> {
         if (nodeId != null && !nodeId.isBlank()) {
             redis.nodeId(nodeId.trim());
         }
+        redis.receiptTimeout(redisReceiptTimeout);
         return redis.build();
+    }
+
+    /** The comma-separated origins of {@code --allowed-origins}; empty for none given (any origin). */
+    static List<String> parseAllowedOrigins(String text) {
+        List<String> origins = splitKeys(text);
+        try {
+            return WebSocketConfig.builder().allowedOrigins(origins).build().allowedOrigins();
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--allowed-origins: " + bad.getMessage(), bad);
+        }
     }
 
     static List<String> splitKeys(String text) {

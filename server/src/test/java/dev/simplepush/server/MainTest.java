@@ -77,10 +77,27 @@ class MainTest {
     }
 
     @Test
+    void allowedOriginsAreACommaSeparatedListOfOrigins() {
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.transportConfig().allowedOrigins()).isEmpty();
+
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--allowed-origins", "https://app.example, http://localhost:3000");
+        assertThat(main.transportConfig().allowedOrigins())
+                .containsExactly("https://app.example", "http://localhost:3000");
+
+        Main bad = new Main();
+        new CommandLine(bad).parseArgs("--allowed-origins", "https://app.example/path");
+        assertThatThrownBy(bad::transportConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--allowed-origins");
+    }
+
+    @Test
     void redisFlagsBecomeTheStoreConfiguration() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--store", "redis", "--redis-uri", "redis://:pw@10.0.0.1:6379",
-                "--redis-prefix", "push:", "--node-id", "node-a");
+                "--redis-prefix", "push:", "--node-id", "node-a", "--redis-receipt-timeout", "500ms");
 
         RedisStoreConfig config = main.redisConfig();
 
@@ -88,6 +105,7 @@ class MainTest {
         assertThat(config.cluster()).isFalse();
         assertThat(config.keyPrefix()).isEqualTo("push:");
         assertThat(config.nodeId()).isEqualTo("node-a");
+        assertThat(config.receiptTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(main.modules()).hasSize(3);
     }
 

@@ -1,9 +1,9 @@
 package dev.simplepush.benchmarks.jmh;
 
 import dev.simplepush.core.ChannelId;
-import dev.simplepush.core.Endpoint;
 import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.EndpointTokens;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,7 +30,7 @@ public class EndpointTokensBenchmark {
 
     private EndpointTokens tokens;
     private EndpointTokens rotated;
-    private Endpoint endpoint;
+    private Subscription endpoint;
     private String token;
 
     /** One key ring, and one with a newer key in front so that decoding an old token tries two keys. */
@@ -39,31 +39,33 @@ public class EndpointTokensBenchmark {
         String key = EndpointTokens.randomKey();
         tokens = EndpointTokens.fromBase64Keys(java.util.List.of(key));
         rotated = EndpointTokens.fromBase64Keys(java.util.List.of(EndpointTokens.randomKey(), key));
-        endpoint = new Endpoint(Uaid.random(), ChannelId.parse(UUID.randomUUID().toString()).orElseThrow());
-        token = tokens.encode(endpoint).value();
+        endpoint = new Subscription(Uaid.random(), ChannelId.parse(UUID.randomUUID().toString()).orElseThrow(),
+                Optional.empty(), Subscription.newGeneration());
+        token = tokens.encodeSimplePush(endpoint).value();
     }
 
     /** A register's token. */
     @Benchmark
     public EndpointToken encode() {
-        return tokens.encode(endpoint);
+        return tokens.encodeSimplePush(endpoint);
     }
 
     /** A PUT's token, under the first key, from the text of its path as the endpoint reads it. */
     @Benchmark
-    public Optional<Endpoint> decode() {
-        return EndpointToken.parse(token).flatMap(tokens::decode);
+    public Optional<Subscription> decode() {
+        return EndpointToken.parse(token).flatMap(tokens::decodeSimplePush);
     }
 
     /** A PUT's token made before a key rotation: the first key fails, the second opens it. */
     @Benchmark
-    public Optional<Endpoint> decodeAfterRotation() {
-        return EndpointToken.parse(token).flatMap(rotated::decode);
+    public Optional<Subscription> decodeAfterRotation() {
+        return EndpointToken.parse(token).flatMap(rotated::decodeSimplePush);
     }
 
     /** A forged token: the cost of a 404. */
     @Benchmark
-    public Optional<Endpoint> decodeForged() {
-        return EndpointToken.parse("AQ" + token.substring(2, token.length() - 4) + "AAAA").flatMap(tokens::decode);
+    public Optional<Subscription> decodeForged() {
+        return EndpointToken.parse("BQ" + token.substring(2, token.length() - 4) + "AAAA")
+                .flatMap(tokens::decodeSimplePush);
     }
 }

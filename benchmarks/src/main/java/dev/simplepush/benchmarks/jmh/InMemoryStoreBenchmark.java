@@ -1,11 +1,13 @@
 package dev.simplepush.benchmarks.jmh;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.Version;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public class InMemoryStoreBenchmark {
     private DeviceStore store;
     private Uaid[] uaids;
     private ChannelId[] channels;
+    private Subscription[] registrations;
     private final AtomicLong version = new AtomicLong();
 
     /** Devices created and registered before measuring. */
@@ -50,11 +53,13 @@ public class InMemoryStoreBenchmark {
         store = InMemoryStoreModule.newDeviceStore(Clock.systemUTC());
         uaids = new Uaid[devices];
         channels = new ChannelId[devices];
+        registrations = new Subscription[devices];
         for (int i = 0; i < devices; i++) {
             uaids[i] = Uaid.random();
             channels[i] = ChannelId.of(UUID.randomUUID().toString());
             store.create(uaids[i]).toCompletableFuture().join();
-            store.register(uaids[i], channels[i], 1000).toCompletableFuture().join();
+            registrations[i] = new Subscription(uaids[i], channels[i], Optional.empty(), Subscription.newGeneration());
+            store.register(registrations[i], 1000).toCompletableFuture().join();
         }
     }
 
@@ -62,7 +67,7 @@ public class InMemoryStoreBenchmark {
     @Benchmark
     public DeviceStore.Advance advance() {
         int i = ThreadLocalRandom.current().nextInt(devices);
-        return store.advance(uaids[i], channels[i], Version.of(version.incrementAndGet()))
+        return store.advance(registrations[i], Version.of(version.incrementAndGet()))
                 .toCompletableFuture().join();
     }
 
@@ -71,7 +76,7 @@ public class InMemoryStoreBenchmark {
     public Boolean advanceThenAck() {
         int i = ThreadLocalRandom.current().nextInt(devices);
         Version v = Version.of(version.incrementAndGet());
-        store.advance(uaids[i], channels[i], v).toCompletableFuture().join();
+        store.advance(registrations[i], v).toCompletableFuture().join();
         return store.ack(uaids[i], channels[i], v).toCompletableFuture().join();
     }
 

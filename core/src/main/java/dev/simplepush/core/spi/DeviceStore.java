@@ -56,12 +56,19 @@ public interface DeviceStore extends Lifecycle {
     CompletionStage<Void> drop(Uaid uaid);
 
     /**
-     * Registers a channel for a device (P3.1, P3.3, P3.4). Idempotent: an existing channel is
-     * {@link Registration#EXISTS} and keeps its version and pending update.
+     * Registers a SimplePush channel for a device (P3.1, P3.3, P3.4). A new channel takes {@code requested}'s
+     * generation and takes SimplePush versions ({@link #advance}). Idempotent: an existing channel is
+     * {@link Registration#EXISTS} and keeps its generation, version and pending update (and a Web Push subscription
+     * of its own stays one).
      *
+     * @param requested the registration to make: device, channel, no key hash, and the generation a new
+     *     registration gets (a {@link Subscription#newGeneration()}, never {@link Subscription#NO_GENERATION})
      * @param maxChannels the most channels the device may hold
+     * @return the outcome and, with {@code REGISTERED} or {@code EXISTS}, the channel's generation now, which the
+     *     endpoint token seals (P3.5)
+     * @throws IllegalArgumentException if {@code requested} has a key hash
      */
-    CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels);
+    CompletionStage<Subscribed> register(Subscription requested, int maxChannels);
 
     /** Outcome of {@link #register}. */
     enum Registration {
@@ -83,20 +90,20 @@ public interface DeviceStore extends Lifecycle {
 
     /**
      * Registers a Web Push subscription (W3.1–W3.4): like {@link #register} for a new channel, which takes
-     * {@code requested}'s key hash and generation. An existing channel with the same key hash (or none and none) is
-     * {@link Registration#EXISTS} and keeps its generation and queue; with another, {@link Registration#REKEYED}: it
-     * takes {@code requested}'s key hash and generation, and its queue is dropped. A channel registered by
-     * {@link #register} has generation {@link Subscription#SIMPLEPUSH_GENERATION} and no key hash.
+     * {@code requested}'s key hash and generation but no SimplePush versions. An existing channel with the same key
+     * hash (or none and none) is {@link Registration#EXISTS} and keeps its generation and queue (a SimplePush channel
+     * stays one, W1.4); with another, {@link Registration#REKEYED}: it takes {@code requested}'s key hash and
+     * generation, becomes a Web Push subscription of its own, and its queue is dropped.
      *
      * @param requested the subscription to make: device, channel, key hash, and the generation a new registration
-     *     gets (never {@link Subscription#SIMPLEPUSH_GENERATION})
+     *     gets (never {@link Subscription#NO_GENERATION})
      * @return the outcome and, with {@code REGISTERED}, {@code EXISTS} or {@code REKEYED}, the channel's generation
      *     now
      */
     CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels);
 
     /**
-     * Outcome of {@link #subscribe}.
+     * Outcome of {@link #register} and {@link #subscribe}.
      *
      * @param registration what happened
      * @param generation the channel's generation after it; meaningless when it was refused
@@ -148,18 +155,26 @@ public interface DeviceStore extends Lifecycle {
      */
     CompletionStage<Boolean> remove(Uaid uaid, ChannelId channelId, MessageId id);
 
-    /** Unregisters a channel and drops its pending update (P3.5) and its queued messages (W3.4). Idempotent. */
+    /**
+     * Unregisters a channel and drops its pending update (P3.5) and its queued messages (W3.4). Idempotent. A later
+     * registration of the channel is a new one, with a new generation, so this one's endpoints stay gone.
+     */
     CompletionStage<Void> unregister(Uaid uaid, ChannelId channelId);
 
     /**
-     * Compare-and-raise (P5.1): if the channel exists as {@link #register} makes it (no key hash, generation
-     * {@link Subscription#SIMPLEPUSH_GENERATION}: other Web Push subscriptions take no versions) and {@code version} is newer than its stored version (as
-     * {@link Version#isNewerThan} defines), stores it and marks it pending, {@link Advance#ADVANCED}; if not
-     * newer, changes nothing, {@link Advance#STALE}; if the device or channel does not exist,
-     * {@link Advance#GONE} (also for a Web Push subscription of its own). A fresh channel's stored version is below every version, so its first update
-     * always advances.
+     * Compare-and-raise (P5.1): if the channel exists as exactly {@code registration} (same generation, P3.5) and as
+     * {@link #register} makes it (no key hash, not a Web Push subscription of its own, which takes no versions), and
+     * {@code version} is newer than its stored version (as {@link Version#isNewerThan} defines), stores it and marks it
+     * pending, {@link Advance#ADVANCED}; if not newer, changes nothing, {@link Advance#STALE}; otherwise (no such
+     * device or channel, another registration of the channel, a Web Push subscription of its own)
+     * {@link Advance#GONE}. A fresh channel's stored version is below every version, so its first update always
+     * advances.
+     *
+     * @param registration what the endpoint token names; generation {@link Subscription#NO_GENERATION} matches only a
+     *     channel stored before registrations had generations
+     * @throws IllegalArgumentException if {@code registration} has a key hash
      */
-    CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version);
+    CompletionStage<Advance> advance(Subscription registration, Version version);
 
     /** Outcome of {@link #advance}. */
     enum Advance {
@@ -167,7 +182,7 @@ public interface DeviceStore extends Lifecycle {
         ADVANCED,
         /** Accepted but not newer than what is stored: nothing changed. */
         STALE,
-        /** The device or the channel does not exist. */
+        /** The device or the channel does not exist, or not as that registration. */
         GONE
     }
 

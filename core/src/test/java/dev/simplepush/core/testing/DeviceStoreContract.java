@@ -2,8 +2,10 @@ package dev.simplepush.core.testing;
 
 import static dev.simplepush.core.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simplepush.core.ChannelId;
+import dev.simplepush.core.Endpoint;
 import dev.simplepush.core.MessageId;
 import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
@@ -72,9 +74,9 @@ public abstract class DeviceStoreContract {
 
     private DeviceStore store;
     /** The key hash each channel of the running test was subscribed with. */
-    private final Map<ChannelId, Optional<String>> keyHashes = new ConcurrentHashMap<>();
-    /** The generation each channel of the running test has, as the store last said (SimplePush: 0). */
-    private final Map<ChannelId, Long> generations = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Optional<String>> keyHashes = new ConcurrentHashMap<>();
+    /** The generation each channel of the running test has, as the store last said. */
+    private final Map<Endpoint, Long> generations = new ConcurrentHashMap<>();
 
     /**
      * A new, not yet started store. It may share its backing server with other tests, but must not be affected
@@ -168,7 +170,7 @@ public abstract class DeviceStoreContract {
 
         assertThat(await(store.channels(uaid))).containsExactly(kept);
         assertThat(await(store.pending(uaid))).containsExactly(update(kept, 1));
-        assertThat(await(store.advance(uaid, dropped, Version.of(3)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, dropped, Version.of(3)))).isEqualTo(Advance.GONE);
     }
 
     @Test
@@ -225,9 +227,9 @@ public abstract class DeviceStoreContract {
         assertThat(await(store.channels(uaid))).isEmpty();
         assertThat(await(store.pending(uaid))).isEmpty();
         assertThat(await(store.wakeup(uaid))).isEmpty();
-        assertThat(await(store.advance(uaid, channel, Version.of(9)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, channel, Version.of(9)))).isEqualTo(Advance.GONE);
         assertThat(await(store.ack(uaid, channel, Version.of(9)))).isFalse();
-        assertThat(await(store.register(uaid, newChannel(), 10))).isEqualTo(Registration.UNKNOWN_DEVICE);
+        assertThat(await(register(uaid, newChannel(), 10))).isEqualTo(Registration.UNKNOWN_DEVICE);
     }
 
     @Test
@@ -268,7 +270,7 @@ public abstract class DeviceStoreContract {
         assertThat(await(store.resume(uaid, Optional.empty()))).isEqualTo(Resume.RESUMED);
         assertThat(await(store.channels(uaid))).isEmpty();
         assertThat(await(store.pending(uaid))).isEmpty();
-        assertThat(await(store.advance(uaid, channel, Version.of(101)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, channel, Version.of(101)))).isEqualTo(Advance.GONE);
     }
 
     // ---- register and unregister (P3.3, P3.4, P3.5) --------------------------------------------------------
@@ -278,7 +280,7 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = newChannel();
 
-        assertThat(await(store.register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
 
         assertThat(await(store.channels(uaid))).containsExactly(channel);
         assertThat(await(store.pending(uaid))).isEmpty();
@@ -290,18 +292,18 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, 5);
 
-        assertThat(await(store.register(uaid, channel, 10))).isEqualTo(Registration.EXISTS);
+        assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.EXISTS);
 
         assertThat(await(store.channels(uaid))).containsExactly(channel);
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 5));
-        assertThat(await(store.advance(uaid, channel, Version.of(5)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(5)))).isEqualTo(Advance.STALE);
     }
 
     @Test
     void registerOnUnknownDeviceIsUnknownDeviceAndCreatesNothing() {
         Uaid uaid = Uaid.random();
 
-        assertThat(await(store.register(uaid, newChannel(), 10))).isEqualTo(Registration.UNKNOWN_DEVICE);
+        assertThat(await(register(uaid, newChannel(), 10))).isEqualTo(Registration.UNKNOWN_DEVICE);
 
         assertThat(await(store.resume(uaid, Optional.empty()))).isEqualTo(Resume.UNKNOWN);
         assertThat(await(store.channels(uaid))).isEmpty();
@@ -312,10 +314,10 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         List<ChannelId> allowed = List.of(newChannel(), newChannel(), newChannel());
         for (ChannelId channel : allowed) {
-            assertThat(await(store.register(uaid, channel, 3))).isEqualTo(Registration.REGISTERED);
+            assertThat(await(register(uaid, channel, 3))).isEqualTo(Registration.REGISTERED);
         }
 
-        assertThat(await(store.register(uaid, newChannel(), 3))).isEqualTo(Registration.LIMIT_REACHED);
+        assertThat(await(register(uaid, newChannel(), 3))).isEqualTo(Registration.LIMIT_REACHED);
 
         assertThat(await(store.channels(uaid))).containsExactlyInAnyOrderElementsOf(allowed);
     }
@@ -325,18 +327,18 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = registered(uaid, newChannel(), 1);
 
-        assertThat(await(store.register(uaid, channel, 1))).isEqualTo(Registration.EXISTS);
+        assertThat(await(register(uaid, channel, 1))).isEqualTo(Registration.EXISTS);
     }
 
     @Test
     void unregisterFreesRoomUnderLimit() {
         Uaid uaid = newDevice();
         ChannelId first = registered(uaid, newChannel(), 1);
-        assertThat(await(store.register(uaid, newChannel(), 1))).isEqualTo(Registration.LIMIT_REACHED);
+        assertThat(await(register(uaid, newChannel(), 1))).isEqualTo(Registration.LIMIT_REACHED);
 
         await(store.unregister(uaid, first));
 
-        assertThat(await(store.register(uaid, newChannel(), 1))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(register(uaid, newChannel(), 1))).isEqualTo(Registration.REGISTERED);
     }
 
     @Test
@@ -346,7 +348,7 @@ public abstract class DeviceStoreContract {
             Uaid uaid = newDevice();
             List<ChannelId> candidates = IntStream.range(0, 4 * limit).mapToObj(i -> newChannel()).toList();
 
-            List<Registration> outcomes = concurrently(candidates, channel -> store.register(uaid, channel, limit));
+            List<Registration> outcomes = concurrently(candidates, channel -> register(uaid, channel, limit));
 
             assertThat(outcomes).filteredOn(o -> o == Registration.REGISTERED).hasSize(limit);
             assertThat(outcomes).filteredOn(o -> o == Registration.LIMIT_REACHED).hasSize(candidates.size() - limit);
@@ -361,11 +363,11 @@ public abstract class DeviceStoreContract {
         ChannelId channel = newChannel();
 
         // P3.3: the same channelID is two independent channels on two devices.
-        assertThat(await(store.register(first, channel, 10))).isEqualTo(Registration.REGISTERED);
-        assertThat(await(store.advance(second, channel, Version.of(1)))).isEqualTo(Advance.GONE);
-        assertThat(await(store.register(second, channel, 10))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(register(first, channel, 10))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(advance(second, channel, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(register(second, channel, 10))).isEqualTo(Registration.REGISTERED);
         advanced(first, channel, 50);
-        assertThat(await(store.advance(second, channel, Version.of(10)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(second, channel, Version.of(10)))).isEqualTo(Advance.ADVANCED);
         assertThat(await(store.ack(second, channel, Version.of(10)))).isTrue();
         await(store.unregister(second, channel));
 
@@ -383,7 +385,7 @@ public abstract class DeviceStoreContract {
         ChannelId mixedDashed = ChannelId.of(mixedCase(UUID.randomUUID().toString()));
         for (ChannelId channel : List.of(lowerDashed, upperPlain, mixedDashed)) {
             // P3.2: every spelling is its own channel and comes back exactly as sent.
-            assertThat(await(store.register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+            assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
         }
         advanced(uaid, upperPlain, 1);
         advanced(uaid, mixedDashed, 2);
@@ -405,7 +407,7 @@ public abstract class DeviceStoreContract {
 
         assertThat(await(store.channels(uaid))).containsExactly(kept);
         assertThat(await(store.pending(uaid))).containsExactly(update(kept, 4));
-        assertThat(await(store.advance(uaid, removed, Version.of(5)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, removed, Version.of(5)))).isEqualTo(Advance.GONE);
         assertThat(await(store.ack(uaid, removed, Version.of(5)))).isFalse();
     }
 
@@ -430,10 +432,79 @@ public abstract class DeviceStoreContract {
         advanced(uaid, channel, 1_000);
         await(store.unregister(uaid, channel));
 
-        assertThat(await(store.register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
 
         assertThat(await(store.pending(uaid))).isEmpty();
-        assertThat(await(store.advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.ADVANCED);
+    }
+
+    @Test
+    void p3_5_endpointsOfAnUnregisteredChannelStayGoneWhenItIsRegisteredAgain() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+        Subscription before = registrationOf(uaid, channel);
+        advanced(uaid, channel, 5);
+        await(store.unregister(uaid, channel));
+
+        assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+        Subscription after = registrationOf(uaid, channel);
+
+        // P3.5 (as W3.4 for Web Push): a registration again is a new one; the old one's endpoints stay 410.
+        assertThat(after.generation()).isNotEqualTo(before.generation())
+                .isNotEqualTo(Subscription.NO_GENERATION);
+        assertThat(await(store.advance(before, Version.of(6)))).isEqualTo(Advance.GONE);
+        assertThat(await(store.pending(uaid))).isEmpty();
+        assertThat(await(store.advance(after, Version.of(1)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store.advance(before, Version.of(7)))).isEqualTo(Advance.GONE);
+        assertThat(await(store.pending(uaid))).containsExactly(update(channel, 1));
+        assertThat(await(store.subscribed(before))).isFalse();
+        assertThat(await(store.subscribed(after))).isTrue();
+    }
+
+    @Test
+    void p3_3_registeringAgainKeepsTheGenerationSoEveryEndpointWorks() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+        Subscription first = registrationOf(uaid, channel);
+
+        assertThat(await(register(uaid, channel, 10))).isEqualTo(Registration.EXISTS);
+
+        assertThat(registrationOf(uaid, channel)).isEqualTo(first);
+        assertThat(await(store.advance(first, Version.of(3)))).isEqualTo(Advance.ADVANCED);
+    }
+
+    @Test
+    void p3_5_aRegistrationWithoutGenerationReachesNoChannelRegisteredWithOne() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+
+        // An endpoint minted before generations names NO_GENERATION: it may only reach a channel stored back then.
+        assertThat(await(store.advance(new Subscription(uaid, channel, Optional.empty(), Subscription.NO_GENERATION),
+                Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(store.pending(uaid))).isEmpty();
+    }
+
+    @Test
+    void p3_5_aSimplePushChannelRekeyedByWebPushTakesNoVersions() {
+        Uaid uaid = newDevice();
+        ChannelId channel = registered(uaid);
+        Subscription simplePush = registrationOf(uaid, channel);
+
+        assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.of(keyHash())))).isEqualTo(Registration.REKEYED);
+
+        assertThat(await(store.advance(simplePush, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(store.register(simplePush.withGeneration(Subscription.newGeneration()), 1_000)).registration())
+                .as("P3.3: kept as it is").isEqualTo(Registration.EXISTS);
+        assertThat(await(store.advance(simplePush, Version.of(2)))).isEqualTo(Advance.GONE);
+    }
+
+    @Test
+    void aSimplePushRegistrationHasNoKeyHash() {
+        Uaid uaid = newDevice();
+        Subscription keyed = new Subscription(uaid, newChannel(), Optional.of(keyHash()), Subscription.newGeneration());
+
+        assertThatThrownBy(() -> store.register(keyed, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.advance(keyed, Version.of(1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- advance (P5.1) ------------------------------------------------------------------------------------
@@ -443,8 +514,8 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = registered(uaid);
 
-        assertThat(await(store.advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.ADVANCED);
-        assertThat(await(store.advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 0));
     }
@@ -455,7 +526,7 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, 10);
 
-        assertThat(await(store.advance(uaid, channel, Version.of(11)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(11)))).isEqualTo(Advance.ADVANCED);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 11));
     }
@@ -466,7 +537,7 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, 10);
 
-        assertThat(await(store.advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 10));
     }
@@ -477,8 +548,8 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, 10);
 
-        assertThat(await(store.advance(uaid, channel, Version.of(9)))).isEqualTo(Advance.STALE);
-        assertThat(await(store.advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(9)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.ZERO))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 10));
     }
@@ -490,8 +561,8 @@ public abstract class DeviceStoreContract {
         advanced(uaid, channel, 10);
         assertThat(await(store.ack(uaid, channel, Version.of(10)))).isTrue();
 
-        assertThat(await(store.advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
-        assertThat(await(store.advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).isEmpty();
     }
@@ -502,8 +573,8 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, Long.MAX_VALUE - 1);
 
-        assertThat(await(store.advance(uaid, channel, Version.of(Long.MAX_VALUE)))).isEqualTo(Advance.ADVANCED);
-        assertThat(await(store.advance(uaid, channel, Version.of(Long.MAX_VALUE)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(Long.MAX_VALUE)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(Long.MAX_VALUE)))).isEqualTo(Advance.STALE);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, Long.MAX_VALUE));
     }
@@ -513,8 +584,8 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = registered(uaid);
 
-        assertThat(await(store.advance(Uaid.random(), channel, Version.of(1)))).isEqualTo(Advance.GONE);
-        assertThat(await(store.advance(uaid, newChannel(), Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(Uaid.random(), channel, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, newChannel(), Version.of(1)))).isEqualTo(Advance.GONE);
 
         assertThat(await(store.channels(uaid))).containsExactly(channel);
         assertThat(await(store.pending(uaid))).isEmpty();
@@ -528,7 +599,7 @@ public abstract class DeviceStoreContract {
             // A small range makes equal versions race each other too.
             List<Version> versions = ThreadLocalRandom.current().longs(200, 0, 1_000).mapToObj(Version::of).toList();
 
-            List<Advance> outcomes = concurrently(versions, version -> store.advance(uaid, channel, version));
+            List<Advance> outcomes = concurrently(versions, version -> advance(uaid, channel, version));
 
             assertKeptTheMaximum(uaid, channel, versions, outcomes);
         }
@@ -545,7 +616,7 @@ public abstract class DeviceStoreContract {
                 versions.add(Version.of(i * 10L + ThreadLocalRandom.current().nextLong(30)));
             }
 
-            List<Advance> outcomes = concurrently(versions, version -> store.advance(uaid, channel, version));
+            List<Advance> outcomes = concurrently(versions, version -> advance(uaid, channel, version));
 
             assertKeptTheMaximum(uaid, channel, versions, outcomes);
         }
@@ -562,7 +633,7 @@ public abstract class DeviceStoreContract {
         assertThat(advancedVersions).filteredOn(max::equals).hasSize(1);
         assertThat(advancedVersions).doesNotHaveDuplicates();
         assertThat(await(store.pending(uaid))).containsExactly(Update.of(channel, max));
-        assertThat(await(store.advance(uaid, channel, max))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, max))).isEqualTo(Advance.STALE);
     }
 
     // ---- pending and ack (P5.3, P5.4) ----------------------------------------------------------------------
@@ -637,8 +708,8 @@ public abstract class DeviceStoreContract {
         assertThat(await(store.ack(uaid, channel, Version.of(10)))).isTrue();
 
         assertThat(await(store.channels(uaid))).containsExactly(channel);
-        assertThat(await(store.advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
-        assertThat(await(store.advance(uaid, channel, Version.of(11)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(10)))).isEqualTo(Advance.STALE);
+        assertThat(await(advance(uaid, channel, Version.of(11)))).isEqualTo(Advance.ADVANCED);
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 11));
     }
 
@@ -684,7 +755,7 @@ public abstract class DeviceStoreContract {
                 });
                 Future<Advance> advance = pool.submit(() -> {
                     go.await();
-                    return await(store.advance(uaid, channel, Version.of(newer)));
+                    return await(advance(uaid, channel, Version.of(newer)));
                 });
                 go.countDown();
 
@@ -803,7 +874,7 @@ public abstract class DeviceStoreContract {
         assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.QUEUED);
 
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 5));
-        assertThat(await(store.advance(uaid, channel, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(6)))).isEqualTo(Advance.ADVANCED);
         assertThat(await(store.messages(uaid, NOW))).hasSize(1);
     }
 
@@ -999,7 +1070,7 @@ public abstract class DeviceStoreContract {
         Uaid uaid = newDevice();
         ChannelId channel = subscribed(uaid, Optional.of(keyHash()));
 
-        assertThat(await(store.advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.GONE);
         assertThat(await(store.pending(uaid))).isEmpty();
     }
 
@@ -1072,18 +1143,19 @@ public abstract class DeviceStoreContract {
     }
 
     @Test
-    void w1_4_aSimplePushChannelIsASubscriptionOfGenerationZeroThatTakesVersions() {
+    void w1_4_aSimplePushChannelIsAnOpenSubscriptionThatTakesVersions() {
         Uaid uaid = newDevice();
         ChannelId channel = registered(uaid);
+        long generation = registrationOf(uaid, channel).generation();
 
         assertThat(await(subscribeAs(uaid, channel, 1_000, Optional.empty()))).isEqualTo(Registration.EXISTS);
 
-        assertThat(subscriptionOf(uaid, channel, Optional.empty()).generation())
-                .isEqualTo(Subscription.SIMPLEPUSH_GENERATION);
+        assertThat(subscriptionOf(uaid, channel, Optional.empty()).generation()).isEqualTo(generation);
+        assertThat(await(isSubscribed(uaid, channel, Optional.empty()))).isTrue();
         assertThat(enqueue(uaid, message(channel))).isEqualTo(Enqueue.QUEUED);
-        assertThat(await(store.advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.ADVANCED);
         ChannelId webPushOnly = subscribed(uaid, Optional.empty());
-        assertThat(await(store.advance(uaid, webPushOnly, Version.of(3))))
+        assertThat(await(advance(uaid, webPushOnly, Version.of(3))))
                 .as("a Web Push subscription of its own takes no versions").isEqualTo(Advance.GONE);
     }
 
@@ -1113,11 +1185,11 @@ public abstract class DeviceStoreContract {
             if (registration == Registration.REGISTERED || registration == Registration.REKEYED) {
                 assertThat(subscribed.generation()).as("a new registration takes the requested generation")
                         .isEqualTo(requested.generation());
-                keyHashes.put(channel, keyHash);
+                keyHashes.put(new Endpoint(uaid, channel), keyHash);
             }
             if (registration == Registration.REGISTERED || registration == Registration.REKEYED
                     || registration == Registration.EXISTS) {
-                generations.put(channel, subscribed.generation());
+                generations.put(new Endpoint(uaid, channel), subscribed.generation());
             }
             return registration;
         });
@@ -1126,7 +1198,7 @@ public abstract class DeviceStoreContract {
     /** The subscription of {@code channel} as the test last registered it, with {@code keyHash}. */
     private Subscription subscriptionOf(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
         return new Subscription(uaid, channel, keyHash,
-                generations.getOrDefault(channel, Subscription.SIMPLEPUSH_GENERATION));
+                generations.getOrDefault(new Endpoint(uaid, channel), Subscription.NO_GENERATION));
     }
 
     private CompletionStage<Boolean> isSubscribed(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
@@ -1139,7 +1211,7 @@ public abstract class DeviceStoreContract {
     }
 
     private Optional<String> hashOf(Uaid uaid, ChannelId channel) {
-        return keyHashes.getOrDefault(channel, Optional.empty());
+        return keyHashes.getOrDefault(new Endpoint(uaid, channel), Optional.empty());
     }
 
     /** Enqueues under the channel's own key hash, limit 100, at {@link #NOW}. */
@@ -1190,12 +1262,41 @@ public abstract class DeviceStoreContract {
     }
 
     private ChannelId registered(Uaid uaid, ChannelId channel, int maxChannels) {
-        assertThat(await(store.register(uaid, channel, maxChannels))).isEqualTo(Registration.REGISTERED);
+        assertThat(await(register(uaid, channel, maxChannels))).isEqualTo(Registration.REGISTERED);
         return channel;
     }
 
+    /**
+     * Registers a SimplePush channel with a fresh generation and remembers, for the channel, the generation the store
+     * answered.
+     */
+    private CompletionStage<Registration> register(Uaid uaid, ChannelId channel, int maxChannels) {
+        Subscription requested = new Subscription(uaid, channel, Optional.empty(), Subscription.newGeneration());
+        return store.register(requested, maxChannels).thenApply(subscribed -> {
+            Registration registration = subscribed.registration();
+            if (registration == Registration.REGISTERED) {
+                assertThat(subscribed.generation()).as("a new registration takes the requested generation")
+                        .isEqualTo(requested.generation());
+            }
+            if (registration == Registration.REGISTERED || registration == Registration.EXISTS) {
+                generations.put(new Endpoint(uaid, channel), subscribed.generation());
+            }
+            return registration;
+        });
+    }
+
+    /** The SimplePush registration of {@code channel} as the test last registered it: what its endpoint names. */
+    private Subscription registrationOf(Uaid uaid, ChannelId channel) {
+        return subscriptionOf(uaid, channel, Optional.empty());
+    }
+
+    /** Advances the channel's registration as the test last registered it. */
+    private CompletionStage<Advance> advance(Uaid uaid, ChannelId channel, Version version) {
+        return store.advance(registrationOf(uaid, channel), version);
+    }
+
     private void advanced(Uaid uaid, ChannelId channel, long version) {
-        assertThat(await(store.advance(uaid, channel, Version.of(version)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(advance(uaid, channel, Version.of(version)))).isEqualTo(Advance.ADVANCED);
     }
 
     private static Update update(ChannelId channel, long version) {

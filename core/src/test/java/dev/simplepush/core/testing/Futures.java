@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * <p>An adapter's test uses it like this:
  *
  * <pre>{@code
- * Advance outcome = Futures.await(store.advance(uaid, channel, Version.of(5)));
+ * Advance outcome = Futures.await(store.advance(registration, Version.of(5)));
  * }</pre>
  *
  * <p>Failures are rethrown unwrapped: an unchecked cause (for example a {@code StoreException}) as itself, so a

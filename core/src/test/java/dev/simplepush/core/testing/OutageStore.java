@@ -71,8 +71,8 @@ public final class OutageStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
-        return call(() -> delegate.register(uaid, channelId, maxChannels));
+    public CompletionStage<Subscribed> register(Subscription requested, int maxChannels) {
+        return call(() -> delegate.register(requested, maxChannels));
     }
 
     @Override
@@ -107,8 +107,8 @@ public final class OutageStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
-        return call(() -> delegate.advance(uaid, channelId, version));
+    public CompletionStage<Advance> advance(Subscription registration, Version version) {
+        return call(() -> delegate.advance(registration, version));
     }
 
     @Override

@@ -836,6 +836,73 @@ public abstract class ProtocolScenarios {
         assertThat(device.receive(Notification.class).updates()).containsExactly(update(channel, 1));
     }
 
+    @Test
+    @DisplayName("P3.5 an endpoint of an unregistered channel answers 410 from then on, even once the channel is registered again (as W3.4)")
+    void unregisteredEndpointStaysGone() {
+        Harness server = server();
+        ProtocolClient device = connect(server);
+        helloAsNewDevice(device);
+        String channel = newChannel();
+        URI before = register(device, channel);
+        assertThat(put(server, before, 1).status()).isEqualTo(200);
+        assertThat(device.receive(Notification.class).updates()).containsExactly(update(channel, 1));
+        ack(device, channel, 1);
+        unregister(device, channel);
+
+        URI after = register(device, channel);
+
+        Response gone = put(server, before, 2);
+        assertThat(gone.status()).as("the endpoint of the earlier registration").isEqualTo(410);
+        assertErrorBody(gone, 410);
+        device.expectNothing(NOTHING);
+        assertThat(put(server, after, 3).status()).isEqualTo(200);
+        assertThat(device.receive(Notification.class).updates()).containsExactly(update(channel, 3));
+        assertThat(put(server, before, 4).status()).as("still, once the new registration took a version")
+                .isEqualTo(410);
+        device.expectNothing(NOTHING);
+    }
+
+    @Test
+    @DisplayName("P2.4/P3.5 an endpoint of a channel dropped from a hello's list stays 410 when the channel is registered again")
+    void droppedChannelsEndpointStaysGone() {
+        Harness server = server();
+        ProtocolClient first = connect(server);
+        Uaid uaid = helloAsNewDevice(first);
+        String channel = newChannel();
+        URI before = register(first, channel);
+        first.close();
+
+        ProtocolClient second = connect(server);
+        assertThat(hello(second, Optional.of(uaid.value()), Optional.of(List.of())).uaid()).contains(uaid);
+        URI after = register(second, channel);
+
+        assertThat(put(server, before, 1).status()).isEqualTo(410);
+        second.expectNothing(NOTHING);
+        assertThat(put(server, after, 2).status()).isEqualTo(200);
+        assertThat(second.receive(Notification.class).updates()).containsExactly(update(channel, 2));
+    }
+
+    @Test
+    @DisplayName("P2.4/P3.5 after a reset, the old UAID's endpoint stays 410 when the new UAID registers the same channel")
+    void resetDevicesEndpointStaysGone() {
+        Harness server = server();
+        ProtocolClient first = connect(server);
+        Uaid uaid = helloAsNewDevice(first);
+        String channel = newChannel();
+        URI before = register(first, channel);
+        first.close();
+
+        ProtocolClient second = connect(server);
+        HelloReply reset = hello(second, Optional.of(uaid.value()), Optional.of(List.of(channel, newChannel())));
+        assertThat(reset.uaid()).isPresent().isNotEqualTo(Optional.of(uaid));
+        URI after = register(second, channel);
+
+        assertThat(put(server, before, 1).status()).isEqualTo(410);
+        second.expectNothing(NOTHING);
+        assertThat(put(server, after, 2).status()).isEqualTo(200);
+        assertThat(second.receive(Notification.class).updates()).containsExactly(update(channel, 2));
+    }
+
     // ------------------------------------------------------------------------------------------------------
     // P4 the endpoint
 

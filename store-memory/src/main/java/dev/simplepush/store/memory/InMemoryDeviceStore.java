@@ -51,15 +51,23 @@ final class InMemoryDeviceStore implements DeviceStore {
     }
 
     /**
-     * One channel: its latest SimplePush version (-1: none yet) and whether that version is still unacked; for a
-     * Web Push subscription its key hash and its queue, in arrival order (made on the first message).
+     * One channel: its registration's generation; whether it takes SimplePush versions (made by {@code register},
+     * not a Web Push subscription of its own), its latest version (-1: none yet) and whether that version is still
+     * unacked; for a Web Push subscription its key hash and its queue, in arrival order (made on the first message).
      */
     private static final class Channel {
+        final long generation;
+        final Optional<String> keyHash;
+        final boolean simplePush;
         long version = -1;
         boolean pending;
-        Optional<String> keyHash = Optional.empty();
-        long generation = Subscription.SIMPLEPUSH_GENERATION;
         @Nullable ArrayDeque<Queued> queue;
+
+        Channel(Subscription registration, boolean simplePush) {
+            this.generation = registration.generation();
+            this.keyHash = registration.keyHash();
+            this.simplePush = simplePush;
+        }
 
         boolean is(Subscription subscription) {
             return generation == subscription.generation() && keyHash.equals(subscription.keyHash());
@@ -117,19 +125,22 @@ final class InMemoryDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
+    public CompletionStage<Subscribed> register(Subscription requested, int maxChannels) {
+        Objects.requireNonNull(requested, "requested");
+        if (requested.restricted()) {
+            throw new IllegalArgumentException("a SimplePush registration has no key hash");
+        }
         // SimplePush (P3.3): an existing channel is kept as it is, whatever key it was subscribed with.
-        Subscription plain = new Subscription(uaid, channelId, Optional.empty(), Subscription.SIMPLEPUSH_GENERATION);
-        return register(plain, maxChannels, false).thenApply(Subscribed::registration);
+        return register(requested, maxChannels, true);
     }
 
     @Override
     public CompletionStage<Subscribed> subscribe(Subscription requested, int maxChannels) {
         Objects.requireNonNull(requested, "requested");
-        return register(requested, maxChannels, true);
+        return register(requested, maxChannels, false);
     }
 
-    private CompletionStage<Subscribed> register(Subscription requested, int maxChannels, boolean rekey) {
+    private CompletionStage<Subscribed> register(Subscription requested, int maxChannels, boolean simplePush) {
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
         }
@@ -143,23 +154,18 @@ final class InMemoryDeviceStore implements DeviceStore {
             }
             Channel existing = device.channels.get(requested.channelId());
             if (existing != null) {
-                if (!rekey || existing.keyHash.equals(requested.keyHash())) {
+                if (simplePush || existing.keyHash.equals(requested.keyHash())) {
                     return done(new Subscribed(Registration.EXISTS, existing.generation));
                 }
-                // W3.3: another key, another subscription: what was queued for the old one is dropped.
-                existing.keyHash = requested.keyHash();
-                existing.generation = requested.generation();
-                existing.queue = null;
-                return done(new Subscribed(Registration.REKEYED, existing.generation));
+                // W3.3: another key, another subscription, of its own: what was queued for the old one is dropped.
+                device.channels.put(requested.channelId(), new Channel(requested, false));
+                return done(new Subscribed(Registration.REKEYED, requested.generation()));
             }
             if (device.channels.size() >= maxChannels) {
                 return done(new Subscribed(Registration.LIMIT_REACHED, requested.generation()));
             }
-            Channel channel = new Channel();
-            channel.keyHash = requested.keyHash();
-            channel.generation = requested.generation();
-            device.channels.put(requested.channelId(), channel);
-            return done(new Subscribed(Registration.REGISTERED, channel.generation));
+            device.channels.put(requested.channelId(), new Channel(requested, simplePush));
+            return done(new Subscribed(Registration.REGISTERED, requested.generation()));
         }
     }
 
@@ -283,18 +289,21 @@ final class InMemoryDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
-        Objects.requireNonNull(channelId, "channelId");
+    public CompletionStage<Advance> advance(Subscription registration, Version version) {
+        Objects.requireNonNull(registration, "registration");
         Objects.requireNonNull(version, "version");
-        Device device = devices.get(uaid);
+        if (registration.restricted()) {
+            throw new IllegalArgumentException("a SimplePush registration has no key hash");
+        }
+        Device device = devices.get(registration.uaid());
         if (device == null) {
             return done(Advance.GONE);
         }
         synchronized (device) {
-            Channel channel = device.dropped ? null : device.channels.get(channelId);
-            // A Web Push subscription of its own takes only messages (W7.3: a restricted one only signed ones).
-            if (channel == null || channel.keyHash.isPresent()
-                    || channel.generation != Subscription.SIMPLEPUSH_GENERATION) {
+            Channel channel = device.dropped ? null : device.channels.get(registration.channelId());
+            // P3.5: only the channel's current registration takes versions. A Web Push subscription of its own takes
+            // only messages (W7.3: a restricted one only signed ones).
+            if (channel == null || !channel.simplePush || !channel.is(registration)) {
                 return done(Advance.GONE);
             }
             // P5.1: the rule itself is Version's; a fresh channel (-1) is below every version.

@@ -151,11 +151,24 @@ final class DeviceScripts {
             """;
 
     /**
-     * A channel's state (see {@link Keys}) as its key ('' for none, else 'k' and the key hash) and its generation
-     * (decimal text, '0' for a channel made by SimplePush register). A 'k' state without a generation is of a
-     * layout that only unreleased builds wrote; it reads as generation 0.
+     * A SimplePush channel's state ('n', 'p' or 'a', see {@link Keys}) as its version ('' for none yet), its
+     * generation ('0' for a channel stored before generations) and the generation's suffix as stored ('' or
+     * '.<generation>'), which a write of a new version or an ack keeps. Versions are digits, so the first '.' ends one.
      */
-    private static final String STATE = """
+    private static final String SIMPLE = """
+            local function simple(value)
+              local dot = string.find(value, '.', 2, true)
+              if not dot then return string.sub(value, 2), '0', '' end
+              return string.sub(value, 2, dot - 1), string.sub(value, dot + 1), string.sub(value, dot)
+            end
+            """;
+
+    /**
+     * A channel's state (see {@link Keys}) as its key ('' for none, else 'k' and the key hash) and its generation
+     * (decimal text, '0' for a SimplePush channel stored before generations). A 'k' state without a generation is of
+     * a layout that only unreleased builds wrote; it reads as generation 0.
+     */
+    private static final String STATE = SIMPLE + """
             local function state(value)
               local kind = string.sub(value, 1, 1)
               if kind == 'k' then
@@ -164,33 +177,38 @@ final class DeviceScripts {
                 return string.sub(value, 1, dot - 1), string.sub(value, dot + 1)
               end
               if kind == 'o' then return '', string.sub(value, 2) end
-              return '', '0'
+              local _, generation = simple(value)
+              return '', generation
             end
             """;
 
     /**
-     * Register (P3.3, P3.4). ARGV[2] the channel limit (a small integer, so tonumber is exact), ARGV[3] the
-     * field. Returns 0 UNKNOWN_DEVICE, 1 EXISTS, 2 LIMIT_REACHED, 3 REGISTERED.
+     * SimplePush register (P3.3, P3.4, P3.5). ARGV[2] the channel limit (a small integer, so tonumber is exact),
+     * ARGV[3] the field, ARGV[4] the requested generation in decimal: a new channel is 'n.<generation>'. An existing
+     * channel, of either dialect, is kept as it is. Returns {code, generation}: code 0 UNKNOWN_DEVICE, 1 EXISTS,
+     * 2 LIMIT_REACHED, 3 REGISTERED, and the channel's generation now (the requested one if refused).
      */
-    static final LuaScript REGISTER = LuaScript.of(QUEUE + FORGET_ORPHANS + """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 then
+    static final LuaScript REGISTER = LuaScript.of(QUEUE + FORGET_ORPHANS + STATE + """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {0, ARGV[4]} end
+            local value = redis.call('HGET', KEYS[1], ARGV[3])
+            if value then
+              local _, generation = state(value)
               refresh()
-              return 1
+              return {1, generation}
             end
             -- every field but the existence marker and the wake-up address is a channel
             local count = redis.call('HLEN', KEYS[1]) - 1 - redis.call('HEXISTS', KEYS[1], 'w')
-            if count >= tonumber(ARGV[2]) then return 2 end
-            redis.call('HSET', KEYS[1], ARGV[3], 'n')
+            if count >= tonumber(ARGV[2]) then return {2, ARGV[4]} end
+            redis.call('HSET', KEYS[1], ARGV[3], 'n.' .. ARGV[4])
             forget_orphans(string.sub(ARGV[3], 3))
             refresh()
-            return 3
+            return {3, ARGV[4]}
             """);
 
     /**
      * Web Push register (W3.1–W3.4). ARGV[2] the channel limit, ARGV[3] the field, ARGV[4] the key of the
      * subscription: '' for an open one, 'k' and the key hash for a restricted one; ARGV[5] its whole state (see
-     * {@link Keys}: 'k<keyHash>.<generation>', 'o<generation>', or 'n' for generation 0 without key); ARGV[6] the
+     * {@link Keys}: 'k<keyHash>.<generation>' or 'o<generation>'); ARGV[6] the
      * channel ID; ARGV[7] the requested generation in decimal. An existing channel with the same key (or none and
      * none, whatever its SimplePush version or generation) is kept; with another, it takes the new state and loses
      * its queued messages. Generations are only passed along and compared as text, never converted: they are
@@ -231,56 +249,55 @@ final class DeviceScripts {
             """);
 
     /**
-     * Compare-and-raise (P5.1). ARGV[2] the field, ARGV[3] the version. A fresh channel ('n', no version) takes
-     * any version; a Web Push subscription of its own takes none, as if it did not exist: a restricted one ('k';
-     * W7.3: only its key's holder may send, with VAPID) or an open one with a generation ('o'). Returns 0 GONE,
-     * 1 STALE, 2 ADVANCED.
+     * Compare-and-raise (P5.1, P3.5). ARGV[2] the field, ARGV[3] the version, ARGV[4] the generation the endpoint
+     * names, in decimal. Only the channel's current registration takes versions: another generation is gone. A fresh
+     * channel ('n', no version) takes any version; a Web Push subscription of its own takes none, as if it did not
+     * exist: a restricted one ('k'; W7.3: only its key's holder may send, with VAPID) or an open one ('o'). Returns
+     * 0 GONE, 1 STALE, 2 ADVANCED.
      */
-    static final LuaScript ADVANCE = LuaScript.of(NEWER + REFRESH + """
+    static final LuaScript ADVANCE = LuaScript.of(NEWER + REFRESH + SIMPLE + """
             local value = redis.call('HGET', KEYS[1], ARGV[2])
             if not value then return 0 end
             local kind = string.sub(value, 1, 1)
             if kind == 'k' or kind == 'o' then return 0 end
-            local stored = string.sub(value, 2)
+            local stored, generation, suffix = simple(value)
+            if generation ~= ARGV[4] then return 0 end
             if stored ~= '' and not newer(ARGV[3], stored) then return 1 end
-            redis.call('HSET', KEYS[1], ARGV[2], 'p' .. ARGV[3])
+            redis.call('HSET', KEYS[1], ARGV[2], 'p' .. ARGV[3] .. suffix)
             refresh()
             return 2
             """);
 
     /**
      * Conditional ack (P5.3). ARGV[2] the field, ARGV[3] the acked version. Clears the pending mark only if the
-     * acked version is not older than the pending one, keeping the version itself. Returns 1 if it cleared.
+     * acked version is not older than the pending one, keeping the version itself and the generation. Returns 1 if
+     * it cleared.
      */
-    static final LuaScript ACK = LuaScript.of(NEWER + REFRESH + """
+    static final LuaScript ACK = LuaScript.of(NEWER + REFRESH + SIMPLE + """
             local value = redis.call('HGET', KEYS[1], ARGV[2])
             if not value or string.sub(value, 1, 1) ~= 'p' then return 0 end
-            local pending = string.sub(value, 2)
+            local pending, _, suffix = simple(value)
             if newer(pending, ARGV[3]) then return 0 end
-            redis.call('HSET', KEYS[1], ARGV[2], 'a' .. pending)
+            redis.call('HSET', KEYS[1], ARGV[2], 'a' .. pending .. suffix)
             refresh()
             return 1
             """);
 
     /**
-     * Enqueue (W9.1, W6.5, W9.4). ARGV[2] the field; ARGV[3] the state of the subscription the message was sent
-     * for (see {@link Keys}), which the channel's must equal ('n' for generation 0 without key: then any of 'n',
-     * 'p', 'a', whatever the SimplePush version); ARGV[4] the queue limit (a small integer); ARGV[5], ARGV[6] now as
-     * seconds and nanos; ARGV[7] the channel ID; ARGV[8] the message id; ARGV[9] the topic token ('' or
+     * Enqueue (W9.1, W6.5, W9.4). ARGV[2] the field; ARGV[3] the key of the subscription the message was sent for
+     * ('' for none, else 'k' and the key hash) and ARGV[13] its generation, which the channel's state must have
+     * (a SimplePush channel whatever its version, W1.4); ARGV[4] the queue limit (a small integer); ARGV[5],
+     * ARGV[6] now as seconds and nanos; ARGV[7] the channel ID; ARGV[8] the message id; ARGV[9] the topic token ('' or
      * '+<topic>'); ARGV[10], ARGV[11] the expiry as seconds and nanos; ARGV[12] the rest of the message after its
      * topic ('' or the payload lines, each after a newline). First drops the channel's expired messages (only if
      * its earliest expiry has passed); then a message with the same topic, or the same id, is replaced, and
      * otherwise a full queue refuses. Returns 0 GONE, 1 QUEUE_FULL, 2 QUEUED.
      */
-    static final LuaScript ENQUEUE = LuaScript.of(QUEUE + """
+    static final LuaScript ENQUEUE = LuaScript.of(QUEUE + STATE + """
             local value = redis.call('HGET', KEYS[1], ARGV[2])
             if not value then return 0 end
-            if ARGV[3] == 'n' then
-              local kind = string.sub(value, 1, 1)
-              if kind ~= 'n' and kind ~= 'p' and kind ~= 'a' then return 0 end
-            elseif value ~= ARGV[3] then
-              return 0
-            end
+            local key, generation = state(value)
+            if key ~= ARGV[3] or generation ~= ARGV[13] then return 0 end
             local channel, id, token = ARGV[7], ARGV[8], ARGV[9]
             local now_s, now_n = tonumber(ARGV[5]), tonumber(ARGV[6])
             local prefix = channel .. ':'

@@ -3,6 +3,7 @@ package dev.simplepush.store.redis;
 import dev.simplepush.core.ChannelId;
 import dev.simplepush.core.Subscription;
 import dev.simplepush.core.Uaid;
+import java.util.Objects;
 
 /**
  * The key layout. Every key of one device carries the device's UAID as its hash tag ({@code {uaid}}), so on a
@@ -13,9 +14,10 @@ import dev.simplepush.core.Uaid;
  *       device without channels is still a key), field {@value #WAKEUP_FIELD} holds its wake-up address, and one
  *       field {@code c:<channelID>} per channel holds its state:
  *       <ul>
- *         <li>{@code n}: registered by SimplePush {@code register}, no SimplePush version yet;
- *         <li>{@code p<version>}: SimplePush version pending (not acked), {@code <version>} in decimal;
- *         <li>{@code a<version>}: SimplePush version acked;
+ *         <li>{@code n.<generation>}: registered by SimplePush {@code register} as registration
+ *             {@code <generation>} (P3.5), no SimplePush version yet;
+ *         <li>{@code p<version>.<generation>}: SimplePush version pending (not acked), {@code <version>} in decimal;
+ *         <li>{@code a<version>.<generation>}: SimplePush version acked;
  *         <li>{@code o<generation>}: an open Web Push subscription of its own (W3.2), the channel's registration
  *             {@code <generation>} (W3.4);
  *         <li>{@code k<keyHash>.<generation>}: a restricted Web Push subscription (W3.2), registered with the
@@ -23,10 +25,13 @@ import dev.simplepush.core.Uaid;
  *             registration {@code <generation>}.
  *       </ul>
  *       A generation is a signed 64-bit decimal ({@code Long.toString}); scripts pass it and compare it only as
- *       text. {@code n}, {@code p} and {@code a} are generation {@value Subscription#SIMPLEPUSH_GENERATION}
- *       without key: such a channel takes SimplePush versions, and a Web Push subscribe without key keeps it as it
- *       is (W3.3). {@code o} and {@code k} take none: an update for them is refused as gone (P5.1, W7.3). Builds
- *       before generations wrote {@code k<keyHash>} alone; none was released, so nothing converts it.
+ *       text. {@code n}, {@code p<version>} and {@code a<version>} without {@code .<generation>} are SimplePush
+ *       channels stored before registrations had generations: generation {@value Subscription#NO_GENERATION}, which
+ *       only endpoints minted before then name, so those keep working until the channel is unregistered. SimplePush
+ *       states take SimplePush versions from an endpoint of their generation, and a Web Push subscribe without key
+ *       keeps them as they are (W1.4, W3.3). {@code o} and {@code k} take none: an update for them is refused as gone
+ *       (P5.1, W7.3). Builds before generations wrote {@code k<keyHash>} alone; none was released, so nothing
+ *       converts it.
  *   <li>{@code <prefix>{<uaid>}:m}, a hash: the device's queued Web Push messages (W9.1), absent while there are
  *       none. Fields (channel IDs are hex digits and dashes, message ids URL-safe base64: none of them contains
  *       {@code :} or {@code #}, and no channel ID has {@code :} as its second character, so the kinds of field
@@ -48,6 +53,8 @@ import dev.simplepush.core.Uaid;
  *       message lives exactly as long as its device.
  *   <li>{@code <prefix>{<uaid>}:p}, a string: presence, {@code <nodeId>/<connection>} of the holder; expires.
  *   <li>{@code <prefix>node:<nodeId>}: the sharded pub/sub channel of one node.
+ *   <li>{@code <prefix>epoch}, a string without TTL: the store's epoch, 32 random hex characters written by the
+ *       first node that finds none. A different value, or none, later means the store lost its data.
  * </ul>
  */
 final class Keys {
@@ -75,6 +82,10 @@ final class Keys {
         return prefix + "{" + uaid.value() + "}:p";
     }
 
+    String epoch() {
+        return prefix + "epoch";
+    }
+
     String nodeChannel(String nodeId) {
         return prefix + "node:" + nodeId;
     }
@@ -84,22 +95,40 @@ final class Keys {
     }
 
     /**
-     * The channel state that stands for exactly this subscription: {@code k<keyHash>.<generation>},
-     * {@code o<generation>}, or {@code n} for generation {@value Subscription#SIMPLEPUSH_GENERATION} without key
-     * (which {@code p<version>} and {@code a<version>} stand for as well).
+     * The state of a new Web Push subscription: {@code k<keyHash>.<generation>} or {@code o<generation>}.
      */
     static String channelState(Subscription subscription) {
         String generation = Long.toString(subscription.generation());
-        return subscription.keyHash().map(hash -> "k" + hash + "." + generation)
-                .orElse(subscription.generation() == Subscription.SIMPLEPUSH_GENERATION ? "n" : "o" + generation);
+        return subscription.keyHash().map(hash -> "k" + hash + "." + generation).orElse("o" + generation);
     }
 
-    /** Whether a stored channel state is {@code subscription}'s registration (same key hash and generation). */
+    /**
+     * Whether a stored channel state is {@code subscription}'s registration: the same key hash (none for
+     * {@code o} and the SimplePush states) and the same generation.
+     */
     static boolean isState(String value, Subscription subscription) {
-        String state = channelState(subscription);
-        if (state.equals("n")) {
-            return value.startsWith("n") || value.startsWith("p") || value.startsWith("a");
+        char kind = value.charAt(0);
+        String key;
+        String generation;
+        if (kind == 'k') {
+            int dot = value.indexOf('.');
+            key = dot < 0 ? value.substring(1) : value.substring(1, dot);
+            generation = dot < 0 ? "0" : value.substring(dot + 1);
+        } else if (kind == 'o') {
+            key = null;
+            generation = value.substring(1);
+        } else {
+            int dot = value.indexOf('.');
+            key = null;
+            generation = dot < 0 ? Long.toString(Subscription.NO_GENERATION) : value.substring(dot + 1);
         }
-        return value.equals(state);
+        return Objects.equals(key, subscription.keyHash().orElse(null))
+                && generation.equals(Long.toString(subscription.generation()));
+    }
+
+    /** The version text of a SimplePush state {@code p<version>} or {@code a<version>}, with or without generation. */
+    static String simplePushVersion(String value) {
+        int dot = value.indexOf('.');
+        return dot < 0 ? value.substring(1) : value.substring(1, dot);
     }
 }

@@ -61,7 +61,42 @@ sealed interface NodeMessage {
         }
     }
 
-    /** Asks only whether the node still listens: the sender reads the receiver count of the publish. */
+    /**
+     * Asks only whether the node still listens: the sender reads the receiver count of the publish, or, inside a
+     * {@link WithReceipt}, waits for the node's {@link Receipt}.
+     */
     record Probe() implements NodeMessage {
+    }
+
+    /**
+     * A {@link Deliver}, {@link DeliverMessage} or {@link Probe} whose sender waits for a {@link Receipt}: P4.3's
+     * 200 means handed to the device, which only the receiving node can tell, and only if it is not frozen.
+     *
+     * @param request the sender's number for this request, echoed by the receipt
+     * @param sender the node id of the sender, whose channel the receipt goes to
+     * @param message what to hand over; never another {@code WithReceipt} or a {@link Receipt}
+     */
+    record WithReceipt(long request, String sender, NodeMessage message) implements NodeMessage {
+
+        public WithReceipt {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(message, "message");
+            if (sender.isEmpty() || sender.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a node id is one non-empty line");
+            }
+            if (!(message instanceof Deliver || message instanceof DeliverMessage || message instanceof Probe)) {
+                throw new IllegalArgumentException("only a delivery or a probe asks for a receipt");
+            }
+        }
+    }
+
+    /**
+     * The answer to a {@link WithReceipt}, sent on the requesting node's channel.
+     *
+     * @param request the request's number
+     * @param taken whether the update or message was handed to the device's live connection (for a probe: that
+     *     the node answers at all, so always true)
+     */
+    record Receipt(long request, boolean taken) implements NodeMessage {
     }
 }

@@ -52,6 +52,22 @@ import java.util.Optional;
  * A reader skips a message of a version it does not know ({@link Decoded.UnknownVersion}) rather than
  * guessing at it.
  *
+ * <p><b>Version 3</b> is version 2 plus two types, which let a node confirm that it handed an update or message to
+ * the device (P4.3 200):
+ * <ul>
+ *   <li>{@code r\n<request>\n<sender>\n<body>}: {@link NodeMessage.WithReceipt}, the request number a signed
+ *       64-bit decimal, the sender a node id, and the body a version-2 body of type {@code u}, {@code m} or
+ *       {@code p};
+ *   <li>{@code a\n<request>\n<taken>}: {@link NodeMessage.Receipt}, {@code taken} {@code 1} or {@code 0}.
+ * </ul>
+ * A node writes version 3 only to a node that told it reads it: the presence value of a device names its holder
+ * as {@code <nodeId>/<connection>}, and a node of this release writes {@code <connection>} as
+ * {@code <counter>.<newest format version it reads>} ({@link #READ_VERSION_SEPARATOR}), where older releases wrote
+ * a bare counter (and only ever compared it whole). So a sender asks for a receipt only from a holder whose
+ * presence says {@value #RECEIPT_VERSION} or more, and otherwise sends version 1 or 2 as before and counts the
+ * publish's receivers; a receipt only ever answers a request, whose sender reads it. No node is ever sent a version
+ * it cannot read, in either direction of an upgrade or a rollback.
+ *
  * <p>Version 2 is the one exception, and a narrow one: {@link #encode} writes version 1 for everything version 1
  * can express (updates, evictions, probes), so nodes of the release before keep understanding all SimplePush
  * traffic, and writes version 2 only for Web Push messages, which no older release could deliver anyway. Such a
@@ -66,8 +82,17 @@ final class NodeMessageCodec {
     /** The format version {@link #encode} writes for every message version 1 can express. */
     static final int VERSION = 1;
 
-    /** The format version {@link #encode} writes for {@link NodeMessage.DeliverMessage}, the newest one read. */
+    /** The format version {@link #encode} writes for {@link NodeMessage.DeliverMessage}. */
     static final int WEB_PUSH_VERSION = 2;
+
+    /**
+     * The format version {@link #encode} writes for {@link NodeMessage.WithReceipt} and
+     * {@link NodeMessage.Receipt}; the newest one this release reads.
+     */
+    static final int RECEIPT_VERSION = 3;
+
+    /** Separates the counter of a presence value's connection part from the newest format version its node reads. */
+    static final char READ_VERSION_SEPARATOR = '.';
 
     private static final int MAX_VERSION_DIGITS = 9;
     private static final int MESSAGE_LINES = 7;
@@ -104,14 +129,29 @@ final class NodeMessageCodec {
         }
     }
 
-    /** The text of {@code message}: version {@value #VERSION} if it can say it, else {@value #WEB_PUSH_VERSION}. */
+    /**
+     * The text of {@code message}: version {@value #VERSION} if it can say it, else {@value #WEB_PUSH_VERSION} for
+     * a Web Push message, else {@value #RECEIPT_VERSION}.
+     */
     static String encode(NodeMessage message) {
         Objects.requireNonNull(message, "message");
-        if (message instanceof NodeMessage.DeliverMessage deliver) {
-            return encodeMessage(deliver);
+        if (message instanceof NodeMessage.WithReceipt request) {
+            StringBuilder text = new StringBuilder(256).append(RECEIPT_VERSION).append("\nr\n")
+                    .append(request.request()).append('\n').append(request.sender()).append('\n');
+            return appendBody(text, request.message()).toString();
         }
-        StringBuilder text = new StringBuilder(96).append(VERSION).append('\n');
-        if (message instanceof NodeMessage.Deliver deliver) {
+        if (message instanceof NodeMessage.Receipt receipt) {
+            return RECEIPT_VERSION + "\na\n" + receipt.request() + "\n" + (receipt.taken() ? '1' : '0');
+        }
+        int version = message instanceof NodeMessage.DeliverMessage ? WEB_PUSH_VERSION : VERSION;
+        return appendBody(new StringBuilder(96).append(version).append('\n'), message).toString();
+    }
+
+    /** Appends the body of a message of version 1 or 2 (without the envelope). */
+    private static StringBuilder appendBody(StringBuilder text, NodeMessage message) {
+        if (message instanceof NodeMessage.DeliverMessage deliver) {
+            appendMessage(text, deliver);
+        } else if (message instanceof NodeMessage.Deliver deliver) {
             Update update = deliver.update();
             text.append("u\n").append(deliver.uaid().value())
                     .append('\n').append(update.channelId().value())
@@ -122,14 +162,14 @@ final class NodeMessageCodec {
         } else if (message instanceof NodeMessage.Probe) {
             text.append('p');
         } else {
-            throw new IllegalArgumentException("not a node message: " + message.getClass().getName());
+            throw new IllegalArgumentException("not a message of version 1 or 2: " + message.getClass().getName());
         }
-        return text.toString();
+        return text;
     }
 
-    private static String encodeMessage(NodeMessage.DeliverMessage deliver) {
+    private static void appendMessage(StringBuilder text, NodeMessage.DeliverMessage deliver) {
         WebPushMessage message = deliver.message();
-        StringBuilder text = new StringBuilder(256).append(WEB_PUSH_VERSION).append("\nm\n")
+        text.append("m\n")
                 .append(deliver.uaid().value()).append('\n')
                 .append(message.channelId().value()).append('\n')
                 .append(message.id().value()).append('\n')
@@ -140,7 +180,6 @@ final class NodeMessageCodec {
                 .append('\n').append(optional(payload.encryption()))
                 .append('\n').append(optional(payload.cryptoKey()))
                 .append('\n').append(escape(payload.data())));
-        return text.toString();
     }
 
     /** Reads a message of any format version this node knows, or an unversioned one; never throws. */
@@ -160,7 +199,7 @@ final class NodeMessageCodec {
             return new Decoded.Malformed("no format version envelope");
         }
         int version = Integer.parseInt(text, 0, digits, 10);
-        if (version != VERSION && version != WEB_PUSH_VERSION) {
+        if (version < VERSION || version > RECEIPT_VERSION) {
             return new Decoded.UnknownVersion(version);
         }
         return decodeBody(text.substring(digits + 1), version);
@@ -180,7 +219,75 @@ final class NodeMessageCodec {
         if (version >= WEB_PUSH_VERSION && body.startsWith("m\n")) {
             return decodeMessage(body);
         }
+        if (version >= RECEIPT_VERSION && body.startsWith("r\n")) {
+            return decodeWithReceipt(body);
+        }
+        if (version >= RECEIPT_VERSION && body.startsWith("a\n")) {
+            return decodeReceipt(body);
+        }
         return new Decoded.Malformed("unknown message type");
+    }
+
+    private static Decoded decodeWithReceipt(String body) {
+        int requestEnd = body.indexOf('\n', 2);
+        int senderEnd = requestEnd < 0 ? -1 : body.indexOf('\n', requestEnd + 1);
+        if (senderEnd < 0) {
+            return new Decoded.Malformed("request without a sender or body");
+        }
+        Optional<Long> request = requestNumber(body.substring(2, requestEnd));
+        String sender = body.substring(requestEnd + 1, senderEnd);
+        if (request.isEmpty() || sender.isEmpty()) {
+            return new Decoded.Malformed("request with a bad number or sender");
+        }
+        Decoded inner = decodeBody(body.substring(senderEnd + 1), WEB_PUSH_VERSION);
+        if (!(inner instanceof Decoded.Message message)) {
+            return inner;
+        }
+        if (message.message() instanceof NodeMessage.Evict) {
+            return new Decoded.Malformed("request for a receipt of an eviction");
+        }
+        return new Decoded.Message(new NodeMessage.WithReceipt(request.get(), sender, message.message()));
+    }
+
+    private static Decoded decodeReceipt(String body) {
+        int requestEnd = body.indexOf('\n', 2);
+        if (requestEnd < 0) {
+            return new Decoded.Malformed("receipt without an answer");
+        }
+        Optional<Long> request = requestNumber(body.substring(2, requestEnd));
+        String taken = body.substring(requestEnd + 1);
+        if (request.isEmpty() || !(taken.equals("1") || taken.equals("0"))) {
+            return new Decoded.Malformed("receipt with a bad number or answer");
+        }
+        return new Decoded.Message(new NodeMessage.Receipt(request.get(), taken.equals("1")));
+    }
+
+    /** A signed 64-bit decimal (optional minus, 1 to 19 digits); empty if it is not one. */
+    private static Optional<Long> requestNumber(String text) {
+        String digits = text.startsWith("-") ? text.substring(1) : text;
+        if (!isNumber(digits, 19)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException outOfRange) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The newest format version the node that wrote presence value {@code presence} reads: what follows
+     * {@link #READ_VERSION_SEPARATOR} in its connection part, or {@value #WEB_PUSH_VERSION} for a bare counter (the
+     * releases before receipts); never throws.
+     */
+    static int readVersion(String presence) {
+        int slash = presence.lastIndexOf('/');
+        int dot = presence.indexOf(READ_VERSION_SEPARATOR, slash + 1);
+        if (dot < 0) {
+            return WEB_PUSH_VERSION;
+        }
+        String version = presence.substring(dot + 1);
+        return isNumber(version, MAX_VERSION_DIGITS) ? Integer.parseInt(version) : WEB_PUSH_VERSION;
     }
 
     private static Decoded decodeDeliver(String body) {

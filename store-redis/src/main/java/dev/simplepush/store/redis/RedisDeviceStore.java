@@ -90,19 +90,18 @@ final class RedisDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Registration> register(Uaid uaid, ChannelId channelId, int maxChannels) {
-        Objects.requireNonNull(channelId, "channelId");
+    public CompletionStage<Subscribed> register(Subscription requested, int maxChannels) {
+        Objects.requireNonNull(requested, "requested");
+        if (requested.restricted()) {
+            throw new IllegalArgumentException("a SimplePush registration has no key hash");
+        }
         if (maxChannels < 1) {
             throw new IllegalArgumentException("maxChannels must be at least 1: " + maxChannels);
         }
-        return script("register channel", DeviceScripts.REGISTER, uaid, Integer.toString(maxChannels),
-                Keys.channelField(channelId))
-                .thenApply(code -> switch (code.intValue()) {
-                    case 0 -> Registration.UNKNOWN_DEVICE;
-                    case 1 -> Registration.EXISTS;
-                    case 2 -> Registration.LIMIT_REACHED;
-                    default -> Registration.REGISTERED;
-                });
+        String[] args = {ttlMillis, Integer.toString(maxChannels), Keys.channelField(requested.channelId()),
+            Long.toString(requested.generation())};
+        return redis.eval("register channel", DeviceScripts.REGISTER, ScriptOutputType.MULTI,
+                deviceKeys(requested.uaid()), args, RedisDeviceStore::subscribedOf);
     }
 
     @Override
@@ -119,7 +118,7 @@ final class RedisDeviceStore implements DeviceStore {
                 deviceKeys(requested.uaid()), args, RedisDeviceStore::subscribedOf);
     }
 
-    /** The SUBSCRIBE reply: its code, then the channel's generation as decimal text. */
+    /** The REGISTER or SUBSCRIBE reply: its code, then the channel's generation as decimal text. */
     private static Subscribed subscribedOf(Object reply) {
         List<?> both = (List<?>) reply;
         Registration registration = switch (((Long) both.get(0)).intValue()) {
@@ -156,12 +155,13 @@ final class RedisDeviceStore implements DeviceStore {
         Instant expiresAt = message.expiresAt();
         return script("queue message", DeviceScripts.ENQUEUE, subscription.uaid(),
                 Keys.channelField(message.channelId()),
-                Keys.channelState(subscription),
+                subscription.keyHash().map("k"::concat).orElse(""),
                 Integer.toString(maxQueued),
                 Long.toString(now.getEpochSecond()), Integer.toString(now.getNano()),
                 message.channelId().value(), message.id().value(), StoredMessage.topicToken(message),
                 Long.toString(expiresAt.getEpochSecond()), Integer.toString(expiresAt.getNano()),
-                StoredMessage.payloadLines(message))
+                StoredMessage.payloadLines(message),
+                Long.toString(subscription.generation()))
                 .thenApply(code -> switch (code.intValue()) {
                     case 0 -> Enqueue.GONE;
                     case 1 -> Enqueue.QUEUE_FULL;
@@ -208,11 +208,15 @@ final class RedisDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Advance> advance(Uaid uaid, ChannelId channelId, Version version) {
-        Objects.requireNonNull(channelId, "channelId");
+    public CompletionStage<Advance> advance(Subscription registration, Version version) {
+        Objects.requireNonNull(registration, "registration");
         Objects.requireNonNull(version, "version");
-        return script("advance version", DeviceScripts.ADVANCE, uaid, Keys.channelField(channelId),
-                version.toString())
+        if (registration.restricted()) {
+            throw new IllegalArgumentException("a SimplePush registration has no key hash");
+        }
+        return script("advance version", DeviceScripts.ADVANCE, registration.uaid(),
+                Keys.channelField(registration.channelId()), version.toString(),
+                Long.toString(registration.generation()))
                 .thenApply(code -> switch (code.intValue()) {
                     case 0 -> Advance.GONE;
                     case 1 -> Advance.STALE;
@@ -232,7 +236,7 @@ final class RedisDeviceStore implements DeviceStore {
             String value = field.getValue();
             if (field.getKey().startsWith(Keys.CHANNEL_PREFIX) && value.startsWith("p")) {
                 ChannelId channel = ChannelId.of(field.getKey().substring(Keys.CHANNEL_PREFIX.length()));
-                updates.add(Update.of(channel, Version.of(Long.parseLong(value.substring(1)))));
+                updates.add(Update.of(channel, Version.of(Long.parseLong(Keys.simplePushVersion(value)))));
             }
         }
         return List.copyOf(updates);

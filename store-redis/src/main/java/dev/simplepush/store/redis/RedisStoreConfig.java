@@ -40,9 +40,12 @@ import java.util.regex.Pattern;
  *     stays connected, so it bounds how long a dead node still looks like it holds its devices
  * @param nodeId this node's name, unique among the nodes that share the Redis; routes updates to this node
  * @param commandTimeout how long one Redis command may take before the operation fails (P4.3 503)
+ * @param receiptTimeout how long a node waits for the node holding a device to confirm that its connection took an
+ *     update or message (P4.3 200); without the confirmation in time, the update is answered as for an offline
+ *     device (202, and a wake-up, P8.3). It bounds the extra latency of a PUT whose device's node is frozen or slow
  */
 public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix, Duration deviceTtl,
-        Duration presenceTtl, String nodeId, Duration commandTimeout) {
+        Duration presenceTtl, String nodeId, Duration commandTimeout, Duration receiptTimeout) {
 
     /** The default URI: a Redis on this machine's default port. */
     public static final URI DEFAULT_URI = URI.create("redis://127.0.0.1:6379");
@@ -54,6 +57,8 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(30);
     /** The default command timeout: 2 s. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** The default receipt timeout: 1 s. */
+    public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(1);
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -74,6 +79,7 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         Objects.requireNonNull(presenceTtl, "presenceTtl");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(receiptTimeout, "receiptTimeout");
         uris = List.copyOf(uris);
         if (uris.isEmpty()) {
             throw new IllegalArgumentException("at least one Redis URI is required");
@@ -94,6 +100,7 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         }
         positive("deviceTtl", deviceTtl);
         positive("commandTimeout", commandTimeout);
+        positive("receiptTimeout", receiptTimeout);
         if (presenceTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("presenceTtl must be at least 1s: " + presenceTtl);
         }
@@ -122,6 +129,7 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         builder.presenceTtl = presenceTtl;
         builder.nodeId = nodeId;
         builder.commandTimeout = commandTimeout;
+        builder.receiptTimeout = receiptTimeout;
         return builder;
     }
 
@@ -136,7 +144,7 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
     public String toString() {
         return "RedisStoreConfig[uris=" + redactedUris() + ", cluster=" + cluster + ", keyPrefix=" + keyPrefix
                 + ", deviceTtl=" + deviceTtl + ", presenceTtl=" + presenceTtl + ", nodeId=" + nodeId
-                + ", commandTimeout=" + commandTimeout + "]";
+                + ", commandTimeout=" + commandTimeout + ", receiptTimeout=" + receiptTimeout + "]";
     }
 
     /**
@@ -233,6 +241,7 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
         private String nodeId = randomNodeId();
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration receiptTimeout = DEFAULT_RECEIPT_TIMEOUT;
 
         private Builder() {
         }
@@ -305,13 +314,23 @@ public record RedisStoreConfig(List<URI> uris, boolean cluster, String keyPrefix
         }
 
         /**
+         * How long to wait for the node holding a device to confirm it handed over an update or message before
+         * answering as for an offline device (202); positive. Defaults to 1 s ({@link #DEFAULT_RECEIPT_TIMEOUT}).
+         */
+        public Builder receiptTimeout(Duration receiptTimeout) {
+            this.receiptTimeout = Objects.requireNonNull(receiptTimeout, "receiptTimeout");
+            return this;
+        }
+
+        /**
          * The configuration.
          *
          * @throws IllegalArgumentException if a value is invalid (see {@link RedisStoreConfig})
          */
         public RedisStoreConfig build() {
             boolean isCluster = clusterSet ? cluster : uris.size() > 1;
-            return new RedisStoreConfig(uris, isCluster, keyPrefix, deviceTtl, presenceTtl, nodeId, commandTimeout);
+            return new RedisStoreConfig(uris, isCluster, keyPrefix, deviceTtl, presenceTtl, nodeId, commandTimeout,
+                    receiptTimeout);
         }
     }
 }

@@ -60,7 +60,7 @@ abstract class CrossNodeRouting {
         Update update = new Update(newChannel(), Version.of(versions.incrementAndGet()),
                 Optional.of("line one\nline \"two\" é"));
 
-        // P7.1: handed to the node that holds the device counts as delivered.
+        // P7.1, P4.3: delivered once the node that holds the device confirms its connection took it.
         assertThat(await(nodeB.deliver(uaid, update))).isTrue();
 
         assertThat(eventually(() -> device.deliveries().contains(update))).isTrue();
@@ -102,6 +102,19 @@ abstract class CrossNodeRouting {
         assertThat(await(nodeA.deliver(uaid, update))).isTrue();
         assertThat(eventually(() -> newer.deliveries().contains(update))).isTrue();
         assertThat(older.deliveries()).isEmpty();
+    }
+
+    @Test
+    void updateTheHoldersConnectionRefusesIsNotDelivered() {
+        Uaid uaid = Uaid.random();
+        RecordingDevice closing = RecordingDevice.refusing("closing on A");
+        await(nodeA.claim(uaid, closing));
+        Update update = newUpdate();
+
+        // P4.3: A received it but its connection is closing, so it is stored, not delivered; A says so at once.
+        assertThat(await(nodeB.deliver(uaid, update))).isFalse();
+        assertThat(closing.deliveries()).containsExactly(update);
+        assertThat(await(nodeB.isConnected(uaid))).isTrue();
     }
 
     @Test

@@ -44,7 +44,8 @@ final class LocalRedisCluster implements BeforeAllCallback {
 
     /** A Cluster configuration with a fresh key prefix. */
     RedisStoreConfig.Builder config() {
-        return RedisStoreConfig.builder().uris(uris()).keyPrefix(LocalRedis.newPrefix());
+        return RedisStoreConfig.builder().uris(uris()).keyPrefix(LocalRedis.newPrefix())
+                .receiptTimeout(Duration.ofSeconds(5));
     }
 
     /** The running processes; closed by JUnit when the root context closes. */

@@ -1,5 +1,6 @@
 package dev.simplepush.store.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -57,6 +58,7 @@ final class LocalRedisSentinel implements BeforeAllCallback, AfterAllCallback {
 
     /** A configuration for the master, found through the Sentinels, with a fresh key prefix. */
     RedisStoreConfig.Builder config() {
-        return RedisStoreConfig.builder().uri(uri).keyPrefix(LocalRedis.newPrefix());
+        return RedisStoreConfig.builder().uri(uri).keyPrefix(LocalRedis.newPrefix())
+                .receiptTimeout(Duration.ofSeconds(5));
     }
 }

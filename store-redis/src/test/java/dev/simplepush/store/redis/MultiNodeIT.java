@@ -43,7 +43,7 @@ class MultiNodeIT {
             device.hello();
             Device.Registration channel = device.register();
 
-            // P7.1: any node accepts any PUT; 200 means handed to the node that holds the device.
+            // P7.1: any node accepts any PUT; 200 means the node that holds the device handed it over (P4.3).
             assertThat(nodeB.put(channel.endpoint(), "version=5").statusCode()).isEqualTo(200);
 
             device.awaitUpdate(channel.channel(), 5);

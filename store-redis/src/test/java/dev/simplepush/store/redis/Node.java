@@ -28,6 +28,8 @@ final class Node implements AutoCloseable {
 
     /** One endpoint token key for every node of a test, as a real deployment must share it. */
     static final String TOKEN_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    /** How long a node may take to start. */
+    static final Duration STARTUP = Duration.ofSeconds(60);
 
 
     // One client per node: a client shared by every test could hold a pooled connection to a port a later
@@ -47,7 +49,15 @@ final class Node implements AutoCloseable {
         modules.addAll(List.of(extra));
         injector = Guice.createInjector(Stage.PRODUCTION, modules);
         server = injector.getInstance(PushServer.class);
-        await(server.start());
+        // A cold JVM on a busy machine may take longer than an ordinary stage to start everything.
+        try {
+            server.start().toCompletableFuture().get(STARTUP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the node did not start", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
         port = injector.getInstance(WebSocketTransport.class).localAddress().getPort();
     }
 

@@ -159,8 +159,64 @@ class NodeMessageCodecTest {
                 .doesNotContain("not-a").doesNotContain("NOT-A");
     }
 
+    @Test
+    void requestsForAReceiptAndReceiptsRoundTripAsVersionThree() {
+        List<NodeMessage> inner = List.of(
+                new NodeMessage.Deliver(UAID, new Update(CHANNEL, Version.of(3), Optional.of("a\nb"))),
+                new NodeMessage.Deliver(UAID, Update.of(CHANNEL, Version.of(4))),
+                new NodeMessage.DeliverMessage(UAID, new WebPushMessage(ID, CHANNEL, EXPIRES, Optional.of("t"),
+                        Optional.of(Payload.aes128gcm("3q2-7w")))),
+                new NodeMessage.Probe());
+        for (NodeMessage message : inner) {
+            for (long request : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+                NodeMessage withReceipt = new NodeMessage.WithReceipt(request, "node-a.eu-1", message);
+                assertThat(NodeMessageCodec.encode(withReceipt)).startsWith("3\nr\n" + request + "\nnode-a.eu-1\n");
+                assertThat(roundTrip(withReceipt)).isEqualTo(withReceipt);
+            }
+        }
+        assertThat(NodeMessageCodec.encode(new NodeMessage.Receipt(42, true))).isEqualTo("3\na\n42\n1");
+        assertThat(roundTrip(new NodeMessage.Receipt(-7, false))).isEqualTo(new NodeMessage.Receipt(-7, false));
+        assertThat(roundTrip(new NodeMessage.Receipt(Long.MAX_VALUE, true)))
+                .isEqualTo(new NodeMessage.Receipt(Long.MAX_VALUE, true));
+    }
+
+    @Test
+    void versionThreeAlsoCarriesTheTypesOfVersionsOneAndTwo() {
+        assertThat(NodeMessageCodec.decode("3\np")).isEqualTo(message(new NodeMessage.Probe()));
+        assertThat(NodeMessageCodec.decode("3\ne\n" + UAID.value() + "\nnode-a/1.3"))
+                .isEqualTo(message(new NodeMessage.Evict(UAID, "node-a/1.3")));
+        assertThat(NodeMessageCodec.decode(V2_HEAD.replaceFirst("2", "3") + "1790000060\n123456789\n"))
+                .isInstanceOf(Decoded.Message.class);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"3\np", "3\n", "0\nu\nwhatever", "999999999\nanything\nat all"})
+    @ValueSource(strings = {"3\nr", "3\nr\n", "3\nr\n1", "3\nr\n1\n", "3\nr\n1\nnode-a", "3\nr\n1\nnode-a\n",
+            "3\nr\nx\nnode-a\np", "3\nr\n\nnode-a\np", "3\nr\n99999999999999999999\nnode-a\np", "3\nr\n1\n\np",
+            "3\nr\n1\nnode-a\ne\n0123456789abcdef0123456789abcdef\nnode-b/1",
+            "3\nr\n1\nnode-a\nr\n2\nnode-b\np", "3\nr\n1\nnode-a\na\n2\n1",
+            "3\nr\n1\nnode-a\nu\nNOT-A-UAID\n6f0e1a6c-1c9b-4a8e-9d1e-2b7f3c4d5e6f\n1",
+            "3\na", "3\na\n", "3\na\n1", "3\na\n1\n", "3\na\n1\n2", "3\na\n1\ntrue", "3\na\nx\n1",
+            "3\na\n1\n1\n", "2\nr\n1\nnode-a\np", "2\na\n1\n1", "1\na\n1\n1", "a\n1\n1"})
+    void malformedRequestsAndReceiptsAreReportedWithoutQuotingThem(String text) {
+        Decoded decoded = NodeMessageCodec.decode(text);
+
+        assertThat(decoded).isInstanceOf(Decoded.Malformed.class);
+        assertThat(((Decoded.Malformed) decoded).reason()).doesNotContain("NOT-A").doesNotContain("node-a");
+    }
+
+    @Test
+    void presenceValuesSayWhichFormatsTheirNodeReads() {
+        assertThat(NodeMessageCodec.readVersion("node-a/17")).isEqualTo(NodeMessageCodec.WEB_PUSH_VERSION);
+        assertThat(NodeMessageCodec.readVersion("node.a.b/17")).isEqualTo(NodeMessageCodec.WEB_PUSH_VERSION);
+        assertThat(NodeMessageCodec.readVersion("node.a/17.3")).isEqualTo(3);
+        assertThat(NodeMessageCodec.readVersion("node-a/17.12")).isEqualTo(12);
+        assertThat(NodeMessageCodec.readVersion("node-a/17.")).isEqualTo(NodeMessageCodec.WEB_PUSH_VERSION);
+        assertThat(NodeMessageCodec.readVersion("node-a/17.x")).isEqualTo(NodeMessageCodec.WEB_PUSH_VERSION);
+        assertThat(NodeMessageCodec.readVersion("no-slash")).isEqualTo(NodeMessageCodec.WEB_PUSH_VERSION);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4\np", "4\n", "0\nu\nwhatever", "999999999\nanything\nat all"})
     void aVersionThisNodeDoesNotKnowIsReportedAsSuch(String text) {
         int version = Integer.parseInt(text.substring(0, text.indexOf('\n')));
 
@@ -194,14 +250,17 @@ class NodeMessageCodecTest {
                         new Update(CHANNEL, Version.of(9), Optional.of("data\nmore")))),
                 NodeMessageCodec.encode(new NodeMessage.DeliverMessage(UAID, new WebPushMessage(ID, CHANNEL, EXPIRES,
                         Optional.of("news"), Optional.of(new Payload("AAEC", "aesgcm", Optional.of("salt=%"),
-                                Optional.of("dh=+")))))));
+                                Optional.of("dh=+")))))),
+                NodeMessageCodec.encode(new NodeMessage.WithReceipt(-5, "node-a", new NodeMessage.Deliver(UAID,
+                        new Update(CHANNEL, Version.of(9), Optional.of("x"))))),
+                NodeMessageCodec.encode(new NodeMessage.Receipt(12, true)));
         for (String text : valid) {
             for (int cut = 0; cut <= text.length(); cut++) {
                 texts.add(text.substring(0, cut));
                 texts.add(text.substring(cut));
             }
         }
-        String alphabet = "0123456789abcdefpuem\n-/ \r+%";
+        String alphabet = "0123456789abcdefpuemra\n-/ \r+%";
         for (int i = 0; i < 5_000; i++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(60);

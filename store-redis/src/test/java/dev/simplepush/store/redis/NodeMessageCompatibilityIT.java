@@ -16,12 +16,18 @@ import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.testing.RecordingDevice;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a running node does with messages on its channel that it cannot read (a newer node's format, garbage),
  * with the unversioned messages of nodes deployed before the format had versions, and with the Web Push messages
- * of format version 2: raw texts are published on the node's channel as another node would.
+ * of format version 2: raw texts are published on the node's channel as another node would. A node of an earlier
+ * release is played by a raw subscriber on its channel.
  */
 class NodeMessageCompatibilityIT {
 
@@ -79,13 +86,13 @@ class NodeMessageCompatibilityIT {
         Update future = update(1);
 
         // A node of a later release that broke the upgrade rule, and something that is no message at all.
-        assertThat(publish("3\nu\n" + uaid.value() + "\n" + future.channelId().value() + "\n1\nnew layout"))
+        assertThat(publish("4\nu\n" + uaid.value() + "\n" + future.channelId().value() + "\n1\nnew layout"))
                 .isEqualTo(1);
-        assertThat(publish("3\nu\n" + uaid.value() + "\nagain")).isEqualTo(1);
+        assertThat(publish("4\nu\n" + uaid.value() + "\nagain")).isEqualTo(1);
         assertThat(publish("\u0000garbage " + uaid.value())).isEqualTo(1);
 
         assertThat(CrossNodeRouting.eventually(() -> warnings().size() == 2)).isTrue();
-        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("unknown format version 3"))
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("unknown format version 4"))
                 .anySatisfy(line -> assertThat(line).contains("malformed"))
                 .allSatisfy(line -> assertThat(line).doesNotContain(uaid.value()));
         Update real = update(2);
@@ -131,6 +138,66 @@ class NodeMessageCompatibilityIT {
         assertThat(warnings()).singleElement().satisfies(line -> assertThat(line).contains("malformed")
                 .doesNotContain(uaid.value()));
         assertThat(device.deliveries()).containsExactly(message);
+    }
+
+    @Test
+    void aHolderOfAnEarlierReleaseIsSentOnlyWhatItReadsAndItsReceiverCountDecides() throws InterruptedException {
+        Uaid uaid = Uaid.random();
+        // Presence as a node from before receipts writes it: a bare counter after the node id.
+        publisher.sync().set(keys.presence(uaid), "old-node/5", SetArgs.Builder.px(60_000));
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        StatefulRedisPubSubConnection<String, String> old = subscribe("old-node", received);
+        try {
+            Update update = update(3);
+
+            assertThat(await(nodeB.deliver(uaid, update))).isTrue();
+
+            assertThat(received.poll(5, TimeUnit.SECONDS))
+                    .isEqualTo("1\nu\n" + uaid.value() + "\n" + update.channelId().value() + "\n3");
+            assertThat(await(nodeB.isConnected(uaid))).isTrue();
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("1\np");
+        } finally {
+            old.close();
+        }
+    }
+
+    @Test
+    void aRequestForAReceiptIsAnsweredOnTheSendersChannel() throws InterruptedException {
+        Uaid held = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("on A");
+        await(nodeA.claim(held, device));
+        Update update = update(5);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        StatefulRedisPubSubConnection<String, String> sender = subscribe("node-x", received);
+        try {
+            assertThat(publish("3\nr\n77\nnode-x\nu\n" + held.value() + "\n" + update.channelId().value() + "\n5"))
+                    .isEqualTo(1);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("3\na\n77\n1");
+            assertThat(device.deliveries()).containsExactly(update);
+
+            // Not held here: the receipt says so at once, and the sender need not wait for its deadline.
+            assertThat(publish("3\nr\n-78\nnode-x\nu\n" + Uaid.random().value() + "\n"
+                    + update.channelId().value() + "\n6")).isEqualTo(1);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("3\na\n-78\n0");
+            assertThat(publish("3\nr\n79\nnode-x\np")).isEqualTo(1);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("3\na\n79\n1");
+        } finally {
+            sender.close();
+        }
+        assertThat(warnings()).isEmpty();
+    }
+
+    /** A raw subscriber on the channel of node {@code nodeId}, putting what it receives into {@code into}. */
+    private StatefulRedisPubSubConnection<String, String> subscribe(String nodeId, BlockingQueue<String> into) {
+        StatefulRedisPubSubConnection<String, String> connection = raw.connectPubSub();
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String from, String message) {
+                into.add(message);
+            }
+        });
+        connection.sync().ssubscribe(keys.nodeChannel(nodeId));
+        return connection;
     }
 
     private long publish(String text) {

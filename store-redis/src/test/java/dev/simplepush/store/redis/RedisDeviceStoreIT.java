@@ -50,6 +50,8 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     private static final String KEY_HASH = "BVb9wdJ0aXK4yRn0r8Kv1b1oXz1NQ3u5cMbhWaBv2yE";
     /** The generation of the Web Push subscriptions here: negative, and not exact as a double. */
     private static final long GENERATION = -(1L << 53) - 1;
+    /** The generation of the SimplePush registrations here: not exact as a double either. */
+    private static final long SIMPLEPUSH_GENERATION = (1L << 53) + 3;
     private static final AtomicLong IDS = new AtomicLong();
 
     private static RedisClient client;
@@ -79,13 +81,13 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void versionsBeyondDoublePrecisionCompareExactly() {
         Uaid uaid = newUaid();
         ChannelId channel = ChannelId.of(UUID.randomUUID().toString());
-        await(store().register(uaid, channel, 10));
+        Subscription registration = registered(uaid, channel);
         // 2^53 + 1 and 2^53 are the same double: a script that used tonumber would call the second stale.
         long twoTo53 = 1L << 53;
 
-        assertThat(await(store().advance(uaid, channel, Version.of(twoTo53)))).isEqualTo(Advance.ADVANCED);
-        assertThat(await(store().advance(uaid, channel, Version.of(twoTo53 + 1)))).isEqualTo(Advance.ADVANCED);
-        assertThat(await(store().advance(uaid, channel, Version.of(twoTo53)))).isEqualTo(Advance.STALE);
+        assertThat(await(store().advance(registration, Version.of(twoTo53)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(registration, Version.of(twoTo53 + 1)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(registration, Version.of(twoTo53)))).isEqualTo(Advance.STALE);
         assertThat(await(store().ack(uaid, channel, Version.of(twoTo53)))).isFalse();
 
         assertThat(await(store().pending(uaid))).containsExactly(Update.of(channel, Version.of(twoTo53 + 1)));
@@ -106,11 +108,11 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     void scriptsAreLoadedAgainAfterScriptFlush() {
         Uaid uaid = newUaid();
         ChannelId channel = ChannelId.of(UUID.randomUUID().toString());
-        await(store().register(uaid, channel, 10));
+        Subscription registration = registered(uaid, channel);
 
         assertThat(RedisProcess.command(port(), "SCRIPT FLUSH")).startsWith("+OK");
 
-        assertThat(await(store().advance(uaid, channel, Version.of(1)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(registration, Version.of(1)))).isEqualTo(Advance.ADVANCED);
     }
 
     @Test
@@ -204,24 +206,66 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         assertThat(await(store().subscribe(new Subscription(uaid, restricted, Optional.empty(), big - 1), 10)))
                 .isEqualTo(new Subscribed(Registration.REKEYED, big - 1));
         assertThat(redis().hget(deviceKey(uaid), "c:" + restricted.value())).isEqualTo("o" + (big - 1));
-        assertThat(await(store().advance(uaid, restricted, Version.of(1)))).isEqualTo(Advance.GONE);
-        assertThat(await(store().advance(uaid, open, Version.of(1)))).isEqualTo(Advance.GONE);
+        // Web Push subscriptions of their own take no versions, even from an endpoint of their generation.
+        assertThat(await(store().advance(new Subscription(uaid, restricted, Optional.empty(), big - 1),
+                Version.of(1)))).isEqualTo(Advance.GONE);
+        assertThat(await(store().advance(new Subscription(uaid, open, Optional.empty(), Long.MIN_VALUE),
+                Version.of(1)))).isEqualTo(Advance.GONE);
     }
 
     @Test
-    void aSimplePushChannelSubscribedWithoutKeyKeepsItsVersionAndGenerationZero() {
+    void aSimplePushChannelSubscribedWithoutKeyKeepsItsVersionAndGeneration() {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
-        await(store().register(uaid, channel, 10));
-        await(store().advance(uaid, channel, Version.of(5)));
+        Subscription registration = registered(uaid, channel);
+        assertThat(redis().hget(deviceKey(uaid), "c:" + channel.value())).isEqualTo("n." + SIMPLEPUSH_GENERATION);
+        await(store().advance(registration, Version.of(5)));
 
         assertThat(await(store().subscribe(subscription(uaid, channel, Optional.empty()), 10)))
-                .isEqualTo(new Subscribed(Registration.EXISTS, Subscription.SIMPLEPUSH_GENERATION));
-        assertThat(redis().hget(deviceKey(uaid), "c:" + channel.value())).isEqualTo("p5");
-        assertThat(await(store().subscribed(new Subscription(uaid, channel, Optional.empty(),
-                Subscription.SIMPLEPUSH_GENERATION)))).isTrue();
+                .isEqualTo(new Subscribed(Registration.EXISTS, SIMPLEPUSH_GENERATION));
+        assertThat(redis().hget(deviceKey(uaid), "c:" + channel.value())).isEqualTo("p5." + SIMPLEPUSH_GENERATION);
+        assertThat(await(store().subscribed(registration))).isTrue();
         assertThat(await(store().subscribed(subscription(uaid, channel, Optional.empty())))).isFalse();
-        assertThat(await(store().advance(uaid, channel, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(registration, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().ack(uaid, channel, Version.of(6)))).isTrue();
+        assertThat(redis().hget(deviceKey(uaid), "c:" + channel.value())).isEqualTo("a6." + SIMPLEPUSH_GENERATION);
+        assertThat(await(store().register(registration.withGeneration(7), 10)))
+                .isEqualTo(new Subscribed(Registration.EXISTS, SIMPLEPUSH_GENERATION));
+    }
+
+    @Test
+    void aSimplePushChannelStoredBeforeGenerationsTakesEndpointsWithoutOneUntilUnregistered() {
+        Uaid uaid = newUaid();
+        ChannelId fresh = newChannel();
+        ChannelId pending = newChannel();
+        ChannelId acked = newChannel();
+        // P3.5 compatibility: the states a release before generations wrote, and what its endpoints name.
+        redis().hset(deviceKey(uaid), Map.of("c:" + fresh.value(), "n", "c:" + pending.value(), "p5",
+                "c:" + acked.value(), "a5"));
+        Subscription freshOld = new Subscription(uaid, fresh, Optional.empty(), Subscription.NO_GENERATION);
+        Subscription pendingOld = new Subscription(uaid, pending, Optional.empty(), Subscription.NO_GENERATION);
+        Subscription ackedOld = new Subscription(uaid, acked, Optional.empty(), Subscription.NO_GENERATION);
+
+        assertThat(await(store().pending(uaid))).containsExactly(Update.of(pending, Version.of(5)));
+        assertThat(await(store().advance(freshOld.withGeneration(SIMPLEPUSH_GENERATION), Version.of(1))))
+                .isEqualTo(Advance.GONE);
+        assertThat(await(store().advance(freshOld, Version.of(1)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(pendingOld, Version.of(5)))).isEqualTo(Advance.STALE);
+        assertThat(await(store().advance(ackedOld, Version.of(6)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().ack(uaid, acked, Version.of(6)))).isTrue();
+        assertThat(redis().hget(deviceKey(uaid), "c:" + fresh.value())).isEqualTo("p1");
+        assertThat(redis().hget(deviceKey(uaid), "c:" + acked.value())).isEqualTo("a6");
+        assertThat(await(store().register(new Subscription(uaid, pending, Optional.empty(), SIMPLEPUSH_GENERATION),
+                10))).as("P3.3: registered again, it keeps its generation")
+                .isEqualTo(new Subscribed(Registration.EXISTS, Subscription.NO_GENERATION));
+        assertThat(await(store().subscribed(pendingOld))).isTrue();
+
+        await(store().unregister(uaid, fresh));
+        Subscription freshNew = registered(uaid, fresh);
+
+        assertThat(await(store().advance(freshOld, Version.of(2)))).isEqualTo(Advance.GONE);
+        assertThat(await(store().advance(freshNew, Version.of(2)))).isEqualTo(Advance.ADVANCED);
+        assertThat(redis().hget(deviceKey(uaid), "c:" + fresh.value())).isEqualTo("p2." + SIMPLEPUSH_GENERATION);
     }
 
     @Test
@@ -236,8 +280,8 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         await(enqueue(uaid, message(open, NOW.plusSeconds(60)), Optional.empty(), 10, NOW));
 
         // Neither the wake-up address nor the message hash counts as a channel.
-        assertThat(await(store().register(uaid, newChannel(), 2))).isEqualTo(Registration.LIMIT_REACHED);
-        assertThat(await(store().register(uaid, newChannel(), 3))).isEqualTo(Registration.REGISTERED);
+        assertThat(register(uaid, newChannel(), 2)).isEqualTo(Registration.LIMIT_REACHED);
+        assertThat(register(uaid, newChannel(), 3)).isEqualTo(Registration.REGISTERED);
     }
 
     @Test
@@ -245,9 +289,7 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         Uaid uaid = newUaid();
         ChannelId channel = newChannel();
         // A SimplePush channel: it takes both messages and versions (W1.4).
-        await(store().register(uaid, channel, 10));
-        Subscription simplePush = new Subscription(uaid, channel, Optional.empty(),
-                Subscription.SIMPLEPUSH_GENERATION);
+        Subscription simplePush = registered(uaid, channel);
         WebPushMessage message = message(channel, NOW.plusSeconds(60));
         await(store().enqueue(simplePush, message, 10, NOW));
         long ttl = RedisStoreConfig.DEFAULT_DEVICE_TTL.toMillis();
@@ -262,7 +304,7 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         assertRefreshed(uaid, ttl);
 
         shortenTtls(uaid);
-        assertThat(await(store().advance(uaid, channel, Version.of(3)))).isEqualTo(Advance.ADVANCED);
+        assertThat(await(store().advance(simplePush, Version.of(3)))).isEqualTo(Advance.ADVANCED);
         assertRefreshed(uaid, ttl);
 
         shortenTtls(uaid);
@@ -427,11 +469,10 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
         await(enqueue(uaid, message(channel, NOW.plusSeconds(60)), Optional.empty(), 1, NOW));
         redis().hdel(deviceKey(uaid), "c:" + channel.value());
 
-        assertThat(await(store().register(uaid, channel, 10))).isEqualTo(Registration.REGISTERED);
+        assertThat(register(uaid, channel, 10)).isEqualTo(Registration.REGISTERED);
 
         WebPushMessage fresh = message(channel, NOW.plusSeconds(60));
-        Subscription simplePush = new Subscription(uaid, channel, Optional.empty(),
-                Subscription.SIMPLEPUSH_GENERATION);
+        Subscription simplePush = new Subscription(uaid, channel, Optional.empty(), SIMPLEPUSH_GENERATION);
         assertThat(await(store().enqueue(simplePush, fresh, 1, NOW))).isEqualTo(Enqueue.QUEUED);
         assertThat(await(store().messages(uaid, NOW))).containsExactly(fresh);
     }
@@ -439,6 +480,18 @@ class RedisDeviceStoreIT extends DeviceStoreContract {
     /** A Web Push subscription of this test's generation (REGISTERED takes it). */
     private static Subscription subscription(Uaid uaid, ChannelId channel, Optional<String> keyHash) {
         return new Subscription(uaid, channel, keyHash, GENERATION);
+    }
+
+    /** Registers a SimplePush channel as registration {@link #SIMPLEPUSH_GENERATION}. */
+    private Registration register(Uaid uaid, ChannelId channel, int maxChannels) {
+        return await(store().register(new Subscription(uaid, channel, Optional.empty(), SIMPLEPUSH_GENERATION),
+                maxChannels)).registration();
+    }
+
+    /** Registers a new SimplePush channel; returns what its endpoint names. */
+    private Subscription registered(Uaid uaid, ChannelId channel) {
+        assertThat(register(uaid, channel, 10)).isEqualTo(Registration.REGISTERED);
+        return new Subscription(uaid, channel, Optional.empty(), SIMPLEPUSH_GENERATION);
     }
 
     /** Subscribes with this test's generation. */

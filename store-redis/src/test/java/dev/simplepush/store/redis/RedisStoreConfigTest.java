@@ -19,6 +19,7 @@ class RedisStoreConfigTest {
         assertThat(config.keyPrefix()).isEqualTo("sp:");
         assertThat(config.deviceTtl()).isEqualTo(Duration.ofDays(60));
         assertThat(config.presenceTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.receiptTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.nodeId()).matches("[0-9a-f]{16}");
     }
 
@@ -140,6 +141,8 @@ class RedisStoreConfigTest {
         assertThatThrownBy(() -> RedisStoreConfig.builder().deviceTtl(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RedisStoreConfig.builder().commandTimeout(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStoreConfig.builder().receiptTimeout(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,7 +1,10 @@
 package dev.simplepush.transport.websocket;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,14 +29,19 @@ import java.util.OptionalInt;
  * @param corsAllowedOrigin the {@code Access-Control-Allow-Origin} of endpoint responses; default
  *     {@value #DEFAULT_CORS_ALLOWED_ORIGIN}
  * @param httpIdleTimeout how long an HTTP connection may wait for its next request (an app server's keep-alive
- *     connection, or a device's before its upgrade) before it is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}.
- *     Device WebSockets are not affected
+ *     connection, or a device's before its upgrade) before it is closed, and how long a request's body may take to
+ *     arrive after its head before the connection is closed; default {@link #DEFAULT_HTTP_IDLE_TIMEOUT}. Device
+ *     WebSockets are not affected
  * @param demoPage whether {@code GET /demo/} serves the demo page (it registers a channel from the browser and PUTs
  *     to its endpoint, playing the app server); default {@code true}. {@code /simplepush.js} is always served
  * @param shutdownGrace how long {@link WebSocketTransport#stop()} waits for devices to answer the close frame (1001)
  *     it sends them; those still connected then are dropped, and the listener goes down. Default
  *     {@link #DEFAULT_SHUTDOWN_GRACE}; zero drops them at once. A device that never answers is dropped by its
  *     socket's own close timeout (3 seconds) if that comes first
+ * @param allowedOrigins the web origins ({@code scheme://host[:port]}, as a browser sends them in {@code Origin})
+ *     whose pages may open the device WebSocket; an upgrade whose {@code Origin} is not one of them is answered 403.
+ *     An upgrade without {@code Origin} (devices, Firefox's push service) is always allowed. Kept lower-case and
+ *     without the scheme's default port, as browsers send them. Default empty: any origin
  * @param maxConnections the most connections open at once, devices and HTTP alike; past it a new connection is
  *     answered {@code 503 Service Unavailable} with {@code Retry-After} at once and closed, while the connections
  *     held keep working. Default empty: {@value #DEFAULT_OPEN_FILES_PERCENT}% of the process's open-files limit
@@ -56,6 +64,7 @@ public record WebSocketConfig(
         Duration httpIdleTimeout,
         boolean demoPage,
         Duration shutdownGrace,
+        List<String> allowedOrigins,
         OptionalInt maxConnections,
         Duration deviceIdleTimeout) {
 
@@ -95,7 +104,8 @@ public record WebSocketConfig(
      * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the public URL is not an
      *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, the origin is
      *     blank, the idle timeout is not between 1 ms and 24 days, the shutdown grace is not between 0 and one
-     *     hour, the connection limit is below 1, or the device idle timeout is not between 100 ms and 24 days
+     *     hour, an allowed origin is not {@code scheme://host[:port]} in its canonical form, the connection limit is
+     *     below 1, or the device idle timeout is not between 100 ms and 24 days
      */
     public WebSocketConfig {
         requireHost(host);
@@ -107,6 +117,12 @@ public record WebSocketConfig(
         requireOrigin(corsAllowedOrigin);
         requireIdleTimeout(httpIdleTimeout);
         requireShutdownGrace(shutdownGrace);
+        allowedOrigins = List.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
+        for (String origin : allowedOrigins) {
+            if (!origin.equals(canonicalOrigin(origin))) {
+                throw new IllegalArgumentException("not a canonical origin: " + origin);
+            }
+        }
         Objects.requireNonNull(maxConnections, "maxConnections").ifPresent(
                 limit -> requireAtLeastOne(limit, "maxConnections"));
         requireDeviceIdleTimeout(deviceIdleTimeout);
@@ -114,8 +130,8 @@ public record WebSocketConfig(
 
     /**
      * The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}, a one
-     * minute HTTP idle timeout, the demo page, a two second shutdown grace, a connection limit from the open-files
-     * limit, a 35 minute device idle timeout.
+     * minute HTTP idle timeout, the demo page, a two second shutdown grace, device upgrades from any origin, a
+     * connection limit from the open-files limit, a 35 minute device idle timeout.
      */
     public static WebSocketConfig defaults() {
         return builder().build();
@@ -138,6 +154,7 @@ public record WebSocketConfig(
                 .httpIdleTimeout(httpIdleTimeout)
                 .demoPage(demoPage)
                 .shutdownGrace(shutdownGrace)
+                .allowedOrigins(allowedOrigins)
                 .deviceIdleTimeout(deviceIdleTimeout);
         publicUrl.ifPresent(builder::publicUrl);
         maxConnections.ifPresent(builder::maxConnections);
@@ -186,6 +203,33 @@ public record WebSocketConfig(
         }
     }
 
+    /**
+     * The origin {@code text} names, as a browser writes it: lower-case, without the scheme's default port.
+     *
+     * @throws IllegalArgumentException if {@code text} is not {@code scheme://host[:port]} (no user, path, query
+     *     or fragment)
+     */
+    private static String canonicalOrigin(String text) {
+        Objects.requireNonNull(text, "origin");
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + text, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String path = uri.getRawPath();
+        if (scheme.isEmpty() || uri.getHost() == null
+                || uri.getRawUserInfo() != null || !(path == null || path.isEmpty())
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("not an origin (scheme://host[:port], no path): " + text);
+        }
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
+                || (scheme.equals("https") && port == 443);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    }
+
     private static void requireShutdownGrace(Duration grace) {
         Objects.requireNonNull(grace, "shutdownGrace");
         if (grace.isNegative() || grace.compareTo(MAX_SHUTDOWN_GRACE) > 0) {
@@ -212,6 +256,7 @@ public record WebSocketConfig(
         private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
         private boolean demoPage = true;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private List<String> allowedOrigins = List.of();
         private OptionalInt maxConnections = OptionalInt.empty();
         private Duration deviceIdleTimeout = DEFAULT_DEVICE_IDLE_TIMEOUT;
 
@@ -271,8 +316,8 @@ public record WebSocketConfig(
         }
 
         /**
-         * How long an HTTP connection may wait for its next request before it is closed. Defaults to
-         * {@link #DEFAULT_HTTP_IDLE_TIMEOUT}; between 1 ms and 24 days.
+         * How long an HTTP connection may wait for its next request, and a request's body may take to arrive,
+         * before the connection is closed. Defaults to {@link #DEFAULT_HTTP_IDLE_TIMEOUT}; between 1 ms and 24 days.
          */
         public Builder httpIdleTimeout(Duration value) {
             requireIdleTimeout(value);
@@ -317,10 +362,27 @@ public record WebSocketConfig(
             return this;
         }
 
+        /**
+         * The web origins whose pages may open the device WebSocket, each {@code scheme://host[:port]} (case and a
+         * default port do not matter; duplicates are dropped); an upgrade from another origin is answered 403, one
+         * without {@code Origin} is always allowed. Defaults to none: any origin may.
+         *
+         * @throws IllegalArgumentException if an entry is not such an origin (no host; a path, a query)
+         */
+        public Builder allowedOrigins(List<String> value) {
+            LinkedHashSet<String> origins = new LinkedHashSet<>();
+            for (String origin : Objects.requireNonNull(value, "allowedOrigins")) {
+                origins.add(canonicalOrigin(origin));
+            }
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
-                    corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace, maxConnections, deviceIdleTimeout);
+                    corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace, allowedOrigins, maxConnections,
+                    deviceIdleTimeout);
         }
     }
 }

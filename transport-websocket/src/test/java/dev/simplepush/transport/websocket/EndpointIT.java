@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The app-server endpoint and the other HTTP routes over a real socket (P4). */
 class EndpointIT {
@@ -129,9 +131,12 @@ class EndpointIT {
         assertError(put(endpoint, "version=9223372036854775808"), 400, 101);
     }
 
-    @Test
-    void malformedFormEncodingIs400() {
-        assertError(put(offlineEndpoint().endpoint(), "version=%zz"), 400, 100);
+    @ParameterizedTest
+    @ValueSource(strings = {"version=%zz", "version=1&data=%+41", "version=1&data=%-1", "data=%4\u0661&version=1"})
+    void malformedFormEncodingIs400(String body) {
+        // An escape is '%' and two ASCII hex digits: "%+4" and "%4" + ARABIC-INDIC ONE are not (they were read as
+        // 0x04 and 0x41 and the update accepted).
+        assertError(put(offlineEndpoint().endpoint(), body), 400, 100);
     }
 
     @Test

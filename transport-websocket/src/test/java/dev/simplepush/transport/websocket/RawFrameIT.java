@@ -264,6 +264,25 @@ class RawFrameIT {
     }
 
     @Test
+    void textWithZeroBytesThatLookLikeUtf32Closes1007() {
+        // Valid UTF-8 but not JSON (P1.3). Jackson took the zero bytes for UTF-32 and failed with an IOException that
+        // escaped the read listener: the device got no answer and its socket stayed open.
+        try (RawWebSocket webSocket = connect()) {
+            webSocket.send(frame(TEXT).payload(new byte[] {0, 0, 0, ' ', 0, 0, 0, ' ', 0}));
+            assertClosesWith(webSocket, CloseCodes.INVALID_PAYLOAD);
+        }
+    }
+
+    @Test
+    void textWithZeroBytesThatLookLikeUtf16IsNotAPingButCloses1007() {
+        // "{\0}\0" is no JSON in UTF-8; read as UTF-16LE it was "{}", a ping answered with {} (P6.1).
+        try (RawWebSocket webSocket = connect()) {
+            webSocket.send(frame(TEXT).payload(new byte[] {'{', 0, '}', 0}));
+            assertClosesWith(webSocket, CloseCodes.INVALID_PAYLOAD);
+        }
+    }
+
+    @Test
     void utf8CharacterSplitAcrossFragmentsIsValid() {
         // RFC 6455 §5.6, §8.1: the message as a whole must be UTF-8, not each fragment; a character may span two.
         byte[] hello = utf8(PADDED_HELLO_PREFIX + "\uD83D\uDE00\"}"); // U+1F600: F0 9F 98 80

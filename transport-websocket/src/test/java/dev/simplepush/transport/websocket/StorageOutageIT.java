@@ -2,6 +2,10 @@ package dev.simplepush.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -19,9 +23,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** What devices and app servers see while the store is unreachable, and that nothing accepted before is lost. */
 class StorageOutageIT {
@@ -58,6 +64,19 @@ class StorageOutageIT {
         TestServer.join(server.stop().toCompletableFuture());
     }
 
+    /** A device that said hello, registered one channel and left. */
+    private Offline registeredThenGone() {
+        Offline offline;
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            offline = new Offline(device.hello(), device.register());
+        }
+        TestServer.await(() -> service.openSessions() == 0, "device gone");
+        return offline;
+    }
+
+    private record Offline(String uaid, TestDevice.Registration channel) {
+    }
+
     private static HttpResponse<String> put(URI endpoint, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(endpoint).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -65,13 +84,9 @@ class StorageOutageIT {
 
     @Test
     void putDuringAnOutageIs503WithRetryAfterAndAcceptedUpdatesSurviveIt() throws Exception {
-        String uaid;
-        TestDevice.Registration channel;
-        try (TestDevice device = TestDevice.connect(webSocket)) {
-            uaid = device.hello();
-            channel = device.register();
-        }
-        TestServer.await(() -> service.openSessions() == 0, "device gone");
+        Offline offline = registeredThenGone();
+        String uaid = offline.uaid();
+        TestDevice.Registration channel = offline.channel();
         assertThat(put(channel.endpoint(), "version=7").statusCode()).isEqualTo(202);
 
         store.down(true);
@@ -119,5 +134,32 @@ class StorageOutageIT {
             store.down(false);
             assertThat(device.register().endpoint().getPath()).startsWith("/update/");
         }
+    }
+
+    @Test
+    void warningsDuringAnOutageNameTheDeviceByAShortHashNeverByItsUaid() throws Exception {
+        Offline offline = registeredThenGone();
+        String uaid = offline.uaid();
+        TestDevice.Registration channel = offline.channel();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(PushService.class);
+        Level level = serviceLog.getLevel();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        serviceLog.setLevel(Level.WARN);
+        serviceLog.addAppender(log);
+        try {
+            store.down(true);
+            assertThat(put(channel.endpoint(), "version=8").statusCode()).isEqualTo(503);
+        } finally {
+            serviceLog.detachAppender(log);
+            serviceLog.setLevel(level);
+            store.down(false);
+        }
+        // The UAID is the device's only credential, the token in the endpoint lets anyone push: neither in full.
+        String token = channel.endpoint().getPath().substring("/update/".length());
+        assertThat(log.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage())
+                .doesNotContain(uaid)
+                .doesNotContain(token)
+                .containsPattern(Pattern.compile("uaid#[0-9a-f]{8}")));
     }
 }

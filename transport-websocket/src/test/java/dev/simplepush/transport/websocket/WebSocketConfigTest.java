@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -83,18 +84,43 @@ class WebSocketConfigTest {
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
                 Duration.ofSeconds(1), true, Duration.ZERO,
-                OptionalInt.empty(), Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+                List.of(), OptionalInt.empty(), Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
-                true, Duration.ZERO, OptionalInt.empty(), Duration.ofMinutes(1)))
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ofSeconds(-1), OptionalInt.empty(), Duration.ofMinutes(1)))
+                true, Duration.ofSeconds(-1), List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, OptionalInt.of(0), Duration.ofMinutes(1)))
+                true, Duration.ZERO, List.of(), OptionalInt.of(0), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, OptionalInt.empty(), Duration.ZERO))
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
+                true, Duration.ZERO, List.of("https://App.example"), OptionalInt.empty(), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void allowedOriginsAreKeptAsBrowsersSendThem() {
+        assertThat(WebSocketConfig.defaults().allowedOrigins()).isEmpty();
+        WebSocketConfig config = WebSocketConfig.builder().allowedOrigins(List.of("https://App.Example",
+                "https://app.example:443", "http://localhost:8080", "http://[::1]:80", "HTTP://b.example:8443", "app://Mail.Gaiamobile.org"))
+                .build();
+        assertThat(config.allowedOrigins()).containsExactly("https://app.example", "http://localhost:8080",
+                "http://[::1]", "http://b.example:8443", "app://mail.gaiamobile.org");
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @Test
+    void anAllowedOriginIsOnlySchemeHostAndPort() {
+        WebSocketConfig.Builder builder = WebSocketConfig.builder();
+        for (String bad : new String[] {"app.example", "https://app.example/", "https://app.example/path",
+                "https://app.example?q", "https://app.example#f", "https://user@app.example", "mailto:a@app.example",
+                "null", "*", "https://"}) {
+            assertThatThrownBy(() -> builder.allowedOrigins(List.of(bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

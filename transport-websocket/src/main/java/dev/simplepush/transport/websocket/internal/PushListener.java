@@ -121,7 +121,7 @@ public final class PushListener implements WebSocketTransport {
             }
             ByteBufferPool pool = bufferPools.get();
             DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes(), maxConnections,
-                    config.deviceIdleTimeout());
+                    config.deviceIdleTimeout(), config.allowedOrigins());
             Listener server;
             Future<?> sweep;
             try {
@@ -235,9 +235,10 @@ public final class PushListener implements WebSocketTransport {
         // Undertow answers the requests the device side's open listener leaves to it; the frames of a device that
         // upgrades there too are read and written by the device side, which keeps far less per idle socket than
         // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
-        HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired);
-        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.corsAllowedOrigin(),
-                WebAssets.load(config.demoPage()), meters, address);
+        HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired,
+                HttpRoutes::originForbidden);
+        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.httpIdleTimeout().toMillis(),
+                config.corsAllowedOrigin(), WebAssets.load(config.demoPage()), meters, address);
     }
 
     private URI defaultBase(InetSocketAddress local) {

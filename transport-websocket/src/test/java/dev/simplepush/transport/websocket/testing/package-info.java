@@ -3,8 +3,9 @@
  * with this transport and any store module, reached over real loopback sockets ({@link
  * dev.simplepush.transport.websocket.testing.WireHarness}), its devices ({@link
  * dev.simplepush.transport.websocket.testing.WireClient}) and the JSON a device writes and reads ({@link
- * dev.simplepush.transport.websocket.testing.WireJson}). A store adapter runs core's scenario suites over the wire
- * with one line:
+ * dev.simplepush.transport.websocket.testing.WireJson}), and the scenarios that need a raw socket on any store ({@link
+ * dev.simplepush.transport.websocket.testing.MessagesBeforeCloseScenarios}). A store adapter runs core's scenario
+ * suites over the wire with one line:
  *
  * <pre>{@code
  * protected Harness start(PushConfig config) {

@@ -181,6 +181,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             String connectionHeader = null;
             String key = null;
             String version = null;
+            String origin = null;
             StringBuilder protocols = new StringBuilder();
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
@@ -200,6 +201,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
                     case "sec-websocket-key" -> key = once(key, value);
                     case "sec-websocket-version" -> version = once(version, value);
                     case "sec-websocket-protocol" -> protocols.append(',').append(value);
+                    case "origin" -> origin = once(origin, value);
                     case "content-length" -> {
                         if (!value.equals("0")) {
                             return null; // a body: Undertow decides
@@ -214,6 +216,9 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
                         }
                     }
                 }
+            }
+            if (!Handshake.allowsOrigin(devices.allowedOrigins(), origin)) {
+                return null; // Undertow's route answers 403
             }
             return Handshake.of(upgrade, connectionHeader, key, version, protocols.toString())
                     .map(Handshake::response).orElse(null);

@@ -78,7 +78,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     /** {@link #now()} when bytes were last read (or the socket opened); written on the I/O thread only. */
     private volatile int lastRead;
 
-    // Guarded by this: the bytes the socket could not take yet, and whether no frame may follow.
+    // Guarded by this: the bytes the socket could not take yet, and whether no frame may follow (set with the close
+    // frame, RFC 6455 §5.5.1, or when the connection is dropped).
     private @Nullable ByteBuffer backlog;
     private boolean outputClosed;
     private boolean closeWhenFlushed;
@@ -151,6 +152,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         if (state != OPEN) {
             return false;
         }
+        // A close frame may be written between this check and the write: write() drops the frame then (RFC 6455
+        // §5.5.1), under the lock it already takes.
         return write(FrameWriter.text(ProtocolCodec.encode(message)));
     }
 
@@ -163,7 +166,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         // an update arriving while it answers the close must be stored and answered 202 (and wake it, P8), on
         // whichever node it arrives.
         offline();
-        if (!write(FrameWriter.close(code, reason))) {
+        if (!writeClose(FrameWriter.close(code, reason))) {
             return;
         }
         // The device should answer with its close frame, which ends the connection; if it does not, drop it.
@@ -269,7 +272,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         // The device said goodbye: it is offline from now on, before the close is echoed. An update arriving
         // meanwhile must not be answered 200 (P4.3) when it can no longer reach the device.
         gone();
-        write(FrameWriter.close(code, ""));
+        writeClose(FrameWriter.close(code, ""));
         closeWhenFlushed();
     }
 
@@ -280,7 +283,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             // RFC 6455 §7.1.7: nothing more can be read; say why and drop the connection.
             STATE.compareAndSet(this, OPEN, CLOSING);
             offline();
-            write(FrameWriter.close(code, reason));
+            writeClose(FrameWriter.close(code, reason));
             closeWhenFlushed();
         } else {
             close(code, reason);
@@ -290,9 +293,28 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     // ---- writing, from any thread
 
     /** Writes as much of {@code frame} as the socket takes now and keeps the rest. False if no frame may be sent. */
-    private synchronized boolean write(ByteBuffer frame) {
+    private boolean write(ByteBuffer frame) {
+        return write(frame, false);
+    }
+
+    /** Writes the close frame, after which no frame may follow (RFC 6455 §5.5.1). False if it may not be sent. */
+    private boolean writeClose(ByteBuffer frame) {
+        return write(frame, true);
+    }
+
+    /**
+     * Writes {@code frame}; with {@code last}, closes the output behind it. The check of {@link #outputClosed} and
+     * the write are one step under this lock, so a frame that a sender built before the close frame was written can
+     * never follow it on the wire.
+     */
+    private synchronized boolean write(ByteBuffer frame, boolean last) {
         if (outputClosed) {
             return false;
+        }
+        if (last) {
+            // Before the write: whether the frame leaves now or with the backlog (which flush() writes regardless),
+            // nothing is queued behind it.
+            outputClosed = true;
         }
         ByteBuffer pending = backlog;
         if (pending != null) {

@@ -8,6 +8,7 @@ import io.undertow.server.HttpHandler;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +50,7 @@ public final class DeviceSockets {
     private final int maxFrameBytes;
     private final int maxConnections;
     private final int idleTicks;
+    private final List<String> allowedOrigins;
     private final Set<DeviceSocket> open = ConcurrentHashMap.newKeySet();
     /** Connections accepted and not yet closed, refused ones included. */
     private final AtomicInteger connections = new AtomicInteger();
@@ -64,10 +66,11 @@ public final class DeviceSockets {
      * The device side of a listener whose buffers come from {@code buffers}: each socket has a session of
      * {@code service}, and closes with 1009 on a message over {@code maxFrameBytes} (P1.3). At most
      * {@code maxConnections} connections are kept at once; {@link #closeIdle} closes the sockets that read nothing
-     * for {@code deviceIdleTimeout}.
+     * for {@code deviceIdleTimeout}; web pages may upgrade only from {@code allowedOrigins} (lower-case, without a
+     * default port; empty for any).
      */
     public DeviceSockets(PushService service, ByteBufferPool buffers, int maxFrameBytes, int maxConnections,
-            Duration deviceIdleTimeout) {
+            Duration deviceIdleTimeout, List<String> allowedOrigins) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
         }
@@ -76,6 +79,7 @@ public final class DeviceSockets {
         this.maxFrameBytes = maxFrameBytes;
         this.maxConnections = maxConnections;
         this.idleTicks = DeviceSocket.ticks(deviceIdleTimeout);
+        this.allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     /**
@@ -88,11 +92,17 @@ public final class DeviceSockets {
     }
 
     /**
-     * Undertow's handler for {@code /}: upgrades the device connections the open listener left to Undertow, and
-     * hands every other request to {@code refuse}, which answers 426.
+     * Undertow's handler for {@code /}: upgrades the device connections the open listener left to Undertow, hands
+     * an upgrade from a web page of an origin not allowed to {@code forbid}, which answers 403, and every other
+     * request to {@code refuse}, which answers 426.
      */
-    public HttpHandler upgradeHandler(HttpHandler refuse) {
-        return new DeviceUpgradeHandler(this, refuse);
+    public HttpHandler upgradeHandler(HttpHandler refuse, HttpHandler forbid) {
+        return new DeviceUpgradeHandler(this, refuse, forbid);
+    }
+
+    /** The origins whose web pages may upgrade; empty for any. */
+    List<String> allowedOrigins() {
+        return allowedOrigins;
     }
 
     /**

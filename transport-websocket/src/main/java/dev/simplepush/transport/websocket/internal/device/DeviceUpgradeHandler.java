@@ -17,13 +17,15 @@ import org.jspecify.annotations.Nullable;
  * upstream connections for upgrades). Checked and answered by the same {@link Handshake}, and the upgraded
  * connection becomes a {@link DeviceSocket} as on the first-request path. Anything else is handed to
  * {@code refuse} (426); an upgrade to another WebSocket version also gets {@code Sec-WebSocket-Version: 13}
- * (RFC 6455 §4.4).
+ * (RFC 6455 §4.4). An upgrade from a web page whose origin is not allowed is handed to {@code forbid} (403).
  *
  * <p>Runs on I/O threads and never blocks.
  */
 final class DeviceUpgradeHandler implements HttpHandler {
 
     private final HttpHandler refuse;
+    private final HttpHandler forbid;
+    private final DeviceSockets devices;
     /**
      * One listener for every upgrade, rather than one per request: the HTTP connection object stays reachable for
      * the socket's whole life and keeps its upgrade listener, so a per-request listener would pin the upgrade
@@ -31,8 +33,10 @@ final class DeviceUpgradeHandler implements HttpHandler {
      */
     private final HttpUpgradeListener upgraded;
 
-    DeviceUpgradeHandler(DeviceSockets devices, HttpHandler refuse) {
+    DeviceUpgradeHandler(DeviceSockets devices, HttpHandler refuse, HttpHandler forbid) {
         this.refuse = refuse;
+        this.forbid = forbid;
+        this.devices = devices;
         this.upgraded = (connection, exchange) -> devices.upgraded(connection, null, null);
     }
 
@@ -52,6 +56,12 @@ final class DeviceUpgradeHandler implements HttpHandler {
                 exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, Handshake.VERSION);
             }
             refuse.handleRequest(exchange);
+            return;
+        }
+        HeaderValues origins = request.get(Headers.ORIGIN);
+        String origin = origins == null || origins.isEmpty() ? null : origins.size() == 1 ? origins.getFirst() : "";
+        if (!Handshake.allowsOrigin(devices.allowedOrigins(), origin)) {
+            forbid.handleRequest(exchange);
             return;
         }
         exchange.upgradeChannel(upgraded);

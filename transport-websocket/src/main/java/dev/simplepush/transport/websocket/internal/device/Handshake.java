@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * answer, whichever way the request arrived. {@link DeviceOpenListener} reads a connection's first request itself;
  * {@link DeviceUpgradeHandler} gets a later one on a keep-alive connection from Undertow. Requests this check
  * refuses are answered by Undertow's routes: 426, with {@code Sec-WebSocket-Version: 13} when the request asked for
- * another version (§4.4).
+ * another version (§4.4); 403 for an upgrade from a web page whose origin is not allowed (§4.2.2, {@link
+ * #allowsOrigin}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -46,6 +49,17 @@ public final class Handshake {
             return Optional.empty();
         }
         return Optional.of(new Handshake(accept(key), protocols != null && hasToken(protocols, SUB_PROTOCOL)));
+    }
+
+    /**
+     * Whether an upgrade whose {@code Origin} is {@code origin} may open a device socket, given the {@code allowed}
+     * origins (lower-case, without a default port, as browsers write them; empty for any). An upgrade without
+     * {@code Origin} is always allowed: devices and Firefox's push service send none, and only a browser page is
+     * made to say where it comes from. Repeated {@code Origin} lines (a non-browser client) come as the value
+     * {@code ""}, which no allowed origin matches.
+     */
+    static boolean allowsOrigin(List<String> allowed, @Nullable String origin) {
+        return origin == null || allowed.isEmpty() || allowed.contains(origin.trim().toLowerCase(Locale.ROOT));
     }
 
     /** Whether the request asks for a WebSocket version other than {@value #VERSION}. */

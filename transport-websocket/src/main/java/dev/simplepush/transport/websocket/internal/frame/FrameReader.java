@@ -110,6 +110,17 @@ public final class FrameReader {
         return stage == FAILED;
     }
 
+    /**
+     * The bytes the reader holds now, for tests: the capacity kept for the text message arriving and the payload of
+     * the control frame arriving. 0 between messages and after a protocol error; never more than the message limit
+     * plus 125.
+     */
+    int heldBytes() {
+        byte[] message = messageBytes;
+        byte[] payload = control;
+        return (message == null ? 0 : message.length) + (payload == null ? 0 : payload.length);
+    }
+
     /** Consumes all of {@code input}, reporting to {@code handler} as frames complete. */
     public void feed(ByteBuffer input, Handler handler) {
         while (input.hasRemaining() && stage != FAILED) {

@@ -48,6 +48,20 @@ record FormFields(Optional<String> version, Optional<String> data) {
     }
 
     private static String decode(String text) {
-        return text.indexOf('%') < 0 && text.indexOf('+') < 0 ? text : URLDecoder.decode(text, StandardCharsets.UTF_8);
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        // URLDecoder reads the two characters after '%' with Integer.parseInt, which also takes a sign and the digits
+        // of other scripts ("%+4", "%4\u0661"): only two ASCII hex digits make an escape.
+        for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 3)) {
+            if (i + 2 >= text.length() || !isHexDigit(text.charAt(i + 1)) || !isHexDigit(text.charAt(i + 2))) {
+                throw new IllegalArgumentException("malformed percent-escape at index " + i);
+            }
+        }
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 }

@@ -18,6 +18,8 @@ enum HttpError {
             "send the fields as application/x-www-form-urlencoded, or without a Content-Type"),
     UPGRADE_REQUIRED(426, 107, "Upgrade Required", "devices connect here with a WebSocket"),
     NO_SUCH_RESOURCE(404, 108, "Not Found", "no such resource"),
+    ORIGIN_FORBIDDEN(403, 116, "Forbidden", "web pages of this origin may not open the device WebSocket"),
+    MALFORMED_BODY(400, 115, "Bad Request", "the request body could not be read: malformed chunked encoding, or it ended early"),
     // Web Push endpoints (W6.9): autopush-rs's numbers, so app servers written for it read them alike.
     SUBSCRIPTION_GONE(410, 106, "Gone", "this subscription was unregistered, or its device was reset"),
     VAPID_REQUIRED(401, 109, "Unauthorized",

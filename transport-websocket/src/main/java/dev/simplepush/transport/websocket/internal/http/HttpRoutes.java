@@ -3,6 +3,7 @@ package dev.simplepush.transport.websocket.internal.http;
 import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.NotifyOutcome;
 import dev.simplepush.core.PushService;
+import dev.simplepush.core.Subscription;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
 import dev.simplepush.transport.websocket.internal.json.HttpBodies;
 import io.micrometer.core.instrument.Counter;
@@ -34,7 +35,8 @@ import org.xnio.IoUtils;
  *
  * <p>Runs on I/O threads and never blocks: the body is read with non-blocking callbacks, and the answer is written
  * on the exchange's I/O thread when the core's stage completes. No request makes a handler throw: failures are
- * answered with a JSON error body.
+ * answered with a JSON error body. Every request body must have arrived within the body deadline ({@link Bodies});
+ * an endpoint's token is checked before its body is read.
  */
 public final class HttpRoutes implements HttpHandler {
 
@@ -64,16 +66,18 @@ public final class HttpRoutes implements HttpHandler {
     private final WebPushRoutes webPush;
     private final HttpHandler webSocket;
     private final int maxBodyBytes;
+    private final Bodies bodies;
     private final String allowedOrigin;
     private final WebAssets assets;
     private final Map<NotifyOutcome, Counter> requests = new EnumMap<>(NotifyOutcome.class);
 
     /**
      * Routes to {@code service}, handing {@code /} to {@code webSocket}; endpoint bodies over {@code maxBodyBytes}
-     * are answered 413, endpoint answers carry {@code allowedOrigin}; counts endpoint requests in {@code meters}.
+     * are answered 413, a request body not arrived {@code bodyDeadlineMillis} after its head closes the connection,
+     * endpoint answers carry {@code allowedOrigin}; counts endpoint requests in {@code meters}.
      */
-    public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, String allowedOrigin,
-            WebAssets assets, MeterRegistry meters, WebPushUrls webPushUrls) {
+    public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, long bodyDeadlineMillis,
+            String allowedOrigin, WebAssets assets, MeterRegistry meters, WebPushUrls webPushUrls) {
         this.webPush = new WebPushRoutes(service, webPushUrls, allowedOrigin, Clock.systemUTC(), meters);
         this.assets = assets;
         for (NotifyOutcome outcome : NotifyOutcome.values()) {
@@ -85,12 +89,14 @@ public final class HttpRoutes implements HttpHandler {
         this.service = service;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodies = new Bodies(bodyDeadlineMillis);
         this.allowedOrigin = allowedOrigin;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         try {
+            bodies.deadline(exchange);
             String path = exchange.getRelativePath();
             if (path.equals("/")) {
                 webSocket.handleRequest(exchange);
@@ -117,7 +123,8 @@ public final class HttpRoutes implements HttpHandler {
                 }
             }
         } catch (Exception bug) {
-            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), bug);
+            // The path is not logged: an endpoint's path carries its token.
+            LOG.error("request {} {} failed", exchange.getRequestMethod(), routeOf(exchange.getRequestPath()), bug);
             if (!exchange.isResponseStarted()) {
                 error(exchange, HttpError.INTERNAL);
             } else {
@@ -126,10 +133,26 @@ public final class HttpRoutes implements HttpHandler {
         }
     }
 
+    /** A request path as logs may show it: an endpoint's or a message's prefix without the token or id after it. */
+    static String routeOf(String path) {
+        for (String prefix : new String[] {UPDATE_PREFIX, WEBPUSH_OPEN_PREFIX, WEBPUSH_RESTRICTED_PREFIX,
+                MESSAGE_PREFIX}) {
+            if (path.startsWith(prefix)) {
+                return prefix + "...";
+            }
+        }
+        return path.length() > 64 ? path.substring(0, 64) + "..." : path;
+    }
+
     /** Answers a request to {@code /} that is not a WebSocket upgrade: 426 with {@code Upgrade: websocket}. */
     public static void upgradeRequired(HttpServerExchange exchange) {
         exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
         error(exchange, HttpError.UPGRADE_REQUIRED);
+    }
+
+    /** Answers a device WebSocket upgrade from a web page whose origin is not allowed: 403. */
+    public static void originForbidden(HttpServerExchange exchange) {
+        error(exchange, HttpError.ORIGIN_FORBIDDEN);
     }
 
     private static void health(HttpServerExchange exchange) {
@@ -169,9 +192,10 @@ public final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.METHOD_NOT_ALLOWED);
             return;
         }
-        Optional<EndpointToken> parsed = EndpointToken.parse(token);
-        if (parsed.isEmpty()) {
-            outcome(exchange, NotifyOutcome.NOT_FOUND);
+        // Before the body: an unknown token is answered at once, whatever (if anything) follows.
+        Optional<Subscription> endpoint = EndpointToken.parse(token).flatMap(service::endpoint);
+        if (endpoint.isEmpty()) {
+            Bodies.answerUnread(exchange, ex -> outcome(ex, NotifyOutcome.NOT_FOUND));
             return;
         }
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
@@ -179,11 +203,11 @@ public final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
-        Bodies.read(exchange, maxBodyBytes, (ex, body) -> notify(ex, parsed.get(), body),
+        Bodies.read(exchange, maxBodyBytes, (ex, body) -> notify(ex, endpoint.get(), body),
                 ex -> error(ex, HttpError.TOO_LARGE));
     }
 
-    private void notify(HttpServerExchange exchange, EndpointToken token, byte[] body) {
+    private void notify(HttpServerExchange exchange, Subscription endpoint, byte[] body) {
         FormFields fields;
         try {
             // P4.1: the fields may come in the query string when the body is empty.
@@ -193,7 +217,7 @@ public final class HttpRoutes implements HttpHandler {
             error(exchange, HttpError.MALFORMED_FORM);
             return;
         }
-        service.notify(token, fields.version(), fields.data()).whenComplete((outcome, failure) -> {
+        service.notify(endpoint, fields.version(), fields.data()).whenComplete((outcome, failure) -> {
             NotifyOutcome answer = outcome;
             if (failure != null) {
                 LOG.error("notify failed unexpectedly", failure);

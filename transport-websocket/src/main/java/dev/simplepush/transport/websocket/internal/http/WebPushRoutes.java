@@ -21,7 +21,6 @@ import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -49,7 +48,6 @@ final class WebPushRoutes {
     /** W6.4: the largest body accepted, RFC 8030's minimum. */
     static final int MAX_BODY_BYTES = 4096;
 
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final HttpString TTL = new HttpString("TTL");
     private static final HttpString TOPIC = new HttpString("Topic");
     private static final HttpString URGENCY = new HttpString("Urgency");
@@ -96,7 +94,7 @@ final class WebPushRoutes {
         Optional<Subscription> subscription = EndpointToken.parse(token)
                 .flatMap(parsed -> service.subscription(parsed, restricted));
         if (subscription.isEmpty()) {
-            answer(exchange, HttpError.NO_SUCH_ENDPOINT, null);
+            Bodies.answerUnread(exchange, ex -> answer(ex, HttpError.NO_SUCH_ENDPOINT, null));
             return;
         }
         Bodies.read(exchange, MAX_BODY_BYTES,
@@ -172,8 +170,8 @@ final class WebPushRoutes {
             return;
         }
         PushHeaders.Accepted accepted = (PushHeaders.Accepted) judged;
-        Optional<WebPushMessage.Payload> payload = accepted.encoding().map(encoding -> new WebPushMessage.Payload(
-                BASE64URL.encodeToString(body), encoding.name(), encoding.encryption(), encoding.cryptoKey()));
+        Optional<WebPushMessage.Payload> payload = accepted.encoding().map(encoding -> WebPushMessage.Payload.ofBody(
+                body, encoding.name(), encoding.encryption(), encoding.cryptoKey()));
         int ttl = accepted.ttlSeconds();
         post(exchange, service.post(subscription, ttl, accepted.topic(), payload), result -> {
             if (!result.outcome().accepted()) {

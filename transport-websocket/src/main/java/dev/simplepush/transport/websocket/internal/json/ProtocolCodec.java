@@ -68,6 +68,14 @@ public final class ProtocolCodec {
      *     object, or {@link CloseCodes#POLICY_VIOLATION} when {@code messageType} is unknown or not a string
      */
     public static ClientMessage decode(byte[] frame, int length) throws MalformedFrameException {
+        // Jackson takes a zero byte among the first four for the mark of UTF-16 or UTF-32 and reads the frame so:
+        // "{\0}\0" would be the ping {} and "\0\0\0 \0" an IOException. A frame is UTF-8 (RFC 6455 §5.6), where
+        // JSON has no raw zero byte at all (RFC 8259 §2, §7): such a frame is invalid JSON.
+        for (int i = 0; i < Math.min(length, 4); i++) {
+            if (frame[i] == 0) {
+                throw new MalformedFrameException(CloseCodes.INVALID_PAYLOAD, "invalid JSON");
+            }
+        }
         Fields fields = new Fields();
         try (JsonParser parser = JSON.createParser(frame, 0, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -42,4 +42,15 @@ class FormFieldsTest {
         assertThatThrownBy(() -> FormFields.parse("version=%zz")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FormFields.parse("data=%4")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void escapeIsTwoAsciiHexDigitsNotWhatIntegerParseIntTakes() {
+        // Found by EndpointRequestFuzzTest: URLDecoder reads escapes with Integer.parseInt, which takes a sign and
+        // the digits of other scripts.
+        for (String form : new String[] {"data=%+41", "data=%-1", "data=%4\u0661", "data=%1\u07c0", "vers%+4on=1"}) {
+            assertThatThrownBy(() -> FormFields.parse(form)).as(form).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(FormFields.parse("data=%41%2b%e2%82%ac+x&version=%31")).isEqualTo(
+                new FormFields(Optional.of("1"), Optional.of("A+\u20ac x")));
+    }
 }

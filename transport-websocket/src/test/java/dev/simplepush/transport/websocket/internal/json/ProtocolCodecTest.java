@@ -19,6 +19,7 @@ import dev.simplepush.core.protocol.ReplyError;
 import dev.simplepush.core.protocol.ServerMessage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
@@ -234,6 +235,18 @@ class ProtocolCodecTest {
         @Test
         void invalidUtf8Closes1007P1_3() {
             byte[] frame = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+            assertThatThrownBy(() -> ProtocolCodec.decode(frame, frame.length))
+                    .isInstanceOf(ProtocolCodec.MalformedFrameException.class)
+                    .extracting(e -> ((ProtocolCodec.MalformedFrameException) e).closeCode())
+                    .isEqualTo(CloseCodes.INVALID_PAYLOAD);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"00000020000000200000", "7b007d00", "00007b007d00", "7b0000007d000000", "0000007b0000007d",
+            "007b007d", "20007b7d"})
+        void zeroBytesThatJacksonWouldTakeForUtf16Or32Close1007P1_3(String hex) {
+            // Valid UTF-8, but no JSON: without the guard the first threw an IOException and "{\0}\0" was a ping.
+            byte[] frame = HexFormat.of().parseHex(hex);
             assertThatThrownBy(() -> ProtocolCodec.decode(frame, frame.length))
                     .isInstanceOf(ProtocolCodec.MalformedFrameException.class)
                     .extracting(e -> ((ProtocolCodec.MalformedFrameException) e).closeCode())

@@ -1,0 +1,26 @@
+package dev.simplepush.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * How credentials appear in logs: never in full. A UAID is the only credential a device has (whoever knows it takes
+ * its socket over) and an endpoint token lets anyone push; logs name them by a short hash, enough to correlate lines.
+ */
+final class LogIds {
+
+    private LogIds() {
+    }
+
+    /** The first 8 hex characters of the SHA-256 of {@code secret}: the same text always gives the same hash. */
+    static String shortHash(String secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JDK has SHA-256", impossible);
+        }
+    }
+}
