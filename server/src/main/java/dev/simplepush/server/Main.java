@@ -93,6 +93,19 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     Duration minPingInterval;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_MAX_CONNECTIONS}",
+            description = "Most connections kept at once, devices and app servers alike; more are answered 503 with "
+                    + "Retry-After at once [SIMPLEPUSH_MAX_CONNECTIONS]. Default: 90% of the open-files limit, less "
+                    + "100.")
+    Integer maxConnections;
+
+    @Option(names = "--device-idle-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_DEVICE_IDLE_TIMEOUT:-35m}",
+            description = "Close device sockets that send nothing, not even a ping, for this long; longer than the "
+                    + "devices' ping interval and than --min-ping-interval [SIMPLEPUSH_DEVICE_IDLE_TIMEOUT]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration deviceIdleTimeout;
+
     @Option(names = "--max-channels", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_MAX_CHANNELS:-1000}",
             description = "Most channels one device may register [SIMPLEPUSH_MAX_CHANNELS]. Default: ${DEFAULT-VALUE}.")
     int maxChannels;
@@ -268,7 +281,16 @@ public final class Main implements Callable<Integer> {
                 .httpIdleTimeout(httpIdleTimeout)
                 .shutdownGrace(shutdownGrace)
                 .allowedOrigins(parseAllowedOrigins(allowedOrigins))
+                .deviceIdleTimeout(deviceIdleTimeout)
                 .demoPage(demoPage);
+        if (deviceIdleTimeout.compareTo(minPingInterval) <= 0) {
+            // A device pinging as often as it may would be closed for idleness before its next ping.
+            throw new IllegalArgumentException("--device-idle-timeout (" + deviceIdleTimeout
+                    + ") must be longer than --min-ping-interval (" + minPingInterval + ")");
+        }
+        if (maxConnections != null) {
+            transport.maxConnections(maxConnections);
+        }
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
         return transport.build();
     }

@@ -54,6 +54,29 @@ class MainTest {
     }
 
     @Test
+    void admissionAndIdleFlagsBecomeTheTransportConfiguration() {
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.transportConfig().maxConnections()).isEmpty();
+        assertThat(defaults.transportConfig().deviceIdleTimeout()).isEqualTo(Duration.ofMinutes(35));
+
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--max-connections", "20", "--device-idle-timeout", "1m");
+        assertThat(main.transportConfig().maxConnections()).hasValue(20);
+        assertThat(main.transportConfig().deviceIdleTimeout()).isEqualTo(Duration.ofMinutes(1));
+
+        Main tooShort = new Main();
+        new CommandLine(tooShort).parseArgs("--device-idle-timeout", "20s", "--min-ping-interval", "20s");
+        assertThatThrownBy(tooShort::transportConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--device-idle-timeout").hasMessageContaining("--min-ping-interval");
+
+        Main none = new Main();
+        new CommandLine(none).parseArgs("--max-connections", "0");
+        assertThatThrownBy(none::transportConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnections");
+    }
+
+    @Test
     void allowedOriginsAreACommaSeparatedListOfOrigins() {
         Main defaults = new Main();
         new CommandLine(defaults).parseArgs();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Configuration of the WebSocket/HTTP transport. Immutable; build with {@link #builder()} or take
@@ -41,6 +42,16 @@ import java.util.Optional;
  *     whose pages may open the device WebSocket; an upgrade whose {@code Origin} is not one of them is answered 403.
  *     An upgrade without {@code Origin} (devices, Firefox's push service) is always allowed. Kept lower-case and
  *     without the scheme's default port, as browsers send them. Default empty: any origin
+ * @param maxConnections the most connections open at once, devices and HTTP alike; past it a new connection is
+ *     answered {@code 503 Service Unavailable} with {@code Retry-After} at once and closed, while the connections
+ *     held keep working. Default empty: {@value #DEFAULT_OPEN_FILES_PERCENT}% of the process's open-files limit
+ *     (its soft {@code RLIMIT_NOFILE}) less {@value #OPEN_FILES_RESERVE} descriptors for the store, logs and the JVM,
+ *     so that accepting a connection to refuse it never fails for want of a descriptor
+ * @param deviceIdleTimeout how long a device WebSocket may send nothing (no message, no ping, not even a WebSocket
+ *     ping frame) before the server closes it, so that the socket of a device that vanished without a word (a
+ *     phone gone behind a NAT) is not held for ever; default {@link #DEFAULT_DEVICE_IDLE_TIMEOUT}. Keep it longer
+ *     than the devices' ping interval, and longer than the core's minimum ping interval. TCP keep-alive is on for
+ *     every connection as well
  */
 public record WebSocketConfig(
         String host,
@@ -53,7 +64,9 @@ public record WebSocketConfig(
         Duration httpIdleTimeout,
         boolean demoPage,
         Duration shutdownGrace,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        OptionalInt maxConnections,
+        Duration deviceIdleTimeout) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -71,6 +84,17 @@ public record WebSocketConfig(
     public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofMinutes(1);
     /** Default shutdown grace: two seconds, enough for connected devices to answer the close. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    /**
+     * Default device idle timeout: 35 minutes, five more than the interval at which Firefox pings by default
+     * ({@code dom.push.pingInterval}, 30 minutes).
+     */
+    public static final Duration DEFAULT_DEVICE_IDLE_TIMEOUT = Duration.ofMinutes(35);
+    /** The share of the open-files limit that the default connection limit allows, in percent. */
+    public static final int DEFAULT_OPEN_FILES_PERCENT = 90;
+    /** The descriptors the default connection limit leaves to everything but connections. */
+    public static final int OPEN_FILES_RESERVE = 100;
+    /** The shortest device idle timeout: a tenth of a second. */
+    private static final Duration MIN_DEVICE_IDLE_TIMEOUT = Duration.ofMillis(100);
     /** The longest shutdown grace: an hour. */
     private static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
 
@@ -80,7 +104,8 @@ public record WebSocketConfig(
      * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the public URL is not an
      *     absolute http(s) URL without query or fragment, a limit or the thread count is below 1, the origin is
      *     blank, the idle timeout is not between 1 ms and 24 days, the shutdown grace is not between 0 and one
-     *     hour, or an allowed origin is not {@code scheme://host[:port]} in its canonical form
+     *     hour, an allowed origin is not {@code scheme://host[:port]} in its canonical form, the connection limit is
+     *     below 1, or the device idle timeout is not between 100 ms and 24 days
      */
     public WebSocketConfig {
         requireHost(host);
@@ -98,11 +123,15 @@ public record WebSocketConfig(
                 throw new IllegalArgumentException("not a canonical origin: " + origin);
             }
         }
+        Objects.requireNonNull(maxConnections, "maxConnections").ifPresent(
+                limit -> requireAtLeastOne(limit, "maxConnections"));
+        requireDeviceIdleTimeout(deviceIdleTimeout);
     }
 
     /**
      * The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}, a one
-     * minute HTTP idle timeout, the demo page, a two second shutdown grace, device upgrades from any origin.
+     * minute HTTP idle timeout, the demo page, a two second shutdown grace, device upgrades from any origin, a
+     * connection limit from the open-files limit, a 35 minute device idle timeout.
      */
     public static WebSocketConfig defaults() {
         return builder().build();
@@ -125,8 +154,10 @@ public record WebSocketConfig(
                 .httpIdleTimeout(httpIdleTimeout)
                 .demoPage(demoPage)
                 .shutdownGrace(shutdownGrace)
-                .allowedOrigins(allowedOrigins);
+                .allowedOrigins(allowedOrigins)
+                .deviceIdleTimeout(deviceIdleTimeout);
         publicUrl.ifPresent(builder::publicUrl);
+        maxConnections.ifPresent(builder::maxConnections);
         return builder;
     }
 
@@ -206,6 +237,13 @@ public record WebSocketConfig(
         }
     }
 
+    private static void requireDeviceIdleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "deviceIdleTimeout");
+        if (timeout.compareTo(MIN_DEVICE_IDLE_TIMEOUT) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("deviceIdleTimeout must be between 100 ms and 24 days: " + timeout);
+        }
+    }
+
     /** Builds a {@link WebSocketConfig}; setters validate at once. Not thread-safe. */
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -219,6 +257,8 @@ public record WebSocketConfig(
         private boolean demoPage = true;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private List<String> allowedOrigins = List.of();
+        private OptionalInt maxConnections = OptionalInt.empty();
+        private Duration deviceIdleTimeout = DEFAULT_DEVICE_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -302,6 +342,27 @@ public record WebSocketConfig(
         }
 
         /**
+         * The most connections open at once, devices and HTTP alike; more are answered 503 with
+         * {@code Retry-After}. At least 1. Defaults to {@value #DEFAULT_OPEN_FILES_PERCENT}% of the open-files
+         * limit less {@value #OPEN_FILES_RESERVE}.
+         */
+        public Builder maxConnections(int value) {
+            requireAtLeastOne(value, "maxConnections");
+            this.maxConnections = OptionalInt.of(value);
+            return this;
+        }
+
+        /**
+         * How long a device WebSocket may send nothing before it is closed. Defaults to
+         * {@link #DEFAULT_DEVICE_IDLE_TIMEOUT}; between 100 ms and 24 days.
+         */
+        public Builder deviceIdleTimeout(Duration value) {
+            requireDeviceIdleTimeout(value);
+            this.deviceIdleTimeout = value;
+            return this;
+        }
+
+        /**
          * The web origins whose pages may open the device WebSocket, each {@code scheme://host[:port]} (case and a
          * default port do not matter; duplicates are dropped); an upgrade from another origin is answered 403, one
          * without {@code Origin} is always allowed. Defaults to none: any origin may.
@@ -320,7 +381,8 @@ public record WebSocketConfig(
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
-                    corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace, allowedOrigins);
+                    corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace, allowedOrigins, maxConnections,
+                    deviceIdleTimeout);
         }
     }
 }

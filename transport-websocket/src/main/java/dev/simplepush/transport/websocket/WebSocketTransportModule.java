@@ -32,7 +32,8 @@ import java.util.Objects;
  * public URL or the actual listening address.
  *
  * <p><b>Requires:</b> {@link PushService}, {@code @Push MeterRegistry} and {@code @Push Scheduler} (all bound by
- * {@code PushCoreModule}); the scheduler times the shutdown grace.
+ * {@code PushCoreModule}); the scheduler times the shutdown grace and runs the sweep of idle device
+ * sockets.
  *
  * <p>Binding opens nothing: the socket is bound by {@link WebSocketTransport#start()} and closed by
  * {@link WebSocketTransport#stop()}. Install at most one per injector.

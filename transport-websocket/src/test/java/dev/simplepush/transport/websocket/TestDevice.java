@@ -70,6 +70,11 @@ public final class TestDevice implements WebSocket.Listener, AutoCloseable {
         return TestServer.join(closed);
     }
 
+    /** Whether the socket was closed (by a close frame or a failure). */
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
     /** Says hello as a new device; returns the UAID. */
     public String hello() {
         send("{\"messageType\":\"hello\"}");

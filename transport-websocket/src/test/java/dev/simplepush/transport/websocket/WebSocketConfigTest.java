@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class WebSocketConfigTest {
@@ -24,6 +25,8 @@ class WebSocketConfigTest {
         assertThat(config.httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.demoPage()).isTrue();
         assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.maxConnections()).isEmpty();
+        assertThat(config.deviceIdleTimeout()).isEqualTo(Duration.ofMinutes(35));
     }
 
     @Test
@@ -31,7 +34,8 @@ class WebSocketConfigTest {
         WebSocketConfig config = WebSocketConfig.builder().host("0.0.0.0").port(0)
                 .publicUrl(URI.create("https://push.example.com/sp/")).maxFrameBytes(1000).maxBodyBytes(2000)
                 .ioThreads(4).corsAllowedOrigin("https://app.example.com").httpIdleTimeout(Duration.ofSeconds(5)).demoPage(false)
-                .shutdownGrace(Duration.ofMillis(500)).build();
+                .shutdownGrace(Duration.ofMillis(500)).maxConnections(20).deviceIdleTimeout(Duration.ofSeconds(1))
+                .build();
         assertThat(config.toBuilder().build()).isEqualTo(config);
         assertThat(config.publicUrl()).contains(URI.create("https://push.example.com/sp/"));
     }
@@ -63,6 +67,11 @@ class WebSocketConfigTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.shutdownGrace(Duration.ofHours(2)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.maxConnections(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.deviceIdleTimeout(Duration.ofMillis(99)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.deviceIdleTimeout(Duration.ofDays(25)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("/relative")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.publicUrl(URI.create("ftp://example.com")))
@@ -74,15 +83,22 @@ class WebSocketConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
-                Duration.ofSeconds(1), true, Duration.ZERO, List.of())).isInstanceOf(IllegalArgumentException.class);
+                Duration.ofSeconds(1), true, Duration.ZERO,
+                List.of(), OptionalInt.empty(), Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
-                true, Duration.ZERO, List.of()))
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ofSeconds(-1), List.of()))
+                true, Duration.ofSeconds(-1), List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, List.of("https://App.example")))
+                true, Duration.ZERO, List.of(), OptionalInt.of(0), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
+                true, Duration.ZERO, List.of("https://App.example"), OptionalInt.empty(), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -45,6 +45,11 @@ import org.xnio.channels.AcceptingChannel;
  * device side ({@link DeviceSockets}) looking at every new connection first and serving {@code /} in Undertow's
  * routes ({@link HttpRoutes}). Bound by {@code WebSocketTransportModule}.
  *
+ * <p>Admission and idleness: at most {@link ConnectionLimit#of} connections are kept at once (the device side
+ * refuses more with 503), every accepted socket has TCP keep-alive, and one periodic task on the core's
+ * {@link Scheduler} closes the device sockets that read nothing for the device idle timeout
+ * ({@link DeviceSockets#closeIdle}).
+ *
  * <p>Stopping blocks no thread and starts none: the devices are sent 1001 at once, the grace is a timer of the
  * core's {@link Scheduler}, and the stop stage completes when XNIO reports that its worker has terminated.
  */
@@ -55,6 +60,8 @@ public final class PushListener implements WebSocketTransport {
     /** Undertow's own default for a JVM with more than 128 MB of heap. */
     private static final int BUFFER_BYTES = 16 * 1024;
     private static final int ACCEPT_BACKLOG = 4096;
+    /** The shortest period of the idle sweep. */
+    private static final Duration MIN_SWEEP_PERIOD = Duration.ofMillis(25);
 
     private final WebSocketConfig config;
     private final PushService service;
@@ -66,6 +73,7 @@ public final class PushListener implements WebSocketTransport {
     private @Nullable Listener listener;
     private @Nullable ByteBufferPool buffers;
     private @Nullable DeviceSockets devices;
+    private @Nullable Future<?> idleSweep;
     private @Nullable CompletableFuture<Void> stopped;
 
     /**
@@ -104,13 +112,29 @@ public final class PushListener implements WebSocketTransport {
             if (listener != null) {
                 return CompletableFuture.completedFuture(null);
             }
+            int maxConnections = ConnectionLimit.of(config);
+            int safe = ConnectionLimit.fromOpenFiles(ConnectionLimit.openFilesLimit());
+            if (maxConnections > safe) {
+                LOG.warn("maxConnections {} is more than this process's open-files limit allows ({}): at the limit, "
+                        + "accepts may fail and new clients wait without an answer; raise the limit (ulimit -n)",
+                        maxConnections, safe);
+            }
             ByteBufferPool pool = bufferPools.get();
-            DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes(),
-                    config.allowedOrigins());
+            DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes(), maxConnections,
+                    config.deviceIdleTimeout(), config.allowedOrigins());
             Listener server;
+            Future<?> sweep;
+            try {
+                sweep = scheduler.scheduleRepeatedly(sockets::closeIdle, sweepPeriod(config.deviceIdleTimeout()));
+            } catch (RejectedExecutionException shutDown) {
+                pool.close();
+                return CompletableFuture.failedFuture(new TransportException(
+                        "cannot start the WebSocket transport: the scheduler is shut down", shutDown));
+            }
             try {
                 server = Listener.start(config, pool, routes(sockets), sockets);
             } catch (IOException | RuntimeException e) {
+                sweep.cancel(false);
                 pool.close();
                 return CompletableFuture.failedFuture(new TransportException(
                         "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
@@ -118,10 +142,12 @@ public final class PushListener implements WebSocketTransport {
             listener = server;
             buffers = pool;
             devices = sockets;
+            idleSweep = sweep;
             InetSocketAddress local = server.localAddress();
             URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
             address.bind(local, base);
-            LOG.info("WebSocket transport listening on {}, endpoints under {}", local, address.base());
+            LOG.info("WebSocket transport listening on {}, endpoints under {}, at most {} connections", local,
+                    address.base(), maxConnections);
             return CompletableFuture.completedFuture(null);
         }
     }
@@ -143,6 +169,10 @@ public final class PushListener implements WebSocketTransport {
             if (server == null || pool == null || sockets == null) {
                 stopped = CompletableFuture.completedFuture(null);
                 return stopped;
+            }
+            Future<?> sweep = idleSweep;
+            if (sweep != null) {
+                sweep.cancel(false);
             }
             stopped = server.terminated().thenRun(() -> {
                 // The I/O threads have ended: no buffer is in use any more.
@@ -183,6 +213,12 @@ public final class PushListener implements WebSocketTransport {
             task.run();
             return Optional.empty();
         }
+    }
+
+    /** A quarter of the idle timeout: a silent socket is closed between 1 and 1.25 timeouts after its last read. */
+    static Duration sweepPeriod(Duration idleTimeout) {
+        Duration quarter = idleTimeout.dividedBy(4);
+        return quarter.compareTo(MIN_SWEEP_PERIOD) < 0 ? MIN_SWEEP_PERIOD : quarter;
     }
 
     @Override
@@ -280,6 +316,10 @@ public final class PushListener implements WebSocketTransport {
                         ChannelListeners.openListenerAdapter(firstRequests), OptionMap.builder()
                                 .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                                 .set(Options.TCP_NODELAY, true)
+                                // A peer that vanished (a phone gone behind a NAT) is found out by the kernel's
+                                // probes, without any timer of ours: after two hours idle by Linux's defaults, so the
+                                // device idle timeout usually comes first; it covers HTTP connections too.
+                                .set(Options.KEEP_ALIVE, true)
                                 .set(Options.REUSE_ADDRESSES, true)
                                 .set(Options.BALANCING_TOKENS, 1)
                                 .set(Options.BALANCING_CONNECTIONS, 2)

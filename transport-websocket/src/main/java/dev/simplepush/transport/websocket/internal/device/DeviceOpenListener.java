@@ -15,6 +15,7 @@ import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
+import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
@@ -28,6 +29,11 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * response conduits for as long as its socket lives (Undertow tracks every connection it opened), about 0.8 KB per
  * idle device. Answered here, a device keeps only its socket.
  *
+ * <p>A connection past the listener's limit ({@link DeviceSockets#admit}) is refused here, whatever it asks:
+ * once its request head has arrived it is answered {@code 503} with {@code Retry-After} and {@code Connection: close},
+ * and what it still sends is read and dropped until it closes (closing with unread bytes would send a reset, which
+ * can destroy the answer before the client reads it), for {@value #REFUSED_MILLIS} ms at most from its accept.
+ *
  * <p>While a connection's first request arrives it holds a pooled buffer and a timer, both gone once decided.
  * Everything runs on the connection's I/O thread.
  */
@@ -36,6 +42,14 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceOpenListener.class);
 
     private static final byte[] GET_ROOT = "GET /".getBytes(StandardCharsets.US_ASCII);
+    /** How long a refused client is asked to wait before it tries again, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 10;
+    /** How long a refused connection is kept at most, to send its request and read the answer. */
+    static final long REFUSED_MILLIS = 1_000;
+    private static final byte[] SERVICE_UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Retry-After: " + RETRY_AFTER_SECONDS + "\r\n"
+            + "Content-Length: 0\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private final DelegateOpenListener http;
     private final ByteBufferPool buffers;
@@ -52,10 +66,11 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
 
     @Override
     public void handleEvent(StreamConnection connection) {
-        FirstRequest first = new FirstRequest(connection);
+        boolean admitted = devices.admit(connection);
+        FirstRequest first = new FirstRequest(connection, !admitted);
         try {
-            first.timeout = connection.getIoThread().executeAfter(first::timedOut, idleTimeoutMillis,
-                    TimeUnit.MILLISECONDS);
+            first.timeout = connection.getIoThread().executeAfter(first::timedOut,
+                    admitted ? idleTimeoutMillis : REFUSED_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException shuttingDown) {
             IoUtils.safeClose(connection);
             return;
@@ -68,16 +83,25 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
     /** One connection until its first request is decided. */
     private final class FirstRequest implements ChannelListener<ConduitStreamSourceChannel> {
         private final StreamConnection connection;
+        /** Past the limit: whatever it asks, the answer is 503. */
+        private final boolean refused;
         private XnioExecutor.@Nullable Key timeout;
         private @Nullable PooledByteBuffer pooled;
         private boolean decided;
+        /** Refused and answered: what the client still sends is dropped until it closes. */
+        private boolean draining;
 
-        FirstRequest(StreamConnection connection) {
+        FirstRequest(StreamConnection connection, boolean refused) {
             this.connection = connection;
+            this.refused = refused;
         }
 
         @Override
         public void handleEvent(ConduitStreamSourceChannel source) {
+            if (draining) {
+                drain(source);
+                return;
+            }
             if (decided) {
                 return;
             }
@@ -106,6 +130,12 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
 
         private void decide(ByteBuffer buffer) {
             int length = buffer.position();
+            if (refused) {
+                if (headEnd(buffer, length) >= 0 || !buffer.hasRemaining()) {
+                    refuse();
+                }
+                return; // else the rest of the head is on its way
+            }
             if (!startsWith(buffer, GET_ROOT, Math.min(length, GET_ROOT.length))) {
                 toHttp(buffer);
                 return;
@@ -202,14 +232,71 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             buffer.flip();
             connection.getSourceChannel().setReadListener(null);
             http.handleEvent(connection, taken);
+            devices.handedToHttp(connection);
+        }
+
+        /**
+         * Answers 503 and ends the output; the connection stays until the client closes or the refusal's time is
+         * up (the timer set at accept), reading and dropping what it sends meanwhile.
+         */
+        private void refuse() {
+            decided = true;
+            draining = true;
+            PooledByteBuffer taken = pooled;
+            pooled = null;
+            if (taken != null) {
+                taken.close();
+            }
+            LOG.debug("refusing {}: the connection limit is reached", connection.getPeerAddress());
+            ConduitStreamSinkChannel sink = connection.getSinkChannel();
+            try {
+                // A connection's first write: its socket buffer takes these few bytes at once.
+                ByteBuffer answer = ByteBuffer.wrap(SERVICE_UNAVAILABLE);
+                if (sink.write(answer) != SERVICE_UNAVAILABLE.length) {
+                    fail();
+                    return;
+                }
+                sink.shutdownWrites();
+                sink.flush();
+            } catch (IOException e) {
+                fail();
+                return;
+            }
+            drain(connection.getSourceChannel());
+        }
+
+        /** Reads and drops what a refused client sends; closes once it has closed its side. */
+        private void drain(ConduitStreamSourceChannel source) {
+            PooledByteBuffer scratch = buffers.allocate();
+            try {
+                ByteBuffer buffer = scratch.getBuffer();
+                for (;;) {
+                    buffer.clear();
+                    int read = source.read(buffer);
+                    if (read == -1) {
+                        fail();
+                        return;
+                    }
+                    if (read == 0) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                fail();
+            } finally {
+                scratch.close();
+            }
         }
 
         private void timedOut() {
-            if (decided) {
+            if (decided && !draining) {
                 return;
             }
             timeout = null;
-            LOG.debug("{} sent no request in {} ms; closing", connection.getPeerAddress(), idleTimeoutMillis);
+            if (!draining) {
+                LOG.debug("{} sent no request in {} ms; closing", connection.getPeerAddress(),
+                        refused ? REFUSED_MILLIS : idleTimeoutMillis);
+            }
             fail();
         }
 

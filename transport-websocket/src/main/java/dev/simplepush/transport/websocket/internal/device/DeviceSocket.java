@@ -9,14 +9,14 @@ import dev.simplepush.core.protocol.ServerMessage;
 import dev.simplepush.transport.websocket.internal.frame.FrameReader;
 import dev.simplepush.transport.websocket.internal.frame.FrameWriter;
 import dev.simplepush.transport.websocket.internal.json.ProtocolCodec;
-import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * session's messages as text frames ({@link FrameWriter}).
  *
  * <p>While idle it holds no buffer, thread or timer, only the connection and a few fields: a pooled buffer is
- * borrowed for the duration of one read call, and a message's bytes are kept only while it arrives. A frame is
+ * borrowed for the duration of one read call, and a message's bytes are kept only while it arrives. When it last
+ * read something is one coarse timestamp, read from the clock once per read event, which
+ * {@link DeviceSockets#closeIdle} compares rather than a timer per socket. A frame is
  * written straight to the socket by the thread that sends it, one system call, without waking the socket's I/O
  * thread; only when the socket cannot take it all at once are the remaining bytes kept until it can.
  *
@@ -59,9 +61,12 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private static final AtomicIntegerFieldUpdater<DeviceSocket> OFFLINE =
             AtomicIntegerFieldUpdater.newUpdater(DeviceSocket.class, "offline");
 
+    /** A tick of {@link #now()}: 2^24 ns, about 17 ms. */
+    private static final int TICK_SHIFT = 24;
+
     private final StreamConnection connection;
-    private final ByteBufferPool buffers;
-    private final Consumer<DeviceSocket> onGone;
+    /** The device side this socket belongs to: its buffers, and told once when the socket is gone. */
+    private final DeviceSockets owner;
     private final FrameReader reader;
     // A plain field with an updater rather than an AtomicInteger: one object less per idle socket.
     private volatile int state = OPEN;
@@ -70,6 +75,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private volatile @Nullable DeviceSession session;
     /** The timer that drops a closing socket whose device does not answer; absent otherwise. */
     private volatile XnioExecutor.@Nullable Key grace;
+    /** {@link #now()} when bytes were last read (or the socket opened); written on the I/O thread only. */
+    private volatile int lastRead;
 
     // Guarded by this: the bytes the socket could not take yet, and whether no frame may follow (set with the close
     // frame, RFC 6455 §5.5.1, or when the connection is dropped).
@@ -77,24 +84,44 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private boolean outputClosed;
     private boolean closeWhenFlushed;
 
-    private DeviceSocket(StreamConnection connection, ByteBufferPool buffers, int maxFrameBytes,
-            Consumer<DeviceSocket> onGone) {
+    private DeviceSocket(StreamConnection connection, DeviceSockets owner, int maxFrameBytes) {
         this.connection = connection;
-        this.buffers = buffers;
-        this.onGone = onGone;
+        this.owner = owner;
         this.reader = new FrameReader(maxFrameBytes);
+        this.lastRead = now();
     }
 
     /**
-     * Wires a freshly upgraded connection to a new session; {@link #start} then starts reading. {@code onGone} runs
-     * once when the socket is closed.
+     * Wires a freshly upgraded connection to a new session; {@link #start} then starts reading. {@code owner} is
+     * told once when the socket is closed ({@link DeviceSockets#gone}).
      */
-    static DeviceSocket open(StreamConnection connection, ByteBufferPool buffers, PushService service,
-            int maxFrameBytes, Consumer<DeviceSocket> onGone) {
-        DeviceSocket socket = new DeviceSocket(connection, buffers, maxFrameBytes, onGone);
-        connection.setCloseListener(closed -> socket.gone());
+    static DeviceSocket open(StreamConnection connection, DeviceSockets owner, PushService service,
+            int maxFrameBytes) {
+        DeviceSocket socket = new DeviceSocket(connection, owner, maxFrameBytes);
+        connection.setCloseListener(new Closed(socket));
+        // Against a close on another thread before start() looks: either it runs the listener just set, or start()
+        // sees the connection closed (both sides fence).
+        VarHandle.fullFence();
         socket.session = service.openSession(socket);
         return socket;
+    }
+
+    /**
+     * The coarse monotonic clock of {@link #lastRead}, in ticks of about 17 ms; it wraps, so only differences count.
+     * Monotonic rather than the wall clock: a clock set forward must not close every socket at once.
+     */
+    static int now() {
+        return (int) (System.nanoTime() >> TICK_SHIFT);
+    }
+
+    /** {@code duration} in ticks of {@link #now()}, rounded down. */
+    static int ticks(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toNanos() >> TICK_SHIFT);
+    }
+
+    /** Ticks since this socket last read something, as of {@code now}. */
+    int idleTicks(int now) {
+        return now - lastRead;
     }
 
     /**
@@ -171,9 +198,10 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
 
     @Override
     public void handleEvent(ConduitStreamSourceChannel source) {
-        PooledByteBuffer pooled = buffers.allocate();
+        PooledByteBuffer pooled = owner.buffers().allocate();
         try {
             ByteBuffer buffer = pooled.getBuffer();
+            boolean stamped = false;
             for (;;) {
                 buffer.clear();
                 int read = source.read(buffer);
@@ -184,6 +212,11 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
                 }
                 if (read == 0) {
                     return;
+                }
+                if (!stamped) {
+                    // Any bytes count, a ping frame or half a message: the device is there.
+                    lastRead = now();
+                    stamped = true;
                 }
                 buffer.flip();
                 reader.feed(buffer, this);
@@ -382,7 +415,21 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         try {
             offline();
         } finally {
-            onGone.accept(this);
+            owner.gone(this);
+        }
+    }
+
+    /** The close listener of a device socket's connection. */
+    static final class Closed implements ChannelListener<StreamConnection> {
+        private final DeviceSocket socket;
+
+        Closed(DeviceSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void handleEvent(StreamConnection closed) {
+            socket.gone();
         }
     }
 

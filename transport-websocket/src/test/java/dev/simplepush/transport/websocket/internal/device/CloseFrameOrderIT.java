@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -98,8 +99,8 @@ class CloseFrameOrderIT {
                     assertThat(opening.await(TestServer.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                             .as("connection opened").isEqualTo(IoFuture.Status.DONE);
                     StreamConnection connection = opening.get();
-                    DeviceSocket socket = DeviceSocket.open(connection, buffers, server.service, 64 * 1024,
-                            gone -> { });
+                    DeviceSocket socket = DeviceSocket.open(connection, new DeviceSockets(server.service, buffers,
+                            64 * 1024, 1_000, Duration.ofHours(1), List.of()), server.service, 64 * 1024);
                     connection.getIoThread().execute(() -> socket.start(null, null));
 
                     List<Integer> opcodes = race(socket, notification, device);
