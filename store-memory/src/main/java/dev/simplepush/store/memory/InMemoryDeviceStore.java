@@ -48,9 +48,12 @@ import org.slf4j.LoggerFactory;
 final class InMemoryDeviceStore implements DeviceStore {
 
     /** How often the sweep runs. */
-    static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
-    /** The most devices one sweep run looks at: a run stays well under a millisecond or two. */
-    static final int SWEEP_BATCH = 4096;
+    static final Duration SWEEP_PERIOD = Duration.ofMillis(250);
+    /**
+     * The most devices one sweep run looks at: a run takes 0.3 to 1 ms of the shared scheduler (0.3 to 1 µs per
+     * device, mostly cache misses), and a pass over a million devices about four minutes.
+     */
+    static final int SWEEP_BATCH = 1024;
     /** The least time between two warnings that the store is full. */
     static final Duration FULL_WARNING_INTERVAL = Duration.ofMinutes(1);
 
