@@ -8,7 +8,6 @@ import dev.simplepush.core.spi.WakeupPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +38,33 @@ final class HelloHandler {
         Optional<WakeupAddress> wakeup = policy.flatMap(p -> hello.wakeup().filter(p::isEligible));
         Optional<Duration> wakeIdle = wakeup.flatMap(address -> policy.map(WakeupPolicy::idleTimeout));
         return UaidResolver.resolve(context.store(), sentUaid, hello.channelIds())
-                .thenCompose(device -> context.router().claim(device, session).thenApply(v -> device))
-                .thenCompose(device -> policy.isEmpty()
-                        ? CompletableFuture.completedFuture(device)
+                .thenCompose(resolved -> {
+                    if (resolved.isEmpty()) {
+                        refuseFull(session);
+                        return Session.DONE;
+                    }
+                    return helloAs(session, hello, resolved.get(), sentUaid, wakeup, wakeIdle);
+                })
+                .exceptionally(failure -> {
+                    LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                    if (!session.isReady()) {
+                        session.send(new HelloReply(Optional.empty(), ReplyError.STORAGE_UNAVAILABLE));
+                        session.close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");
+                    }
+                    return null;
+                });
+    }
+
+    /** Claims {@code device}, answers and flushes. */
+    private static CompletionStage<Void> helloAs(Session session, Hello hello, Uaid device, Optional<Uaid> sentUaid,
+            Optional<WakeupAddress> wakeup, Optional<Duration> wakeIdle) {
+        SessionContext context = session.context();
+        return context.router().claim(device, session)
+                .thenCompose(v -> context.wakeupPolicy().isEmpty()
+                        ? Session.DONE
                         // Stored before the reply, so any node can wake the device once its socket is gone.
-                        : context.store().setWakeup(device, wakeup).thenApply(v -> device))
-                .thenCompose(device -> {
+                        : context.store().setWakeup(device, wakeup))
+                .thenCompose(v -> {
                     if (!session.ready(device, wakeIdle, hello.useWebPush())) {
                         return Session.DONE;
                     }
@@ -57,16 +77,18 @@ final class HelloHandler {
                         return updates;
                     }
                     // W9.3: then every queued message, in arrival order; expired ones are never sent.
-                    return updates.thenCompose(v -> flushMessages(session, context, device));
-                })
-                .exceptionally(failure -> {
-                    LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
-                    if (!session.isReady()) {
-                        session.send(new HelloReply(Optional.empty(), ReplyError.STORAGE_UNAVAILABLE));
-                        session.close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");
-                    }
-                    return null;
+                    return updates.thenCompose(v2 -> flushMessages(session, context, device));
                 });
+    }
+
+    /**
+     * The device needed a new UAID and the store holds as many devices as it may: the hello is refused as when
+     * storage is unavailable (503, P1.2's {@code error}, P3.4's status for a limit), and the socket closed with 1013
+     * (Try Again Later), so the device reconnects later with its usual back-off. Devices already known are unaffected.
+     */
+    private static void refuseFull(Session session) {
+        session.send(new HelloReply(Optional.empty(), ReplyError.SERVER_FULL));
+        session.close(CloseCodes.TRY_AGAIN_LATER, "server full; retry later");
     }
 
     private static CompletionStage<Void> flushMessages(Session session, SessionContext context, Uaid device) {

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * P2.4: which UAID a hello gets. A well-formed, known UAID whose listed channels the store has is resumed; an
  * unknown or mismatched one is reset (its data dropped, so its endpoints answer 410) and a new UAID minted; no
- * UAID, or a malformed one, gets a new UAID.
+ * UAID, or a malformed one, gets a new UAID. A store that is full ({@link DeviceStore.Create#FULL}) leaves the hello
+ * with no UAID at all.
  */
 final class UaidResolver {
 
@@ -21,7 +22,9 @@ final class UaidResolver {
     private UaidResolver() {
     }
 
-    static CompletionStage<Uaid> resolve(DeviceStore store, Optional<Uaid> sent, Optional<List<String>> channelIds) {
+    /** The hello's UAID; empty if a new one was needed and the store holds as many devices as it may. */
+    static CompletionStage<Optional<Uaid>> resolve(DeviceStore store, Optional<Uaid> sent,
+            Optional<List<String>> channelIds) {
         if (sent.isEmpty()) {
             return fresh(store, Optional.empty());
         }
@@ -31,7 +34,7 @@ final class UaidResolver {
             return fresh(store, Optional.of(known));
         }
         return store.resume(known, listed).thenCompose(resume -> switch (resume) {
-            case RESUMED -> CompletableFuture.completedFuture(known);
+            case RESUMED -> CompletableFuture.completedFuture(Optional.of(known));
             case MISMATCH -> fresh(store, Optional.of(known));
             case UNKNOWN -> fresh(store, Optional.empty());
         });
@@ -53,10 +56,11 @@ final class UaidResolver {
         return Optional.of(listed);
     }
 
-    /** Mints a new UAID; the old one's data, if any, is dropped first. */
-    private static CompletionStage<Uaid> fresh(DeviceStore store, Optional<Uaid> dropped) {
+    /** Mints a new UAID, empty if the store is full; the old one's data, if any, is dropped first. */
+    private static CompletionStage<Optional<Uaid>> fresh(DeviceStore store, Optional<Uaid> dropped) {
         Uaid minted = Uaid.random();
         CompletionStage<Void> before = dropped.isPresent() ? store.drop(dropped.get()) : Session.DONE;
-        return before.thenCompose(v -> store.create(minted)).thenApply(v -> minted);
+        return before.thenCompose(v -> store.create(minted))
+                .thenApply(created -> created == DeviceStore.Create.CREATED ? Optional.of(minted) : Optional.empty());
     }
 }

@@ -92,10 +92,10 @@ class SessionStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Void> create(Uaid uaid) {
+    public CompletionStage<Create> create(Uaid uaid) {
         return answer("create", () -> {
             devices.putIfAbsent(uaid, new LinkedHashMap<>());
-            return null;
+            return Create.CREATED;
         });
     }
 

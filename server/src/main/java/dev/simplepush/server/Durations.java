@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses durations written as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}. */
+/** Parses durations written as {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or {@code 60d}. */
 final class Durations implements ITypeConverter<Duration> {
 
-    private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     @Override
     public Duration convert(String text) {
@@ -19,7 +19,8 @@ final class Durations implements ITypeConverter<Duration> {
     static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
-            throw new TypeConversionException("'" + text + "' is not a duration; write it like 500ms, 10s, 2m or 1h");
+            throw new TypeConversionException(
+                    "'" + text + "' is not a duration; write it like 500ms, 10s, 2m, 1h or 60d");
         }
         long amount = Long.parseLong(m.group(1));
         switch (m.group(2)) {
@@ -29,8 +30,10 @@ final class Durations implements ITypeConverter<Duration> {
                 return Duration.ofSeconds(amount);
             case "m":
                 return Duration.ofMinutes(amount);
-            default:
+            case "h":
                 return Duration.ofHours(amount);
+            default:
+                return Duration.ofDays(amount);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.google.inject.Stage;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
+import dev.simplepush.store.memory.InMemoryStoreConfig;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import dev.simplepush.store.redis.RedisStoreConfig;
 import dev.simplepush.store.redis.RedisStoreModule;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
         description = "A SimplePush server: devices connect by WebSocket to /, app servers PUT version=N to their "
                 + "endpoints at /update/{token}.%n",
         footer = {"%nEvery flag can also be set by its environment variable (shown in brackets); a flag wins.",
-            "Durations: 500ms, 10s, 2m, 1h."})
+            "Durations: 500ms, 10s, 2m, 1h, 60d."})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -120,6 +121,19 @@ public final class Main implements Callable<Integer> {
             description = "Where devices and pending updates live: memory (one node) or redis (any number of nodes "
                     + "sharing a Redis) [SIMPLEPUSH_STORE]. Default: ${DEFAULT-VALUE}.")
     String store;
+
+    @Option(names = "--device-ttl", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_DEVICE_TTL:-60d}",
+            description = "Forget a device neither seen (hello) nor written to (register, update, ack) for this long, "
+                    + "with its channels and pending updates; its next hello gets a new UAID. Both stores; the same "
+                    + "on every node [SIMPLEPUSH_DEVICE_TTL]. Default: ${DEFAULT-VALUE}.")
+    Duration deviceTtl;
+
+    @Option(names = "--max-devices", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_MAX_DEVICES}",
+            description = "With --store memory: most devices held; past it a hello that needs a new device is "
+                    + "answered 503 and closed with 1013, while known devices keep working [SIMPLEPUSH_MAX_DEVICES]. "
+                    + "Default: one per 2 KiB of maximum heap (-Xmx), at least 1000.")
+    Integer maxDevices;
 
     // A comma splits only before another URI's scheme: a Sentinel URI lists its hosts with commas.
     @Option(names = "--redis-uri", paramLabel = "URI", split = ",(?=[A-Za-z][A-Za-z0-9+.-]*://)",
@@ -326,8 +340,9 @@ public final class Main implements Callable<Integer> {
     private Module storeModule(String name) {
         String chosen = name.trim().toLowerCase(Locale.ROOT);
         if (chosen.equals("memory")) {
-            storeSummary = chosen;
-            return new InMemoryStoreModule();
+            InMemoryStoreConfig config = memoryConfig();
+            storeSummary = config;
+            return new InMemoryStoreModule(config);
         }
         if (chosen.equals("redis")) {
             // Built once: the node id defaults to a random one, and the log must name the one in use.
@@ -338,8 +353,29 @@ public final class Main implements Callable<Integer> {
         throw new IllegalArgumentException("unknown store '" + name + "'; available: memory, redis");
     }
 
+    /** The in-memory store's configuration: {@code --device-ttl} and {@code --max-devices}. */
+    InMemoryStoreConfig memoryConfig() {
+        InMemoryStoreConfig.Builder memory = InMemoryStoreConfig.builder().deviceTtl(checkedDeviceTtl());
+        if (maxDevices != null) {
+            try {
+                memory.maxDevices(maxDevices);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--max-devices: " + bad.getMessage(), bad);
+            }
+        }
+        return memory.build();
+    }
+
+    /** {@code --device-ttl}, which both stores take: at least 1 s. */
+    private Duration checkedDeviceTtl() {
+        if (deviceTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--device-ttl must be at least 1s: " + deviceTtl);
+        }
+        return deviceTtl;
+    }
+
     RedisStoreConfig redisConfig() {
-        RedisStoreConfig.Builder redis = RedisStoreConfig.builder();
+        RedisStoreConfig.Builder redis = RedisStoreConfig.builder().deviceTtl(checkedDeviceTtl());
         List<URI> uris = new ArrayList<>();
         for (String uri : redisUris == null ? List.<String>of() : redisUris) {
             if (!uri.isBlank()) {

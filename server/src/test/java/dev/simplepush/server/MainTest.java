@@ -3,6 +3,7 @@ package dev.simplepush.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simplepush.store.memory.InMemoryStoreConfig;
 import dev.simplepush.store.redis.RedisStoreConfig;
 import dev.simplepush.transport.udp.IpRange;
 import dev.simplepush.transport.udp.UdpWakeupConfig;
@@ -107,6 +108,32 @@ class MainTest {
         assertThat(config.nodeId()).isEqualTo("node-a");
         assertThat(config.receiptTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(main.modules()).hasSize(3);
+    }
+
+    @Test
+    void deviceTtlDrivesBothStoresAndMaxDevicesTheMemoryStore() {
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.memoryConfig()).isEqualTo(InMemoryStoreConfig.defaults());
+        assertThat(defaults.memoryConfig().deviceTtl()).isEqualTo(Duration.ofDays(60));
+        assertThat(defaults.redisConfig().deviceTtl()).isEqualTo(RedisStoreConfig.DEFAULT_DEVICE_TTL);
+
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--device-ttl", "7d", "--max-devices", "5000");
+        assertThat(main.memoryConfig().deviceTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(main.memoryConfig().maxDevices()).isEqualTo(5000);
+        assertThat(main.redisConfig().deviceTtl()).isEqualTo(Duration.ofDays(7));
+
+        Main zero = new Main();
+        new CommandLine(zero).parseArgs("--max-devices", "0");
+        assertThatThrownBy(zero::memoryConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--max-devices");
+        Main instant = new Main();
+        new CommandLine(instant).parseArgs("--device-ttl", "0s");
+        assertThatThrownBy(instant::memoryConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--device-ttl");
+        assertThatThrownBy(instant::redisConfig).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--device-ttl");
     }
 
     @Test

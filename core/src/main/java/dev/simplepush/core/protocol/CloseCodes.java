@@ -17,6 +17,11 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** The server could not serve the request (storage unavailable). */
     public static final int INTERNAL_ERROR = 1011;
+    /**
+     * Try Again Later (IANA WebSocket close code registry): the server cannot take this device now (store full);
+     * the device reconnects with its usual back-off.
+     */
+    public static final int TRY_AGAIN_LATER = 1013;
     /** Idle wake-up device: reconnect only when woken by UDP (P8.2). */
     public static final int UDP_WAKEUP = 4774;
 

@@ -22,7 +22,9 @@ public enum ReplyError {
     /** Register or unregister: the store failed; the device may retry. */
     STORAGE_FAILED(ReplyStatus.SERVER_ERROR, "storage failed; retry later"),
     /** Hello: storage is unavailable; the device may retry after reconnecting. */
-    STORAGE_UNAVAILABLE(ReplyStatus.UNAVAILABLE, "storage unavailable; retry later");
+    STORAGE_UNAVAILABLE(ReplyStatus.UNAVAILABLE, "storage unavailable; retry later"),
+    /** Hello: a new device was needed and the store holds as many devices as it may; the device may retry later. */
+    SERVER_FULL(ReplyStatus.UNAVAILABLE, "server full; retry later");
 
     private final int status;
     private final String text;

@@ -26,8 +26,19 @@ import java.util.concurrent.CompletionStage;
  */
 public interface DeviceStore extends Lifecycle {
 
-    /** Creates a device with no channels; a no-op if it exists. */
-    CompletionStage<Void> create(Uaid uaid);
+    /**
+     * Creates a device with no channels; a no-op if it exists. A store that bounds how many devices it holds answers
+     * {@link Create#FULL} for a new device past that bound, and creates nothing.
+     */
+    CompletionStage<Create> create(Uaid uaid);
+
+    /** Outcome of {@link #create}. */
+    enum Create {
+        /** The device exists now: made, or already there. */
+        CREATED,
+        /** The store holds as many devices as it may; nothing was created, existing devices are untouched. */
+        FULL
+    }
 
     /**
      * Resumes a known device at hello (P2.4), atomically: if the device is unknown, {@link Resume#UNKNOWN};

@@ -16,6 +16,7 @@ import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.DeviceStore.Advance;
+import dev.simplepush.core.spi.DeviceStore.Create;
 import dev.simplepush.core.spi.DeviceStore.Enqueue;
 import dev.simplepush.core.spi.DeviceStore.Registration;
 import dev.simplepush.core.spi.DeviceStore.Resume;
@@ -126,7 +127,7 @@ public abstract class DeviceStoreContract {
         ChannelId channel = registered(uaid);
         advanced(uaid, channel, 3);
 
-        await(store.create(uaid));
+        assertThat(await(store.create(uaid))).isEqualTo(Create.CREATED);
 
         assertThat(await(store.channels(uaid))).containsExactly(channel);
         assertThat(await(store.pending(uaid))).containsExactly(update(channel, 3));
@@ -1245,7 +1246,7 @@ public abstract class DeviceStoreContract {
 
     private Uaid newDevice() {
         Uaid uaid = Uaid.random();
-        await(store.create(uaid));
+        assertThat(await(store.create(uaid))).as("a new device").isEqualTo(Create.CREATED);
         return uaid;
     }
 

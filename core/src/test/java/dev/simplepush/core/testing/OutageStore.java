@@ -56,7 +56,7 @@ public final class OutageStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Void> create(Uaid uaid) {
+    public CompletionStage<Create> create(Uaid uaid) {
         return call(() -> delegate.create(uaid));
     }
 

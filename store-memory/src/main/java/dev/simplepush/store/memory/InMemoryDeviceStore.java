@@ -9,7 +9,9 @@ import dev.simplepush.core.Version;
 import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.Scheduler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,20 +27,62 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Devices in a concurrent map; every operation on one device runs under that device's monitor, which makes each
  * port method atomic per device as the contract requires. Operations complete synchronously on the caller's
  * thread and never block on anything but that short monitor.
+ *
+ * <p>A device neither seen nor written to for the device TTL is expired, as Redis expires its keys: lazily, by the
+ * first operation that finds it (which then treats it as unknown and forgets it), and by one periodic sweep on the
+ * shared scheduler that looks at a bounded number of devices per run, so forgotten devices free their heap even if
+ * nobody asks for them again. No timer per device. The number of devices is bounded: past it {@link #create} is
+ * {@link Create#FULL}.
  */
 final class InMemoryDeviceStore implements DeviceStore {
 
-    private final ConcurrentHashMap<Uaid, Device> devices = new ConcurrentHashMap<>();
-    private final Clock clock;
+    /** How often the sweep runs. */
+    static final Duration SWEEP_PERIOD = Duration.ofMillis(250);
+    /**
+     * The most devices one sweep run looks at: a run takes 0.3 to 1 ms of the shared scheduler (0.3 to 1 µs per
+     * device, mostly cache misses), and a pass over a million devices about four minutes.
+     */
+    static final int SWEEP_BATCH = 1024;
+    /** The least time between two warnings that the store is full. */
+    static final Duration FULL_WARNING_INTERVAL = Duration.ofMinutes(1);
 
-    InMemoryDeviceStore(Clock clock) {
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryDeviceStore.class);
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final ConcurrentHashMap<Uaid, Device> devices = new ConcurrentHashMap<>();
+    /** The devices in {@link #devices}; a new device reserves its place here first, so the bound is exact. */
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong lastFullWarning = new AtomicLong(NEVER);
+    private final InMemoryStoreConfig config;
+    private final long ttlMillis;
+    private final Clock clock;
+    private final Optional<Scheduler> scheduler;
+    private final Object sweepLock = new Object();
+    /** Where the sweep goes on from; a pass over the map spans many runs. Guarded by {@link #sweepLock}. */
+    private @Nullable Iterator<Map.Entry<Uaid, Device>> sweepCursor;
+    /** The scheduled sweep while started. Guarded by {@link #sweepLock}. */
+    private @Nullable Future<?> sweeping;
+
+    /**
+     * A store with {@code config}'s bounds. With a scheduler, {@link #start()} schedules the sweep on it and
+     * {@link #stop()} cancels it; without one, expired devices are forgotten only when an operation finds them.
+     */
+    InMemoryDeviceStore(InMemoryStoreConfig config, Clock clock, Optional<Scheduler> scheduler) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ttlMillis = config.deviceTtl().toMillis();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
     /** One device; fields guarded by its monitor. A dropped device is marked so late operations see it gone. */
@@ -48,6 +92,10 @@ final class InMemoryDeviceStore implements DeviceStore {
         long lastSeenMillis;
         long nextSequence;
         boolean dropped;
+
+        Device(long now) {
+            lastSeenMillis = now;
+        }
     }
 
     /**
@@ -79,14 +127,118 @@ final class InMemoryDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Void> create(Uaid uaid) {
-        Objects.requireNonNull(uaid, "uaid");
-        devices.computeIfAbsent(uaid, u -> {
-            Device device = new Device();
-            device.lastSeenMillis = clock.millis();
-            return device;
-        });
+    public CompletionStage<Void> start() {
+        synchronized (sweepLock) {
+            if (sweeping == null && scheduler.isPresent()) {
+                sweeping = scheduler.get().scheduleRepeatedly(this::sweep, SWEEP_PERIOD);
+            }
+        }
         return done(null);
+    }
+
+    @Override
+    public CompletionStage<Void> stop() {
+        synchronized (sweepLock) {
+            if (sweeping != null) {
+                sweeping.cancel(false);
+                sweeping = null;
+            }
+            sweepCursor = null;
+        }
+        return done(null);
+    }
+
+    @Override
+    public CompletionStage<Create> create(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        while (true) {
+            Device existing = devices.get(uaid);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (!gone(uaid, existing)) {
+                        existing.lastSeenMillis = clock.millis();
+                        return done(Create.CREATED);
+                    }
+                }
+                // Expired or dropped meanwhile: it has left the map, so it is made anew below.
+                continue;
+            }
+            if (count.incrementAndGet() > config.maxDevices()) {
+                count.decrementAndGet();
+                warnFull();
+                return done(Create.FULL);
+            }
+            if (devices.putIfAbsent(uaid, new Device(clock.millis())) == null) {
+                return done(Create.CREATED);
+            }
+            count.decrementAndGet();
+        }
+    }
+
+    /**
+     * Forgets expired devices among the next {@link #SWEEP_BATCH} of the map, going on where the last run stopped;
+     * returns how many it forgot. Run by the scheduler every {@link #SWEEP_PERIOD}; safe to call from any thread.
+     */
+    int sweep() {
+        synchronized (sweepLock) {
+            if (sweepCursor == null) {
+                sweepCursor = devices.entrySet().iterator();
+            }
+            int forgotten = 0;
+            for (int examined = 0; examined < SWEEP_BATCH && sweepCursor.hasNext(); examined++) {
+                Map.Entry<Uaid, Device> entry = sweepCursor.next();
+                Device device = entry.getValue();
+                synchronized (device) {
+                    if (!device.dropped && gone(entry.getKey(), device)) {
+                        forgotten++;
+                    }
+                }
+            }
+            if (!sweepCursor.hasNext()) {
+                // A pass ended; the next run starts another over the map as it is then.
+                sweepCursor = null;
+            }
+            return forgotten;
+        }
+    }
+
+    /** How many devices the store holds, expired ones the sweep has not reached yet included. */
+    int size() {
+        return count.get();
+    }
+
+    /**
+     * Under {@code device}'s monitor: whether it is dropped, or expired (not seen nor written to for the TTL), in
+     * which case it is forgotten here with its channels and queues: from now on it is an unknown device.
+     */
+    private boolean gone(Uaid uaid, Device device) {
+        if (device.dropped) {
+            return true;
+        }
+        if (clock.millis() - device.lastSeenMillis < ttlMillis) {
+            return false;
+        }
+        device.dropped = true;
+        device.channels.clear();
+        if (devices.remove(uaid, device)) {
+            count.decrementAndGet();
+        }
+        return true;
+    }
+
+    /** At most one warning per {@link #FULL_WARNING_INTERVAL}, however many hellos are refused. */
+    private void warnFull() {
+        long now = clock.millis();
+        long last = lastFullWarning.get();
+        if (last != NEVER && now >= last && now - last < FULL_WARNING_INTERVAL.toMillis()) {
+            return;
+        }
+        if (lastFullWarning.compareAndSet(last, now)) {
+            LOG.warn("the in-memory store holds its maximum of {} devices: hellos that need a new device are refused "
+                    + "(503, then closed with 1013) until devices expire (device TTL {}); known devices keep working. "
+                    + "Raise maxDevices (server: --max-devices) with the heap, or shorten the device TTL",
+                    config.maxDevices(), config.deviceTtl());
+        }
     }
 
     @Override
@@ -97,7 +249,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(Resume.UNKNOWN);
         }
         synchronized (device) {
-            if (device.dropped) {
+            if (gone(uaid, device)) {
                 return done(Resume.UNKNOWN);
             }
             if (listed.isPresent()) {
@@ -116,6 +268,7 @@ final class InMemoryDeviceStore implements DeviceStore {
     public CompletionStage<Void> drop(Uaid uaid) {
         Device device = devices.remove(uaid);
         if (device != null) {
+            count.decrementAndGet();
             synchronized (device) {
                 device.dropped = true;
                 device.channels.clear();
@@ -149,9 +302,11 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(new Subscribed(Registration.UNKNOWN_DEVICE, requested.generation()));
         }
         synchronized (device) {
-            if (device.dropped) {
+            if (gone(requested.uaid(), device)) {
                 return done(new Subscribed(Registration.UNKNOWN_DEVICE, requested.generation()));
             }
+            // The device itself is talking: it is seen, whatever the outcome.
+            device.lastSeenMillis = clock.millis();
             Channel existing = device.channels.get(requested.channelId());
             if (existing != null) {
                 if (simplePush || existing.keyHash.equals(requested.keyHash())) {
@@ -176,7 +331,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(false);
         }
         synchronized (device) {
-            Channel channel = device.dropped ? null : device.channels.get(subscription.channelId());
+            Channel channel = gone(subscription.uaid(), device) ? null : device.channels.get(subscription.channelId());
             return done(channel != null && channel.is(subscription));
         }
     }
@@ -197,7 +352,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(Enqueue.GONE);
         }
         synchronized (device) {
-            Channel channel = device.dropped ? null : device.channels.get(message.channelId());
+            Channel channel = gone(subscription.uaid(), device) ? null : device.channels.get(message.channelId());
             if (channel == null || !channel.is(subscription)) {
                 return done(Enqueue.GONE);
             }
@@ -228,6 +383,9 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(List.of());
         }
         synchronized (device) {
+            if (gone(uaid, device)) {
+                return done(List.of());
+            }
             List<Queued> all = new ArrayList<>();
             // The entry set, which pending() uses too: HashMap keeps each view it hands out for as long as it lives.
             for (Map.Entry<ChannelId, Channel> entry : device.channels.entrySet()) {
@@ -256,7 +414,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(false);
         }
         synchronized (device) {
-            Channel channel = device.channels.get(channelId);
+            Channel channel = gone(uaid, device) ? null : device.channels.get(channelId);
             if (channel == null || channel.queue == null) {
                 return done(false);
             }
@@ -272,6 +430,9 @@ final class InMemoryDeviceStore implements DeviceStore {
                 // An idle subscription keeps no queue (heap per device, as a SimplePush channel).
                 channel.queue = null;
             }
+            if (removed) {
+                device.lastSeenMillis = clock.millis();
+            }
             return done(removed);
         }
     }
@@ -282,7 +443,10 @@ final class InMemoryDeviceStore implements DeviceStore {
         Device device = devices.get(uaid);
         if (device != null) {
             synchronized (device) {
-                device.channels.remove(channelId);
+                if (!gone(uaid, device)) {
+                    device.channels.remove(channelId);
+                    device.lastSeenMillis = clock.millis();
+                }
             }
         }
         return done(null);
@@ -300,7 +464,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(Advance.GONE);
         }
         synchronized (device) {
-            Channel channel = device.dropped ? null : device.channels.get(registration.channelId());
+            Channel channel = gone(registration.uaid(), device) ? null : device.channels.get(registration.channelId());
             // P3.5: only the channel's current registration takes versions. A Web Push subscription of its own takes
             // only messages (W7.3: a restricted one only signed ones).
             if (channel == null || !channel.simplePush || !channel.is(registration)) {
@@ -312,6 +476,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             }
             channel.version = version.value();
             channel.pending = true;
+            device.lastSeenMillis = clock.millis();
             return done(Advance.ADVANCED);
         }
     }
@@ -323,6 +488,9 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(List.of());
         }
         synchronized (device) {
+            if (gone(uaid, device)) {
+                return done(List.of());
+            }
             List<Update> updates = new ArrayList<>();
             for (Map.Entry<ChannelId, Channel> entry : device.channels.entrySet()) {
                 if (entry.getValue().pending) {
@@ -342,6 +510,10 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(false);
         }
         synchronized (device) {
+            if (gone(uaid, device)) {
+                return done(false);
+            }
+            device.lastSeenMillis = clock.millis();
             Channel channel = device.channels.get(channelId);
             // P5.3: only an ack that covers the pending version clears it.
             if (channel == null || !channel.pending || Version.of(channel.version).isNewerThan(version)) {
@@ -359,6 +531,9 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(Set.of());
         }
         synchronized (device) {
+            if (gone(uaid, device)) {
+                return done(Set.of());
+            }
             return done(Set.copyOf(new LinkedHashSet<>(device.channels.keySet())));
         }
     }
@@ -369,7 +544,10 @@ final class InMemoryDeviceStore implements DeviceStore {
         Device device = devices.get(uaid);
         if (device != null) {
             synchronized (device) {
-                device.wakeup = address;
+                if (!gone(uaid, device)) {
+                    device.wakeup = address;
+                    device.lastSeenMillis = clock.millis();
+                }
             }
         }
         return done(null);
@@ -382,7 +560,7 @@ final class InMemoryDeviceStore implements DeviceStore {
             return done(Optional.empty());
         }
         synchronized (device) {
-            return done(device.wakeup);
+            return done(gone(uaid, device) ? Optional.empty() : device.wakeup);
         }
     }
 

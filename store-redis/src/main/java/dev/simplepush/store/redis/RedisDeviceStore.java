@@ -64,8 +64,9 @@ final class RedisDeviceStore implements DeviceStore {
     }
 
     @Override
-    public CompletionStage<Void> create(Uaid uaid) {
-        return script("create device", DeviceScripts.CREATE, uaid).thenApply(code -> null);
+    public CompletionStage<Create> create(Uaid uaid) {
+        // Redis bounds itself (maxmemory); this store refuses no device.
+        return script("create device", DeviceScripts.CREATE, uaid).thenApply(code -> Create.CREATED);
     }
 
     @Override
