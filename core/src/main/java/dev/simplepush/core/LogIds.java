@@ -1,8 +1,6 @@
 package dev.simplepush.core;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -16,11 +14,6 @@ final class LogIds {
 
     /** The first 8 hex characters of the SHA-256 of {@code secret}: the same text always gives the same hash. */
     static String shortHash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JDK has SHA-256", impossible);
-        }
+        return HexFormat.of().formatHex(VapidKey.sha256(secret.getBytes(StandardCharsets.UTF_8)), 0, 4);
     }
 }

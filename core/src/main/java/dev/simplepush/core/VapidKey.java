@@ -151,7 +151,8 @@ public final class VapidKey {
         return left.equals(right);
     }
 
-    private static byte[] sha256(byte[] bytes) {
+    /** SHA-256 of {@code bytes}; also names credentials in logs ({@link LogIds}). */
+    static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException impossible) {
