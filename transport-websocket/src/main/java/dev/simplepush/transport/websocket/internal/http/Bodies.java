@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket.internal.http;
 
 import io.undertow.conduits.ChunkedStreamSourceConduit;
 import io.undertow.conduits.ReadDataStreamSourceConduit;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.Receiver;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.Connectors;
@@ -30,7 +31,7 @@ import org.xnio.conduits.PushBackStreamSourceConduit;
  * within the deadline, counted from the request's head; otherwise the connection is closed. Without it a client
  * that announces a body and sends less holds its connection for ever: the HTTP idle timeout only covers the wait
  * for a request's head. The deadline is one timer of the connection's I/O thread, armed only while such a request
- * is in progress, never for an idle connection.
+ * is in progress and only when its body did not arrive with its head, never for an idle connection.
  *
  * <p>Used on I/O threads only; the continuations run on the exchange's I/O thread.
  */
@@ -56,8 +57,8 @@ final class Bodies {
      * then, the connection is closed. Call once per request, before anything reads the body.
      */
     void deadline(HttpServerExchange exchange) {
-        if (exchange.isRequestComplete()) {
-            return; // no body
+        if (exchange.isRequestComplete() || arrived(exchange)) {
+            return; // no body, or all of it is here already: nothing to wait for
         }
         Deadline deadline = new Deadline(exchange);
         try {
@@ -66,6 +67,20 @@ final class Bodies {
             return; // the listener is stopping and closes every connection
         }
         exchange.addExchangeCompleteListener(deadline);
+    }
+
+    /**
+     * Whether the whole body, of a known length, came with the request's head: it sits in what the connection read
+     * past the head, and cannot stall. The common case (an app server's request fits one segment), which then costs
+     * no timer.
+     */
+    private static boolean arrived(HttpServerExchange exchange) {
+        long length = exchange.getRequestContentLength();
+        if (length < 0 || !(exchange.getConnection() instanceof AbstractServerConnection connection)) {
+            return false;
+        }
+        PooledByteBuffer readAhead = connection.getExtraBytes();
+        return readAhead != null && readAhead.getBuffer().remaining() >= length;
     }
 
     /**
