@@ -13,12 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -457,6 +459,8 @@ public final class LoadTool implements Callable<Integer> {
             }
             result.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             result.put("cpus", Runtime.getRuntime().availableProcessors());
+            // Sittings on different days may run on different host CPUs; the figures only compare within one model.
+            cpuModel().ifPresent(model -> result.put("cpuModel", model));
             System.out.print(Summary.text(result));
             if (jsonOut != null) {
                 Files.writeString(jsonOut, Json.write(result), StandardCharsets.UTF_8);
@@ -706,4 +710,15 @@ public final class LoadTool implements Callable<Integer> {
                 String.format(Locale.ROOT, format, args));
         System.out.flush();
     }
+
+    /** The CPU's model name as Linux reports it, if it does. */
+    static Optional<String> cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim());
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
 }
