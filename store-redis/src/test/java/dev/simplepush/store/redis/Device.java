@@ -201,6 +201,11 @@ final class Device implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Drops the connection at once, without a close handshake, as a device that loses its network does. */
+    void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {

@@ -88,6 +88,26 @@ final class NodeProcess implements AutoCloseable {
         return webSocket;
     }
 
+    /** The node's log (its standard output and error), kept until {@link #close()}. */
+    Path log() {
+        return log;
+    }
+
+    /**
+     * Kills the node at once (SIGKILL, which also ends a frozen one), as a crash does: nothing of it runs any more,
+     * its sockets close and its Redis presence stays behind. Unlike {@link #close()} it keeps the log, to read later.
+     */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the node did not die within 10 s of SIGKILL; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Freezes the whole node (SIGSTOP) and returns once the kernel says it is stopped. */
     void freeze() {
         signal("-STOP");
