@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * What a ready SimplePush device may ask: register (P3.1–P3.4), unregister (P3.5) and ack (P5.3). A second dialect
@@ -99,7 +100,8 @@ final class ChannelCommands {
             CompletionStage<DeviceStore.Registration> registration, Supplier<Optional<URI>> endpoint) {
         return registration.handle((outcome, failure) -> {
             if (failure != null) {
-                LOG.warn("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.log(LOG, Level.WARN)
+                        .log("register failed for {}: {}", session.describe(), Failures.rootMessage(failure));
                 session.send(new RegisterReply(register.channelId(), ReplyError.STORAGE_FAILED));
                 return null;
             }
@@ -130,7 +132,8 @@ final class ChannelCommands {
         }
         return session.context().store().unregister(device, channel.get()).handle((v, failure) -> {
             if (failure != null) {
-                LOG.warn("unregister failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.log(LOG, Level.WARN)
+                        .log("unregister failed for {}: {}", session.describe(), Failures.rootMessage(failure));
                 session.send(new UnregisterReply(unregister.channelId(), ReplyError.STORAGE_FAILED));
             } else {
                 session.forgetSent(channel.get());
@@ -153,7 +156,8 @@ final class ChannelCommands {
         // P5.3: a failed ack leaves the update pending, so it is redelivered; nothing is lost.
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, failure) -> {
             if (failure != null) {
-                LOG.warn("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.log(LOG, Level.WARN)
+                        .log("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
             }
             return null;
         });

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Hello (P2): decide the UAID ({@link UaidResolver}, P2.4), claim it (P2.5), keep or forget the wake-up address
@@ -46,7 +47,8 @@ final class HelloHandler {
                     return helloAs(session, hello, resolved.get(), sentUaid, wakeup, wakeIdle);
                 })
                 .exceptionally(failure -> {
-                    LOG.warn("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                    session.log(LOG, Level.WARN)
+                            .log("hello failed for {}: {}", session.describe(), Failures.rootMessage(failure));
                     if (!session.isReady()) {
                         session.send(new HelloReply(Optional.empty(), ReplyError.STORAGE_UNAVAILABLE));
                         session.close(CloseCodes.INTERNAL_ERROR, "storage unavailable; retry later");

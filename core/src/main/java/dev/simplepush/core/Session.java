@@ -24,9 +24,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One device connection: awaiting hello → ready → closed. It orders the device's messages, owns the connection's
@@ -47,11 +50,15 @@ final class Session implements DeviceSession, LocalDevice {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final long NEVER = Long.MIN_VALUE;
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     private enum State { AWAITING_HELLO, HELLO_PENDING, READY, CLOSED }
 
     private final SessionContext context;
     private final DeviceConnection connection;
+    // Names the connection in logs, beside the node id; it wraps after 2^32 connections. A session is 64 bytes
+    // with it, 56 without (JOL).
+    private final int id = IDS.incrementAndGet();
 
     private volatile State state = State.AWAITING_HELLO;
     private volatile @Nullable Uaid uaid;
@@ -109,12 +116,14 @@ final class Session implements DeviceSession, LocalDevice {
             try {
                 handled = handle(message);
             } catch (RuntimeException bug) {
-                LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), bug);
+                log(LOG, Level.ERROR).setCause(bug)
+                        .log("failed to handle {} for {}", message.getClass().getSimpleName(), describe());
                 handled = DONE;
             }
             handled.whenComplete((v, failure) -> {
                 if (failure != null) {
-                    LOG.error("failed to handle {} for {}", message.getClass().getSimpleName(), describe(), failure);
+                    log(LOG, Level.ERROR).setCause(failure)
+                            .log("failed to handle {} for {}", message.getClass().getSimpleName(), describe());
                 }
                 synchronized (this) {
                     if (tail == next) {
@@ -278,7 +287,7 @@ final class Session implements DeviceSession, LocalDevice {
     /** Closes the socket; nothing is sent from now on. {@link #closed()} follows from the transport. */
     void close(int code, String reason) {
         if (state != State.CLOSED) {
-            LOG.debug("closing {}: {} {}", describe(), code, reason);
+            log(LOG, Level.DEBUG).log("closing {}: {} {}", describe(), code, reason);
         }
         synchronized (this) {
             state = State.CLOSED;
@@ -365,6 +374,15 @@ final class Session implements DeviceSession, LocalDevice {
         return device == null ? "a device before hello" : "device " + device;
     }
 
+    /**
+     * A log line about this connection at {@code level}, carrying the connection's id as the key-value pair
+     * {@code connection} (a field of its own in JSON logs), so the lines of one connection can be followed. Built
+     * only when the level is on: nothing is added to the handling of a message that logs nothing.
+     */
+    LoggingEventBuilder log(Logger log, Level level) {
+        return log.atLevel(level).addKeyValue("connection", id);
+    }
+
     // ---- for the router
 
     @Override
@@ -388,7 +406,7 @@ final class Session implements DeviceSession, LocalDevice {
     private void release(Uaid held) {
         context.router().release(held, this).whenComplete((v, failure) -> {
             if (failure != null) {
-                LOG.warn("could not release presence of {}: {}", held, Failures.rootMessage(failure));
+                log(LOG, Level.WARN).log("could not release presence of {}: {}", held, Failures.rootMessage(failure));
             }
         });
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * What a ready Web Push device may ask (W3, W8): register with or without an application server key, unregister,
@@ -47,7 +48,8 @@ final class WebPushCommands {
         if (message instanceof Nack nack) {
             // W8.2: informational only: no reply, no redelivery, never a reason to close.
             session.context().meters().nacked();
-            LOG.debug("{} reports code {} for a message it acked", session.describe(), nack.code());
+            session.log(LOG, Level.DEBUG)
+                    .log("{} reports code {} for a message it acked", session.describe(), nack.code());
             return Session.DONE;
         }
         throw new IllegalStateException("unhandled message " + message);
@@ -119,7 +121,8 @@ final class WebPushCommands {
                 : CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
         return all.handle((v, failure) -> {
             if (failure != null) {
-                LOG.warn("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
+                session.log(LOG, Level.WARN)
+                        .log("ack failed for {}: {}", session.describe(), Failures.rootMessage(failure));
             }
             return null;
         });

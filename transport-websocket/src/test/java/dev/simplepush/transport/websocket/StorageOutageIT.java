@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
@@ -22,12 +23,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 /** What devices and app servers see while the store is unreachable, and that nothing accepted before is lost. */
 class StorageOutageIT {
@@ -161,5 +165,75 @@ class StorageOutageIT {
                 .doesNotContain(uaid)
                 .doesNotContain(token)
                 .containsPattern(Pattern.compile("uaid#[0-9a-f]{8}")));
+    }
+
+    @Test
+    void noLogLineOfAnyComponentNamesAUaidATokenOrAnEndpointDuringAnOutage() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(PushService.class);
+        Level rootLevel = root.getLevel();
+        Level serviceLevel = serviceLog.getLevel();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root.setLevel(Level.INFO);
+        serviceLog.setLevel(Level.INFO);
+        root.addAppender(log);
+        String uaid;
+        TestDevice.Registration channel;
+        try (TestDevice device = TestDevice.connect(webSocket)) {
+            uaid = device.hello();
+            channel = device.register();
+            store.down(true);
+            assertThat(put(channel.endpoint(), "version=8").statusCode()).isEqualTo(503);
+            device.send("{\"messageType\":\"register\",\"channelID\":\"" + UUID.randomUUID() + "\"}");
+            assertThat(device.next()).contains("\"status\":500");
+            device.send("{\"messageType\":\"unregister\",\"channelID\":\"" + channel.channelId() + "\"}");
+            assertThat(device.next()).contains("\"status\":500");
+            device.send("{\"messageType\":\"ack\",\"updates\":[{\"channelID\":\"" + channel.channelId()
+                    + "\",\"version\":8}]}");
+            try (TestDevice again = TestDevice.connect(webSocket)) {
+                again.send("{\"messageType\":\"hello\",\"uaid\":\"" + uaid + "\",\"channelIDs\":[\""
+                        + channel.channelId() + "\"]}");
+                assertThat(again.next()).contains("\"status\":503");
+            }
+            TestServer.await(() -> log.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("ack failed")),
+                    "the failed ack logged");
+        } finally {
+            root.detachAppender(log);
+            root.setLevel(rootLevel);
+            serviceLog.setLevel(serviceLevel);
+            store.down(false);
+        }
+
+        String token = channel.endpoint().getPath().substring("/update/".length());
+        List<ILoggingEvent> lines = List.copyOf(log.list);
+        assertThat(lines).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(line -> line.startsWith("update for uaid#"))
+                .anyMatch(line -> line.startsWith("register failed for device uaid#"))
+                .anyMatch(line -> line.startsWith("unregister failed for device uaid#"))
+                .anyMatch(line -> line.startsWith("hello failed"));
+        assertThat(lines).allSatisfy(event -> assertThat(everythingIn(event))
+                .doesNotContain(uaid).doesNotContain(token).doesNotContain(channel.endpoint().toString()));
+        // The lines about one connection carry its id, the same on each of them.
+        List<String> connections = lines.stream()
+                .filter(event -> event.getFormattedMessage().contains("failed for device"))
+                .map(StorageOutageIT::keyValues).toList();
+        assertThat(connections).hasSize(3).allMatch(pairs -> pairs.matches("connection=\\d+"))
+                .containsOnly(connections.get(0));
+    }
+
+    private static String keyValues(ILoggingEvent event) {
+        List<KeyValuePair> pairs = event.getKeyValuePairs() == null ? List.of() : event.getKeyValuePairs();
+        return pairs.stream().map(pair -> pair.key + "=" + pair.value).collect(Collectors.joining(" "));
+    }
+
+    /** The text of a log event: its message, its key-value pairs and its exceptions' messages. */
+    private static String everythingIn(ILoggingEvent event) {
+        StringBuilder text = new StringBuilder(event.getFormattedMessage());
+        text.append(' ').append(keyValues(event));
+        for (IThrowableProxy failure = event.getThrowableProxy(); failure != null; failure = failure.getCause()) {
+            text.append(' ').append(failure.getClassName()).append(": ").append(failure.getMessage());
+        }
+        return text.toString();
     }
 }
