@@ -87,6 +87,16 @@ public final class EndpointTokens {
     }
 
     /**
+     * A fingerprint of a base64 token key, for logs: the first 8 hex characters of the SHA-256 of its bytes. It tells
+     * which keys a node uses, and whether two nodes use the same, without revealing them.
+     *
+     * @throws IllegalArgumentException if {@code base64Key} is not base64 of 16, 24 or 32 bytes
+     */
+    public static String fingerprint(String base64Key) {
+        return LogIds.shortHash(PushConfig.decodeKey(base64Key, 0));
+    }
+
+    /**
      * The token of a SimplePush registration ({@code /update/}, P4.5): over the UAID, the channel ID and the
      * registration's generation, so that it stops working for good when the channel is unregistered (P3.5).
      *

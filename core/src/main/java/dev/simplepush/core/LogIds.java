@@ -14,6 +14,11 @@ final class LogIds {
 
     /** The first 8 hex characters of the SHA-256 of {@code secret}: the same text always gives the same hash. */
     static String shortHash(String secret) {
-        return HexFormat.of().formatHex(VapidKey.sha256(secret.getBytes(StandardCharsets.UTF_8)), 0, 4);
+        return shortHash(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The first 8 hex characters of the SHA-256 of {@code secret}. */
+    static String shortHash(byte[] secret) {
+        return HexFormat.of().formatHex(VapidKey.sha256(secret), 0, 4);
     }
 }

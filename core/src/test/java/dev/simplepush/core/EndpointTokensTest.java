@@ -400,4 +400,16 @@ class EndpointTokensTest {
         EndpointTokens other = EndpointTokens.withRandomKey();
         assertThat(other.decode(new MessageId(id))).as("another server's key").isEmpty();
     }
+
+    @Test
+    void aKeyFingerprintIsAShortHashOfItsBytesThatNeverQuotesTheKey() throws Exception {
+        byte[] bytes = Base64.getDecoder().decode(key);
+        String expected = HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes), 0, 4);
+
+        assertThat(EndpointTokens.fingerprint(key)).isEqualTo(expected).matches("[0-9a-f]{8}");
+        assertThat(EndpointTokens.fingerprint(" " + key + " ")).as("the key, not its spelling").isEqualTo(expected);
+        assertThat(EndpointTokens.fingerprint(EndpointTokens.randomKey())).isNotEqualTo(expected);
+        assertThatThrownBy(() -> EndpointTokens.fingerprint("not a key")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -55,6 +55,9 @@ import java.util.Objects;
  *   <li>{@code <prefix>node:<nodeId>}: the sharded pub/sub channel of one node.
  *   <li>{@code <prefix>epoch}, a string without TTL: the store's epoch, 32 random hex characters written by the
  *       first node that finds none. A different value, or none, later means the store lost its data.
+ *   <li>{@code <prefix>endpoint-keys}, a string without TTL: the endpoint token keys of nodes given none of their
+ *       own ({@link RedisEndpointKeys}), base64 keys separated by commas, the first encrypting; written once by the
+ *       first node that finds none, read by every node at start.
  * </ul>
  */
 final class Keys {
@@ -84,6 +87,10 @@ final class Keys {
 
     String epoch() {
         return prefix + "epoch";
+    }
+
+    String endpointKeys() {
+        return prefix + "endpoint-keys";
     }
 
     String nodeChannel(String nodeId) {

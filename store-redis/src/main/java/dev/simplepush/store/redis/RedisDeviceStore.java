@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * executes atomically, so the contract's per-device atomicity holds across every node sharing the Redis. Plain
  * reads and single-command writes (DEL) need no script.
  *
+ * <p>On start it tells, once, whether the Redis persists its data ({@link PersistenceCheck}).
+ *
  * <p>Stages complete on Lettuce's event loop; nothing here blocks.
  */
 final class RedisDeviceStore implements DeviceStore {
@@ -50,7 +52,8 @@ final class RedisDeviceStore implements DeviceStore {
     @Override
     public CompletionStage<Void> start() {
         if (started.compareAndSet(false, true)) {
-            return redis.acquire();
+            // Not awaited: the check only logs, and a slow answer must not hold the start up.
+            return redis.acquire().thenRun(() -> PersistenceCheck.run(redis));
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -29,7 +29,8 @@ import java.util.Optional;
  *     new WebSocketTransportModule(WebSocketConfig.builder().port(8080).build()));
  * }</pre>
  *
- * <p>All nodes must use the same endpoint token keys, or endpoints minted on one node answer 404 on another.
+ * <p>All nodes must use the same endpoint token keys, or endpoints minted on one node answer 404 on another: give
+ * them the same keys, or the ring {@link RedisEndpointKeys#loadOrCreate} keeps in Redis for all of them.
  *
  * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}. Everything else (the Lettuce client, connections,
  * scripts, configuration) stays private to this module.

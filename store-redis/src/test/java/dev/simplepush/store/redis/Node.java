@@ -41,9 +41,14 @@ final class Node implements AutoCloseable {
     private final int port;
 
     private Node(RedisStoreConfig redis, RedisStoreModule store, com.google.inject.Module... extra) {
+        this(redis, List.of(TOKEN_KEY), store, extra);
+    }
+
+    private Node(RedisStoreConfig redis, List<String> tokenKeys, RedisStoreModule store,
+            com.google.inject.Module... extra) {
         this.redis = redis;
         List<com.google.inject.Module> modules = new java.util.ArrayList<>(List.of(
-                new PushCoreModule(PushConfig.builder().tokenKeys(List.of(TOKEN_KEY)).build()),
+                new PushCoreModule(PushConfig.builder().tokenKeys(tokenKeys).build()),
                 store,
                 new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build())));
         modules.addAll(List.of(extra));
@@ -69,6 +74,11 @@ final class Node implements AutoCloseable {
     /** Starts a node on {@code redis} with more modules (a wake-up module, say). */
     static Node start(RedisStoreConfig redis, com.google.inject.Module... extra) {
         return new Node(redis, new RedisStoreModule(redis), extra);
+    }
+
+    /** Starts a node on {@code redis} with endpoint token keys {@code tokenKeys} instead of {@link #TOKEN_KEY}. */
+    static Node startWithTokenKeys(RedisStoreConfig redis, List<String> tokenKeys) {
+        return new Node(redis, tokenKeys, new RedisStoreModule(redis));
     }
 
     /** Starts a node whose store is {@code store}, a module made from {@code redis} (with the app's client, say). */
