@@ -4,11 +4,14 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import dev.simplepush.core.EndpointTokens;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
+import dev.simplepush.core.StoreException;
 import dev.simplepush.store.memory.InMemoryStoreConfig;
 import dev.simplepush.store.memory.InMemoryStoreModule;
+import dev.simplepush.store.redis.RedisEndpointKeys;
 import dev.simplepush.store.redis.RedisStoreConfig;
 import dev.simplepush.store.redis.RedisStoreModule;
 import dev.simplepush.transport.udp.UdpWakeupConfig;
@@ -23,32 +26,50 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The standalone server. Every flag has an environment variable equivalent ({@code --port} ↔
- * {@code SIMPLEPUSH_PORT}); a flag wins over its variable. On start it prints exactly one line to standard
- * output, {@code simplepush listening on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
+ * The standalone server. Every flag has an environment variable ({@code --port} ↔ {@code SIMPLEPUSH_PORT}) and a key
+ * in the optional {@code --config} file ({@code port}); a flag wins over its variable, which wins over the file, which
+ * wins over the default ({@link SettingSources}). A setting given where it has no effect (a Redis flag with the
+ * memory store, say) is an error. On start it prints exactly one line to standard output,
+ * {@code simplepush listening on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
  */
 @Command(name = "simplepush", mixinStandardHelpOptions = true, version = "simplepush 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
         description = "A SimplePush server: devices connect by WebSocket to /, app servers PUT version=N to their "
                 + "endpoints at /update/{token}.%n",
-        footer = {"%nEvery flag can also be set by its environment variable (shown in brackets); a flag wins.",
+        footer = {"%nEvery flag can also be set by its environment variable (shown in brackets) or in the --config "
+                + "file (its name without '--': port=8080). A flag wins over its variable, a variable over the file, "
+                + "the file over the default.",
             "Durations: 500ms, 10s, 2m, 1h, 60d."})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Settings read only by one store, or only with a wake-up network: given otherwise, they are refused. */
+    private static final List<String> REDIS_ONLY = List.of("--redis-uri", "--redis-prefix", "--node-id",
+            "--redis-receipt-timeout", "--redis-cluster", "--redis-presence-ttl", "--redis-command-timeout");
+    private static final List<String> MEMORY_ONLY = List.of("--max-devices");
+    private static final List<String> WAKEUP_ONLY = List.of("--wakeup-idle-timeout", "--wakeup-retry",
+            "--wakeup-max-attempts");
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:SIMPLEPUSH_HOST:-127.0.0.1}",
             description = "Address to listen on [SIMPLEPUSH_HOST]. Default: ${DEFAULT-VALUE}. Use 0.0.0.0 for all.")
@@ -96,7 +117,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_MAX_CONNECTIONS}",
             description = "Most connections kept at once, devices and app servers alike; more are answered 503 with "
-                    + "Retry-After at once [SIMPLEPUSH_MAX_CONNECTIONS]. Default: 90% of the open-files limit, less "
+                    + "Retry-After at once [SIMPLEPUSH_MAX_CONNECTIONS]. Default: 90%% of the open-files limit, less "
                     + "100.")
     Integer maxConnections;
 
@@ -113,8 +134,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--token-keys", paramLabel = "KEYS", defaultValue = "${env:SIMPLEPUSH_TOKEN_KEYS}",
             description = "Comma-separated base64 AES keys (16, 24 or 32 bytes) for endpoint tokens; the first "
-                    + "encrypts, all decrypt, so prepend a new key to rotate [SIMPLEPUSH_TOKEN_KEYS]. Default: a random "
-                    + "key, and endpoints stop working when the server restarts.")
+                    + "encrypts, all decrypt, so add a new key, then move it first, to rotate [SIMPLEPUSH_TOKEN_KEYS]. "
+                    + "Default: with --store redis, the keys all nodes share in Redis (<prefix>endpoint-keys, made "
+                    + "once by the first node); with --store memory, a random key, and endpoints stop working when "
+                    + "the server restarts.")
     String tokenKeys;
 
     @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:SIMPLEPUSH_STORE:-memory}",
@@ -150,8 +173,8 @@ public final class Main implements Callable<Integer> {
     String redisPrefix;
 
     @Option(names = "--node-id", paramLabel = "ID", defaultValue = "${env:SIMPLEPUSH_NODE_ID}",
-            description = "With --store redis: this node's name, unique among the nodes, 1 to 64 of [A-Za-z0-9._-] "
-                    + "[SIMPLEPUSH_NODE_ID]. Default: random.")
+            description = "With --store redis: this node's name, unique among the nodes, 1 to 64 of [A-Za-z0-9._-]; "
+                    + "every log line carries it [SIMPLEPUSH_NODE_ID]. Default: random.")
     String nodeId;
 
     @Option(names = "--redis-receipt-timeout", paramLabel = "DURATION", converter = Durations.class,
@@ -161,11 +184,49 @@ public final class Main implements Callable<Integer> {
                     + "[SIMPLEPUSH_REDIS_RECEIPT_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
     Duration redisReceiptTimeout;
 
+    @Option(names = "--redis-cluster", paramLabel = "true|false", arity = "1",
+            defaultValue = "${env:SIMPLEPUSH_REDIS_CLUSTER}",
+            description = "With --store redis: whether --redis-uri names a Redis Cluster; needed only to reach a "
+                    + "Cluster through a single seed URI [SIMPLEPUSH_REDIS_CLUSTER]. Default: true with several URIs.")
+    @Nullable Boolean redisCluster;
+
+    @Option(names = "--redis-presence-ttl", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_REDIS_PRESENCE_TTL:-30s}",
+            description = "With --store redis: how long a node's claim on its connected devices outlives the node, "
+                    + "refreshed every third of it; so how long a dead node seems to hold its devices, and how soon a "
+                    + "Redis that lost its data is noticed; at least 1s [SIMPLEPUSH_REDIS_PRESENCE_TTL]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration redisPresenceTtl;
+
+    @Option(names = "--redis-command-timeout", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_REDIS_COMMAND_TIMEOUT:-2s}",
+            description = "With --store redis: how long one Redis command may take before the request fails (503 "
+                    + "for a PUT) [SIMPLEPUSH_REDIS_COMMAND_TIMEOUT]. Default: ${DEFAULT-VALUE}.")
+    Duration redisCommandTimeout;
+
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES",
             defaultValue = "${env:SIMPLEPUSH_MAX_FRAME_BYTES:-65536}",
             description = "Largest WebSocket message accepted from a device [SIMPLEPUSH_MAX_FRAME_BYTES]. "
                     + "Default: ${DEFAULT-VALUE}.")
     int maxFrameBytes;
+
+    @Option(names = "--max-body-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:SIMPLEPUSH_MAX_BODY_BYTES:-16384}",
+            description = "Largest request body of PUT /update/{token}; larger is answered 413 "
+                    + "[SIMPLEPUSH_MAX_BODY_BYTES]. Default: ${DEFAULT-VALUE}, room for the largest data even when "
+                    + "percent-encoded.")
+    int maxBodyBytes;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "${env:SIMPLEPUSH_IO_THREADS:-2}",
+            description = "I/O threads of the listener, which read and write every socket and never wait "
+                    + "[SIMPLEPUSH_IO_THREADS]. Default: ${DEFAULT-VALUE}.")
+    int ioThreads;
+
+    @Option(names = "--cors-allowed-origin", paramLabel = "ORIGIN",
+            defaultValue = "${env:SIMPLEPUSH_CORS_ALLOWED_ORIGIN:-*}",
+            description = "Access-Control-Allow-Origin of the endpoints' answers, for app servers that are web pages "
+                    + "[SIMPLEPUSH_CORS_ALLOWED_ORIGIN]. Default: ${DEFAULT-VALUE}.")
+    String corsAllowedOrigin;
 
     @Option(names = "--demo-page", paramLabel = "true|false", arity = "1",
             defaultValue = "${env:SIMPLEPUSH_DEMO_PAGE:-true}",
@@ -214,29 +275,79 @@ public final class Main implements Callable<Integer> {
                     + "[SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS]. Default: ${DEFAULT-VALUE}.")
     int wakeupMaxAttempts;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:SIMPLEPUSH_LOG_LEVEL:-INFO}",
+            description = "Least level of the lines logged: ${COMPLETION-CANDIDATES} [SIMPLEPUSH_LOG_LEVEL]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Logging.Level logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:SIMPLEPUSH_LOG_FORMAT:-text}",
+            description = "Format of the log lines on standard error: text, or json (one object per line, with the "
+                    + "node id in context.properties.node) [SIMPLEPUSH_LOG_FORMAT]. Default: ${DEFAULT-VALUE}.")
+    Logging.Format logFormat;
+
+    // No default here: SettingSources supplies SIMPLEPUSH_CONFIG like every variable.
+    @Option(names = SettingSources.CONFIG_FLAG, paramLabel = "FILE",
+            description = "A Java properties file of settings, one per line, named like the flags without '--' "
+                    + "(port = 8080, redis-uri = redis://10.0.0.5:6379); a flag or variable wins over it, and an "
+                    + "unknown name is an error [SIMPLEPUSH_CONFIG]. Default: none.")
+    @Nullable String configFile;
+
+    /** The settings a flag did not give: variables, then the file ({@link #commandLine}). */
+    private @Nullable SettingSources sources;
+    @Spec
+    private @Nullable CommandSpec spec;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private Object storeSummary = "memory";
+    private @Nullable RedisStoreConfig redis;
 
     /** Runs the server until SIGTERM; exits with 2 on bad flags and 1 if it cannot start. */
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        int code = cli.execute(args);
+        int code = commandLine(new Main(), System.getenv()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /**
+     * The command line of {@code main}: flags, then the variables of {@code environment}, then the {@code --config}
+     * file. A bad value is reported with where it came from, and exits with 2.
+     */
+    static CommandLine commandLine(Main main, Map<String, String> environment) {
+        CommandLine cli = new CommandLine(main);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        SettingSources sources = new SettingSources(environment, cli.getCommandSpec());
+        main.sources = sources;
+        cli.setDefaultValueProvider(sources);
+        cli.setParameterExceptionHandler((bad, args) -> {
+            String from = "";
+            if (bad.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+                from = sources.source(option.longestName()).filter(source -> !source.equals(option.longestName()))
+                        .map(source -> " (from " + source + ")").orElse("");
+            }
+            return usageError(bad.getMessage() + from);
+        });
+        return cli;
+    }
+
+    private static int usageError(String message) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        err.println("simplepush: " + message);
+        err.println("Try 'simplepush --help' for the flags.");
+        return 2;
     }
 
     @Override
     public Integer call() throws Exception {
         List<Module> modules;
         try {
-            modules = modules();
+            checkSettingsApply();
+            Logging.configure(logLevel, logFormat, nodeIdForLogs());
+            modules = modules(endpointKeys(RedisEndpointKeys::loadOrCreate));
         } catch (IllegalArgumentException bad) {
-            PrintWriter err = new PrintWriter(System.err, true);
-            err.println("simplepush: " + bad.getMessage());
-            err.println("Try 'simplepush --help' for the flags.");
-            return 2;
+            return usageError(bad.getMessage());
+        } catch (StoreException | IllegalStateException unusable) {
+            System.err.println("simplepush: cannot start: " + unusable.getMessage());
+            return 1;
         }
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
         PushServer server = injector.getInstance(PushServer.class);
@@ -262,7 +373,7 @@ public final class Main implements Callable<Integer> {
         }, "simplepush-shutdown"));
         WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
         InetSocketAddress address = transport.localAddress();
-        LOG.info("started: store={}, endpoints at {}/update/..., {}", storeSummary, transport.baseUrl(),
+        LOG.info("started: store={}, endpoints at {}/update/..., {}", storeConfig(), transport.baseUrl(),
                 injector.getInstance(PushConfig.class));
         System.out.println("simplepush listening on http://" + hostForUrl(address) + ":" + address.getPort());
         System.out.flush();
@@ -270,20 +381,107 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    List<Module> modules() {
+    /** The modules of this server, with the endpoint keys {@code tokenKeys} (none: a random key). */
+    List<Module> modules(List<String> tokenKeys) {
         PushConfig.Builder core = PushConfig.builder()
                 .helloTimeout(helloTimeout)
                 .minPingInterval(minPingInterval)
                 .maxChannelsPerDevice(maxChannels)
                 .maxDataBytes(maxDataBytes)
                 .maxQueuedMessages(maxQueuedMessages);
-        core.tokenKeys(splitKeys(tokenKeys));
+        core.tokenKeys(tokenKeys);
         List<Module> modules = new ArrayList<>();
         modules.add(new PushCoreModule(core.build()));
-        modules.add(storeModule(store));
+        Object store = storeConfig();
+        modules.add(store instanceof RedisStoreConfig onRedis
+                ? new RedisStoreModule(onRedis)
+                : new InMemoryStoreModule((InMemoryStoreConfig) store));
         modules.add(new WebSocketTransportModule(transportConfig()));
         wakeupConfig().ifPresent(wakeup -> modules.add(new UdpWakeupModule(wakeup)));
         return modules;
+    }
+
+    /**
+     * The endpoint token keys, and says at INFO where they come from: {@code --token-keys} if given; otherwise, on
+     * Redis, the key ring all nodes share there, read (or created) by {@code fromRedis}; otherwise none, and the core
+     * warns that it draws a random key.
+     *
+     * @throws StoreException if the Redis cannot be reached
+     * @throws IllegalStateException if the ring in Redis is not a list of keys
+     */
+    List<String> endpointKeys(Function<RedisStoreConfig, List<String>> fromRedis) {
+        List<String> given = splitKeys(tokenKeys);
+        List<String> keys;
+        String from;
+        if (!given.isEmpty()) {
+            // Checked here, so that a bad key is a flag error naming where it came from.
+            try {
+                keys = PushConfig.builder().tokenKeys(given).build().tokenKeys();
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException(origin("--token-keys").orElse("--token-keys") + ": "
+                        + bad.getMessage(), bad);
+            }
+            from = source("--token-keys").orElse("--token-keys");
+        } else if (storeConfig() instanceof RedisStoreConfig onRedis) {
+            keys = fromRedis.apply(onRedis);
+            from = "Redis";
+        } else {
+            return List.of();
+        }
+        LOG.info("endpoint keys from {} ({})", from,
+                keys.stream().map(EndpointTokens::fingerprint).collect(Collectors.joining(", ")));
+        return keys;
+    }
+
+    /**
+     * Refuses a setting given (as flag, variable or in the file) where nothing reads it: ignoring it would leave the
+     * operator believing it applies.
+     *
+     * @throws IllegalArgumentException naming the flag, where it came from and what it needs
+     */
+    void checkSettingsApply() {
+        boolean redis = storeConfig() instanceof RedisStoreConfig;
+        String store = redis ? "redis" : "memory";
+        for (String flag : REDIS_ONLY) {
+            refuseUnless(redis, flag, "--store redis (the store is " + store + ")");
+        }
+        for (String flag : MEMORY_ONLY) {
+            refuseUnless(!redis, flag, "--store memory (the store is " + store + ")");
+        }
+        for (String flag : WAKEUP_ONLY) {
+            refuseUnless(wakeupConfig().isPresent(), flag, "--wakeup-network (none is given)");
+        }
+    }
+
+    private void refuseUnless(boolean applies, String flag, String needs) {
+        Optional<String> given = origin(flag);
+        if (!applies && given.isPresent()) {
+            throw new IllegalArgumentException(given.get() + " is only read with " + needs);
+        }
+    }
+
+    /** Where {@code flag} was given: the flag, its variable or its key in the file; empty if it has its default. */
+    private Optional<String> source(String flag) {
+        if (sources != null) {
+            return sources.source(flag);
+        }
+        CommandLine.ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(flag) ? Optional.of(flag) : Optional.empty();
+    }
+
+    /** {@link #source}, with the flag after a variable or a file key: {@code SIMPLEPUSH_PORT (--port)}. */
+    private Optional<String> origin(String flag) {
+        return source(flag).map(source -> source.equals(flag) ? flag : source + " (" + flag + ")");
+    }
+
+    /**
+     * The node id that every log line carries: the Redis store's ({@code --node-id}, or the random one it drew); with
+     * the memory store, a random one for this run.
+     */
+    String nodeIdForLogs() {
+        return storeConfig() instanceof RedisStoreConfig onRedis
+                ? onRedis.nodeId()
+                : "memory-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /** The WebSocket/HTTP transport's configuration. */
@@ -296,7 +494,10 @@ public final class Main implements Callable<Integer> {
                 .shutdownGrace(shutdownGrace)
                 .allowedOrigins(parseAllowedOrigins(allowedOrigins))
                 .deviceIdleTimeout(deviceIdleTimeout)
-                .demoPage(demoPage);
+                .demoPage(demoPage)
+                .maxBodyBytes(maxBodyBytes)
+                .ioThreads(ioThreads)
+                .corsAllowedOrigin(corsAllowedOrigin);
         if (deviceIdleTimeout.compareTo(minPingInterval) <= 0) {
             // A device pinging as often as it may would be closed for idleness before its next ping.
             throw new IllegalArgumentException("--device-idle-timeout (" + deviceIdleTimeout
@@ -337,20 +538,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private Module storeModule(String name) {
-        String chosen = name.trim().toLowerCase(Locale.ROOT);
+    /**
+     * The store's configuration, by {@code --store}: an {@link InMemoryStoreConfig} or a {@link RedisStoreConfig}
+     * (built once: its node id defaults to a random one, which the logs name).
+     */
+    Object storeConfig() {
+        String chosen = store.trim().toLowerCase(Locale.ROOT);
         if (chosen.equals("memory")) {
-            InMemoryStoreConfig config = memoryConfig();
-            storeSummary = config;
-            return new InMemoryStoreModule(config);
+            return memoryConfig();
         }
         if (chosen.equals("redis")) {
-            // Built once: the node id defaults to a random one, and the log must name the one in use.
-            RedisStoreConfig config = redisConfig();
-            storeSummary = config;
-            return new RedisStoreModule(config);
+            return redisConfig();
         }
-        throw new IllegalArgumentException("unknown store '" + name + "'; available: memory, redis");
+        throw new IllegalArgumentException("unknown store '" + store + "'; available: memory, redis");
     }
 
     /** The in-memory store's configuration: {@code --device-ttl} and {@code --max-devices}. */
@@ -374,7 +574,15 @@ public final class Main implements Callable<Integer> {
         return deviceTtl;
     }
 
+    /** The Redis store's configuration, built once (see {@link #storeConfig()}). */
     RedisStoreConfig redisConfig() {
+        if (redis == null) {
+            redis = buildRedisConfig();
+        }
+        return redis;
+    }
+
+    private RedisStoreConfig buildRedisConfig() {
         RedisStoreConfig.Builder redis = RedisStoreConfig.builder().deviceTtl(checkedDeviceTtl());
         List<URI> uris = new ArrayList<>();
         for (String uri : redisUris == null ? List.<String>of() : redisUris) {
@@ -397,8 +605,19 @@ public final class Main implements Callable<Integer> {
         if (nodeId != null && !nodeId.isBlank()) {
             redis.nodeId(nodeId.trim());
         }
-        redis.receiptTimeout(redisReceiptTimeout);
-        return redis.build();
+        if (redisCluster != null) {
+            redis.cluster(redisCluster);
+        }
+        redis.receiptTimeout(redisReceiptTimeout)
+                .presenceTtl(redisPresenceTtl)
+                .commandTimeout(redisCommandTimeout);
+        try {
+            return redis.build();
+        } catch (IllegalArgumentException bad) {
+            // What the flags alone cannot rule out: several URIs without --redis-cluster, a Sentinel URI with it,
+            // zero durations, a bad node id or prefix.
+            throw new IllegalArgumentException("--redis-*: " + bad.getMessage(), bad);
+        }
     }
 
     /** The comma-separated origins of {@code --allowed-origins}; empty for none given (any origin). */

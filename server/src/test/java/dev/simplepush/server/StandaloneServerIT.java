@@ -2,6 +2,8 @@ package dev.simplepush.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -124,10 +126,8 @@ class StandaloneServerIT {
         Running server = start(Map.of("SIMPLEPUSH_PORT", "0", "SIMPLEPUSH_PUBLIC_URL", "https://push.example.com",
                 "SIMPLEPUSH_TOKEN_KEYS", KEY));
         Device device = Device.connect(server.base);
-        device.send("{\"messageType\":\"hello\"}");
-        device.next();
-        device.send("{\"messageType\":\"register\",\"channelID\":\"" + UUID.randomUUID() + "\"}");
-        assertThat(field(device.next(), "pushEndpoint")).startsWith("https://push.example.com/update/");
+        device.hello();
+        assertThat(device.register(UUID.randomUUID().toString())).startsWith("https://push.example.com/update/");
         device.close();
     }
 
@@ -180,11 +180,15 @@ class StandaloneServerIT {
         assertThat(process.exitValue()).isZero();
         for (String flag : List.of("--host", "--port", "--public-url", "--hello-timeout", "--min-ping-interval",
                 "--max-channels", "--token-keys", "--store", "--wakeup-network", "--wakeup-idle-timeout",
-                "--wakeup-retry", "--wakeup-max-attempts")) {
+                "--wakeup-retry", "--wakeup-max-attempts", "--redis-command-timeout", "--io-threads", "--log-level",
+                "--log-format", "--config")) {
             assertThat(out).contains(flag);
         }
         assertThat(out).contains("SIMPLEPUSH_PORT").contains("SIMPLEPUSH_HELLO_TIMEOUT").contains("30s")
-                .contains("SIMPLEPUSH_WAKEUP_NETWORK").contains("SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS");
+                .contains("SIMPLEPUSH_WAKEUP_NETWORK").contains("SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS")
+                .contains("SIMPLEPUSH_LOG_LEVEL").contains("SIMPLEPUSH_CONFIG");
+        assertThat(out.replaceAll("\\s+", " ")).contains("90% of the open-files limit")
+                .contains("A flag wins over its variable, a variable over the file, the file over the default.");
     }
 
     @Test
@@ -210,6 +214,193 @@ class StandaloneServerIT {
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isEqualTo(1);
         assertThat(err).contains("cannot start");
+    }
+
+    @Test
+    void anUnknownLogLevelIsAnErrorListingTheValidOnesAndNamingItsVariable() throws Exception {
+        Process process = launch(Map.of("SIMPLEPUSH_LOG_LEVEL", "bogus"), "--port", "0");
+        String err = errorsOnExit(process);
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(err).contains("bogus").contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF")
+                .contains("SIMPLEPUSH_LOG_LEVEL");
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aRedisFlagWithTheMemoryStoreIsRefusedInsteadOfIgnored() throws Exception {
+        Process process = launch(Map.of(), "--port", "0", "--redis-uri", "redis://127.0.0.1:1");
+        String err = errorsOnExit(process);
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(err).contains("--redis-uri is only read with --store redis (the store is memory)");
+    }
+
+    @Test
+    void aConfigurationFileConfiguresTheServerBelowVariablesAndFlags() throws Exception {
+        Path file = Files.createTempFile("simplepush", ".properties");
+        Files.writeString(file, "public-url = https://file.example\nport = 1\nhello-timeout = 5s\n");
+        try {
+            Running server = start(Map.of("SIMPLEPUSH_CONFIG", file.toString(), "SIMPLEPUSH_PORT", "0"));
+            Device device = Device.connect(server.base);
+            device.hello();
+            assertThat(device.register(UUID.randomUUID().toString())).startsWith("https://file.example/update/");
+            device.close();
+
+            Files.writeString(file, "public-url = https://file.example\npublic-ulr = https://typo.example\n");
+            Process typo = launch(Map.of(), "--config", file.toString(), "--port", "0");
+            String err = errorsOnExit(typo);
+            assertThat(typo.exitValue()).isEqualTo(2);
+            assertThat(err).contains("unknown setting 'public-ulr' in " + file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void jsonLogLinesParseAndEachCarriesTheNodeId() throws Exception {
+        Running server = start(Map.of("SIMPLEPUSH_LOG_FORMAT", "json", "SIMPLEPUSH_TOKEN_KEYS", KEY), "--port", "0");
+        server.process.destroy();
+        assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+
+        List<JsonNode> lines = jsonLines(server.stderr);
+        assertThat(lines).extracting(line -> line.path("formattedMessage").asText())
+                .anyMatch(message -> message.startsWith("started: store="))
+                .anyMatch(message -> message.startsWith("endpoint keys from SIMPLEPUSH_TOKEN_KEYS ("))
+                .contains("stopped");
+        String node = lines.get(0).path("context").path("properties").path("node").asText();
+        assertThat(node).matches("memory-[0-9a-f]{8}");
+        assertThat(lines).allSatisfy(line -> {
+            assertThat(line.path("context").path("properties").path("node").asText()).isEqualTo(node);
+            assertThat(line.path("level").asText()).isIn("INFO", "WARN", "ERROR");
+        });
+    }
+
+    @Test
+    void twoNodesOnOneRedisWithoutTokenKeysShareTheirKeysThroughIt() throws Exception {
+        try (RedisServer redis = RedisServer.start("--save", "", "--appendonly", "no")) {
+            String prefix = "it" + UUID.randomUUID() + ":";
+            Running nodeA = start(Map.of(), "--store", "redis", "--redis-uri", redis.uri(), "--redis-prefix", prefix,
+                    "--port", "0", "--node-id", "node-a");
+            Running nodeB = start(Map.of("SIMPLEPUSH_STORE", "redis", "SIMPLEPUSH_REDIS_URI", redis.uri(),
+                    "SIMPLEPUSH_REDIS_PREFIX", prefix), "--port", "0");
+
+            Device device = Device.connect(nodeA.base);
+            device.hello();
+            String channel = UUID.randomUUID().toString();
+            String endpoint = device.register(channel);
+
+            // Minted by node A, accepted by node B (not 404), and delivered to the device on A.
+            HttpResponse<String> put = put(endpoint.replace(nodeA.base, nodeB.base), "version=3");
+            assertThat(put.statusCode()).isEqualTo(200);
+            assertThat(device.next()).contains(channel).contains("\"version\":3");
+
+            Pattern keys = Pattern.compile("endpoint keys from Redis \\(([0-9a-f]{8})\\)");
+            Matcher onA = keys.matcher(Files.readString(nodeA.stderr));
+            Matcher onB = keys.matcher(Files.readString(nodeB.stderr));
+            assertThat(onA.find()).as("node A's log").isTrue();
+            assertThat(onB.find()).as("node B's log").isTrue();
+            assertThat(onB.group(1)).isEqualTo(onA.group(1));
+            // Neither node logs the key itself.
+            String key = redis.cli("GET", prefix + "endpoint-keys");
+            assertThat(key).as("the ring in Redis").matches("[A-Za-z0-9+/=]{44}");
+            assertThat(Files.readString(nodeA.stderr)).doesNotContain(key);
+            assertThat(Files.readString(nodeB.stderr)).doesNotContain(key);
+
+            // This Redis keeps nothing over a restart: each node says so, once.
+            awaitLine(nodeA.stderr, "persists nothing");
+            assertThat(Files.readString(nodeA.stderr).split("persists nothing", -1)).hasSize(2);
+            device.close();
+        }
+    }
+
+    @Test
+    void aRedisWithAofIsNotWarnedOf() throws Exception {
+        try (RedisServer redis = RedisServer.start("--appendonly", "yes")) {
+            Running node = start(Map.of("SIMPLEPUSH_LOG_LEVEL", "debug"), "--store", "redis", "--redis-uri",
+                    redis.uri(), "--redis-prefix", "it" + UUID.randomUUID() + ":", "--port", "0");
+            awaitLine(node.stderr, "persists its data: appendonly yes");
+            assertThat(Files.readString(node.stderr)).doesNotContain("persists nothing");
+        }
+    }
+
+    @Test
+    void noLogLineNamesAUaidATokenOrAnEndpointDuringAStorageOutage() throws Exception {
+        RedisServer redis = RedisServer.start();
+        Running node;
+        String uaid;
+        String endpoint;
+        Device device;
+        try {
+            node = start(Map.of("SIMPLEPUSH_LOG_FORMAT", "json"), "--store", "redis", "--redis-uri", redis.uri(),
+                    "--redis-prefix", "it" + UUID.randomUUID() + ":", "--node-id", "node-a", "--port", "0");
+            device = Device.connect(node.base);
+            uaid = device.hello();
+            endpoint = device.register(UUID.randomUUID().toString());
+            assertThat(put(endpoint, "version=1").statusCode()).isEqualTo(200);
+            device.next();
+        } finally {
+            redis.close();
+        }
+        // Redis is gone: every path that touches the store fails and logs.
+        assertThat(put(endpoint, "version=2").statusCode()).isEqualTo(503);
+        device.send("{\"messageType\":\"register\",\"channelID\":\"" + UUID.randomUUID() + "\"}");
+        assertThat(field(device.next(), "status")).isEqualTo("500");
+        Device again = Device.connect(node.base);
+        again.send("{\"messageType\":\"hello\",\"uaid\":\"" + uaid + "\",\"channelIDs\":[]}");
+        assertThat(field(again.next(), "status")).isEqualTo("503");
+        awaitLine(node.stderr, "hello failed");
+        node.process.destroy();
+        assertThat(node.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        String log = Files.readString(node.stderr);
+        String token = endpoint.substring(endpoint.lastIndexOf('/') + 1);
+        assertThat(log).contains("not accepted, storage failed").contains("register failed")
+                .doesNotContain(uaid).doesNotContain(token).doesNotContain(endpoint);
+        List<JsonNode> lines = jsonLines(node.stderr);
+        assertThat(lines).allSatisfy(line ->
+                assertThat(line.path("context").path("properties").path("node").asText()).isEqualTo("node-a"));
+        assertThat(lines).filteredOn(line -> line.path("formattedMessage").asText().startsWith("register failed"))
+                .singleElement().satisfies(line ->
+                        assertThat(line.path("kvpList").get(0).path("connection").asText()).matches("\\d+"));
+    }
+
+    /**
+     * What {@code process} wrote to standard error, once it has exited; fails if it is still running after 15 s (a
+     * server that started instead of refusing its flags).
+     */
+    private static String errorsOnExit(Process process) throws Exception {
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exits").isTrue();
+        return new String(err.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+    }
+
+    /** The JSON objects of a log, one per line; fails on a line that is not one. */
+    private static List<JsonNode> jsonLines(Path log) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonNode parsed = json.readTree(line);
+                assertThat(parsed.isObject()).as(line).isTrue();
+                lines.add(parsed);
+            }
+        }
+        assertThat(lines).isNotEmpty();
+        return lines;
+    }
+
+    /** Waits until {@code log} holds {@code text}. */
+    private static void awaitLine(Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.readString(log).contains(text)) {
+            assertThat(System.nanoTime()).as("'%s' in %s", text, Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private HttpResponse<String> put(String endpoint, String body) throws IOException, InterruptedException {
@@ -292,6 +483,18 @@ class StandaloneServerIT {
 
         void send(String text) {
             socket.sendText(text, true).join();
+        }
+
+        /** Says hello as a new device; its UAID. */
+        String hello() throws InterruptedException {
+            send("{\"messageType\":\"hello\",\"channelIDs\":[]}");
+            return field(next(), "uaid");
+        }
+
+        /** Registers {@code channel}; its endpoint. */
+        String register(String channel) throws InterruptedException {
+            send("{\"messageType\":\"register\",\"channelID\":\"" + channel + "\"}");
+            return field(next(), "pushEndpoint");
         }
 
         String next() throws InterruptedException {
