@@ -6,6 +6,7 @@ import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupSender;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,9 +34,11 @@ public final class PushServer {
     private static final Logger LOG = LoggerFactory.getLogger(PushServer.class);
 
     private final List<Lifecycle> components;
+    private final List<PushTransport> transports;
     private final Scheduler scheduler;
     private final Object lock = new Object();
     private @Nullable CompletableFuture<Void> started;
+    private @Nullable CompletableFuture<Void> draining;
     private @Nullable CompletableFuture<Void> stopped;
 
     PushServer(DeviceStore store, Router router, Optional<WakeupSender> wakeupSender,
@@ -46,6 +49,7 @@ public final class PushServer {
         wakeupSender.ifPresent(ordered::add);
         ordered.addAll(transports);
         this.components = List.copyOf(ordered);
+        this.transports = List.copyOf(transports);
         this.scheduler = scheduler;
     }
 
@@ -69,6 +73,40 @@ public final class PushServer {
                 started = starting;
             }
             return started;
+        }
+    }
+
+    /**
+     * Drains the server before a {@link #stop()}: every transport accepts no new devices and closes its connected
+     * ones spread over {@code within}, so that they reconnect to other nodes a few at a time, while app servers'
+     * requests are still served. The stage completes when every transport is done, at the latest after
+     * {@code within}; it never completes exceptionally. Calling it again returns the same stage; it does nothing
+     * before {@link #start()} completed or once {@link #stop()} was called.
+     *
+     * @throws IllegalArgumentException if {@code within} is negative
+     */
+    public CompletionStage<Void> drain(Duration within) {
+        if (within.isNegative()) {
+            throw new IllegalArgumentException("the drain time must not be negative: " + within);
+        }
+        synchronized (lock) {
+            if (draining == null) {
+                if (started == null || !started.isDone() || started.isCompletedExceptionally() || stopped != null) {
+                    draining = CompletableFuture.completedFuture(null);
+                } else {
+                    LOG.info("draining: no new devices; the connected ones are closed over {}", within);
+                    CompletableFuture<?>[] each = transports.stream()
+                            .map(transport -> transport.drain(within).toCompletableFuture()
+                                    .exceptionally(failure -> {
+                                        LOG.warn("draining {} failed: {}", transport.getClass().getSimpleName(),
+                                                Failures.rootMessage(failure));
+                                        return null;
+                                    }))
+                            .toArray(CompletableFuture<?>[]::new);
+                    draining = CompletableFuture.allOf(each);
+                }
+            }
+            return draining;
         }
     }
 

@@ -105,9 +105,19 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_SHUTDOWN_GRACE:-2s}",
-            description = "On SIGTERM, how long to wait for devices to answer the close (1001) before dropping them "
+            description = "After the drain, how long to wait for the devices left to answer the close (1001) and for "
+                    + "the endpoint requests in flight to be answered, before dropping them "
                     + "[SIMPLEPUSH_SHUTDOWN_GRACE]. Default: ${DEFAULT-VALUE}.")
     Duration shutdownGrace;
+
+    @Option(names = "--drain-time", paramLabel = "DURATION", converter = Durations.class,
+            defaultValue = "${env:SIMPLEPUSH_DRAIN_TIME:-30s}",
+            description = "On SIGTERM, first drain for this long: ready turns false at once, new devices are refused "
+                    + "(503), the connected ones are closed (1001) in random waves spread over it so that they "
+                    + "reconnect to other nodes a few at a time, and endpoint requests are still served; then the "
+                    + "server stops and exits 0. 0s closes all devices at once [SIMPLEPUSH_DRAIN_TIME]. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration drainTime;
 
     @Option(names = "--min-ping-interval", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_MIN_PING_INTERVAL:-20s}",
@@ -359,18 +369,7 @@ public final class Main implements Callable<Integer> {
             LOG.debug("start failure", cause);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping");
-            try {
-                // The grace, then time for the listener and the store to close.
-                server.stop().toCompletableFuture().get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-                LOG.info("stopped");
-            } catch (Exception e) {
-                LOG.warn("stop did not complete cleanly: {}", e.toString());
-            } finally {
-                stopped.countDown();
-            }
-        }, "simplepush-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drainThenStop(server), "simplepush-shutdown"));
         WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
         InetSocketAddress address = transport.localAddress();
         LOG.info("started: store={}, endpoints at {}/update/..., {}", storeConfig(), transport.baseUrl(),
@@ -379,6 +378,34 @@ public final class Main implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * What SIGTERM (or SIGINT) does, in the JVM's shutdown hook: drains for {@code --drain-time}, stops, and once the
+     * stop completed ends the process with 0: a supervisor must not take a clean stop for a crash (143).
+     */
+    private void drainThenStop(PushServer server) {
+        boolean clean = false;
+        try {
+            if (!drainTime.isZero()) {
+                LOG.info("draining for {}", drainTime);
+                server.drain(drainTime).toCompletableFuture()
+                        .get(drainTime.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            }
+            LOG.info("stopping");
+            // The grace, then time for the listener and the store to close.
+            server.stop().toCompletableFuture().get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+            LOG.info("stopped");
+            clean = true;
+        } catch (Exception e) {
+            LOG.warn("stop did not complete cleanly: {}", e.toString());
+        } finally {
+            stopped.countDown();
+        }
+        if (clean) {
+            // From a shutdown hook, the only way to set the exit status; every component is stopped by now.
+            Runtime.getRuntime().halt(0);
+        }
     }
 
     /** The modules of this server, with the endpoint keys {@code tokenKeys} (none: a random key). */

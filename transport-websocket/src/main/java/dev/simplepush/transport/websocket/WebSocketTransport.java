@@ -10,9 +10,11 @@ import java.net.URI;
  * {@link dev.simplepush.core.PushServer}; embedders read the actual address from it, for example when the
  * configured port is 0.
  *
- * <p>Thread-safe. {@link #stop()} sends every device socket a close frame with code 1001, waits up to
- * {@link WebSocketConfig#shutdownGrace()} for the devices to answer, drops those left, then closes the listener; its
- * stage completes once the listener's threads have ended. It blocks no thread, is idempotent, and a stopped transport
+ * <p>Thread-safe. {@link #drain(java.time.Duration)} refuses new devices with 503 and closes the connected ones with
+ * 1001 in random waves over the first three quarters of the drain time, while endpoints are still served.
+ * {@link #stop()} sends every device socket left a close frame with code 1001, answers new HTTP requests 503, waits
+ * up to {@link WebSocketConfig#shutdownGrace()} for the devices to answer and the requests in flight to be answered,
+ * drops the devices left, then closes the listener; its stage completes once the listener's threads have ended. It blocks no thread, is idempotent, and a stopped transport
  * cannot start again.
  */
 public interface WebSocketTransport extends PushTransport {

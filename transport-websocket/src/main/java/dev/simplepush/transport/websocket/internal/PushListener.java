@@ -14,6 +14,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,6 +64,9 @@ public final class PushListener implements WebSocketTransport {
     private static final int ACCEPT_BACKLOG = 4096;
     /** The shortest period of the idle sweep. */
     private static final Duration MIN_SWEEP_PERIOD = Duration.ofMillis(25);
+    /** How often a drain closes a wave of devices. */
+    static final Duration WAVE_PERIOD = Duration.ofMillis(250);
+    private static final int MAX_WAVES = 10_000;
 
     private final WebSocketConfig config;
     private final PushService service;
@@ -71,9 +76,13 @@ public final class PushListener implements WebSocketTransport {
     private final Supplier<ByteBufferPool> bufferPools;
     private final Object lock = new Object();
     private @Nullable Listener listener;
+    /** Counts the HTTP requests in flight, so that a stop lets them finish. */
+    private @Nullable GracefulShutdownHandler httpRequests;
     private @Nullable ByteBufferPool buffers;
     private @Nullable DeviceSockets devices;
     private @Nullable Future<?> idleSweep;
+    private @Nullable CompletableFuture<Void> drained;
+    private @Nullable Future<?> drainWaves;
     private @Nullable CompletableFuture<Void> stopped;
 
     /**
@@ -123,6 +132,7 @@ public final class PushListener implements WebSocketTransport {
             DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes(), maxConnections,
                     config.deviceIdleTimeout(), config.allowedOrigins());
             Listener server;
+            GracefulShutdownHandler requests;
             Future<?> sweep;
             try {
                 sweep = scheduler.scheduleRepeatedly(sockets::closeIdle, sweepPeriod(config.deviceIdleTimeout()));
@@ -132,7 +142,8 @@ public final class PushListener implements WebSocketTransport {
                         "cannot start the WebSocket transport: the scheduler is shut down", shutDown));
             }
             try {
-                server = Listener.start(config, pool, routes(sockets), sockets);
+                requests = new GracefulShutdownHandler(routes(sockets));
+                server = Listener.start(config, pool, requests, sockets);
             } catch (IOException | RuntimeException e) {
                 sweep.cancel(false);
                 pool.close();
@@ -140,6 +151,7 @@ public final class PushListener implements WebSocketTransport {
                         "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
             }
             listener = server;
+            httpRequests = requests;
             buffers = pool;
             devices = sockets;
             idleSweep = sweep;
@@ -153,7 +165,68 @@ public final class PushListener implements WebSocketTransport {
     }
 
     /**
-     * Sends every device 1001, waits up to the configured shutdown grace for them to go, drops those left, then
+     * Refuses new devices (503) and closes the connected ones with 1001 in waves: one every {@link #WAVE_PERIOD}
+     * over the first three quarters of {@code within}, each closing a random share of them (one timer for the
+     * listener, nothing per socket). The last quarter is for the devices to answer. Endpoint requests go on being
+     * served. The stage completes as soon as no device is left (at once if none is connected), at the latest after
+     * {@code within}.
+     */
+    @Override
+    public CompletionStage<Void> drain(Duration within) {
+        synchronized (lock) {
+            if (drained != null) {
+                return drained;
+            }
+            DeviceSockets sockets = devices;
+            if (sockets == null || stopped != null) {
+                drained = CompletableFuture.completedFuture(null);
+                return drained;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            drained = done;
+            int waves = waves(within);
+            DeviceSockets.Waves closing = sockets.drain(waves, ThreadLocalRandom.current().nextInt());
+            LOG.info("draining: {} device(s) to close in {} wave(s) over {}", sockets.openSockets(), waves,
+                    within.multipliedBy(3).dividedBy(4));
+            long deadline = System.nanoTime() + within.toNanos();
+            Runnable wave = () -> {
+                closing.nextWave();
+                if (sockets.openSockets() == 0 || System.nanoTime() - deadline >= 0) {
+                    done.complete(null);
+                }
+            };
+            try {
+                // The first wave at once, the others one period apart.
+                scheduler.execute(wave);
+                drainWaves = scheduler.scheduleRepeatedly(wave, wavePeriod(within, waves));
+            } catch (RejectedExecutionException shutDown) {
+                done.complete(null);
+            }
+            Future<?> waveTimer = drainWaves;
+            done.thenRun(() -> {
+                if (waveTimer != null) {
+                    waveTimer.cancel(false);
+                }
+            });
+            return done;
+        }
+    }
+
+    /** How many waves a drain over {@code within} has: one a {@link #WAVE_PERIOD} over three quarters of it. */
+    static int waves(Duration within) {
+        long spread = within.toNanos() / 4 * 3;
+        return (int) Math.max(1, Math.min(MAX_WAVES, spread / WAVE_PERIOD.toNanos() + 1));
+    }
+
+    private static Duration wavePeriod(Duration within, int waves) {
+        Duration spread = within.multipliedBy(3).dividedBy(4);
+        Duration period = waves <= 1 ? spread : spread.dividedBy(waves - 1);
+        return period.compareTo(MIN_SWEEP_PERIOD) < 0 ? MIN_SWEEP_PERIOD : period;
+    }
+
+    /**
+     * Sends every device 1001, answers new HTTP requests 503, waits up to the configured shutdown grace for the
+     * devices to go and the requests in flight to be answered, drops the devices left, then
      * stops accepting, closes every other connection and shuts the worker down; the stage completes once the worker
      * has terminated, and the buffer pool is closed then. Never blocks; idempotent.
      */
@@ -174,13 +247,30 @@ public final class PushListener implements WebSocketTransport {
             if (sweep != null) {
                 sweep.cancel(false);
             }
+            Future<?> waves = drainWaves;
+            if (waves != null) {
+                waves.cancel(false);
+            }
+            if (drained != null) {
+                drained.complete(null);
+            }
             stopped = server.terminated().thenRun(() -> {
                 // The I/O threads have ended: no buffer is in use any more.
                 pool.close();
                 LOG.info("WebSocket transport stopped");
             });
             CompletableFuture<Void> graceOver = new CompletableFuture<>();
-            sockets.closeAll().thenRun(() -> graceOver.complete(null));
+            // New requests are answered 503; those in flight are let finish within the grace.
+            CompletableFuture<Void> requestsDone = new CompletableFuture<>();
+            GracefulShutdownHandler requests = httpRequests;
+            if (requests != null) {
+                requests.shutdown();
+                requests.addShutdownListener(done -> requestsDone.complete(null));
+            } else {
+                requestsDone.complete(null);
+            }
+            sockets.closeAll().thenCombine(requestsDone, (devicesGone, requestsEnded) -> null)
+                    .thenRun(() -> graceOver.complete(null));
             Optional<Future<?>> timer = later(() -> graceOver.complete(null), config.shutdownGrace());
             // On the scheduler, not on the I/O thread where the last device may have gone.
             graceOver.thenRunAsync(() -> {

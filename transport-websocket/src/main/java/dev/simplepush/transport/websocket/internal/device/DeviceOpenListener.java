@@ -32,7 +32,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * <p>A connection past the listener's limit ({@link DeviceSockets#admit}) is refused here, whatever it asks:
  * once its request head has arrived it is answered {@code 503} with {@code Retry-After} and {@code Connection: close},
  * and what it still sends is read and dropped until it closes (closing with unread bytes would send a reset, which
- * can destroy the answer before the client reads it), for {@value #REFUSED_MILLIS} ms at most from its accept.
+ * can destroy the answer before the client reads it), for {@value #REFUSED_MILLIS} ms at most from its accept. So is
+ * a device upgrade while the listener drains ({@link DeviceSockets#draining}): the device is to connect elsewhere.
  *
  * <p>While a connection's first request arrives it holds a pooled buffer and a timer, both gone once decided.
  * Everything runs on the connection's I/O thread.
@@ -132,7 +133,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             int length = buffer.position();
             if (refused) {
                 if (headEnd(buffer, length) >= 0 || !buffer.hasRemaining()) {
-                    refuse();
+                    refuse("the connection limit is reached");
                 }
                 return; // else the rest of the head is on its way
             }
@@ -150,6 +151,11 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             byte[] response = answer(buffer, headEnd);
             if (response == null) {
                 toHttp(buffer);
+                return;
+            }
+            if (devices.draining()) {
+                // The device is to connect to another node: this one is going away.
+                refuse("the server is draining");
                 return;
             }
             finish();
@@ -239,7 +245,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
          * Answers 503 and ends the output; the connection stays until the client closes or the refusal's time is
          * up (the timer set at accept), reading and dropping what it sends meanwhile.
          */
-        private void refuse() {
+        private void refuse(String why) {
             decided = true;
             draining = true;
             PooledByteBuffer taken = pooled;
@@ -247,7 +253,7 @@ final class DeviceOpenListener implements ChannelListener<StreamConnection> {
             if (taken != null) {
                 taken.close();
             }
-            LOG.debug("refusing {}: the connection limit is reached", connection.getPeerAddress());
+            LOG.debug("refusing {}: {}", connection.getPeerAddress(), why);
             ConduitStreamSinkChannel sink = connection.getSinkChannel();
             try {
                 // A connection's first write: its socket buffer takes these few bytes at once.

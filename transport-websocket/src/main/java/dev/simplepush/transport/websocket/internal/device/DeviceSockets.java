@@ -58,6 +58,8 @@ public final class DeviceSockets {
     private final ChannelListener<StreamConnection> release = closed -> connections.decrementAndGet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean closing;
+    /** Draining: device upgrades are refused with 503. */
+    private volatile boolean draining;
     /** Refusals since the last warning; the warning is written once a minute at most. */
     private final AtomicLong refused = new AtomicLong();
     private volatile long lastWarning = System.nanoTime() - WARNING_INTERVAL_NANOS;
@@ -207,6 +209,69 @@ public final class DeviceSockets {
         }
         drainedIfEmpty();
         return drained;
+    }
+
+    /**
+     * From now on refuses device upgrades (503 with {@code Retry-After}) and closes every open socket with 1001,
+     * in {@code waves} waves, one each time {@code nextWave} is called; a socket's wave is drawn at random (from
+     * its identity and {@code salt}), so each wave closes about as many as the others and which ones is random. A
+     * wave looks at every open socket once and keeps nothing: no list of sockets is made. The last wave also closes
+     * a socket opened while the waves ran.
+     */
+    public Waves drain(int waves, int salt) {
+        if (waves < 1) {
+            throw new IllegalArgumentException("waves must be at least 1: " + waves);
+        }
+        draining = true;
+        return new Waves(waves, salt);
+    }
+
+    /** Whether device upgrades are refused because the listener drains. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The number of open device sockets. */
+    public int openSockets() {
+        return open.size();
+    }
+
+    /** The waves of a drain ({@link #drain}). */
+    public final class Waves {
+        private final int waves;
+        private final int salt;
+        private int next;
+
+        private Waves(int waves, int salt) {
+            this.waves = waves;
+            this.salt = salt;
+        }
+
+        /** Closes the next wave's sockets; false once every wave has run. */
+        public synchronized boolean nextWave() {
+            if (next >= waves) {
+                return false;
+            }
+            int wave = next++;
+            boolean last = next == waves;
+            for (DeviceSocket socket : open) {
+                if (last || waveOf(socket) == wave) {
+                    socket.close(CloseCodes.GOING_AWAY, "server draining");
+                }
+            }
+            return next < waves;
+        }
+
+        private int waveOf(DeviceSocket socket) {
+            // A murmur3 finaliser: identity hash codes are not uniformly spread on their own.
+            int h = System.identityHashCode(socket) ^ salt;
+            h ^= h >>> 16;
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            h *= 0xc2b2ae35;
+            h ^= h >>> 16;
+            return Integer.remainderUnsigned(h, waves);
+        }
     }
 
     /** Drops the connection of every socket left, without waiting for its device. */

@@ -8,6 +8,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +63,13 @@ final class DeviceUpgradeHandler implements HttpHandler {
         String origin = origins == null || origins.isEmpty() ? null : origins.size() == 1 ? origins.getFirst() : "";
         if (!Handshake.allowsOrigin(devices.allowedOrigins(), origin)) {
             forbid.handleRequest(exchange);
+            return;
+        }
+        if (devices.draining()) {
+            // The device is to connect to another node: this one is going away.
+            exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, DeviceOpenListener.RETRY_AFTER_SECONDS);
+            exchange.endExchange();
             return;
         }
         exchange.upgradeChannel(upgraded);
