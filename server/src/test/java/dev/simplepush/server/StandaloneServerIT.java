@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +50,7 @@ class StandaloneServerIT {
 
     @Test
     void printsOneListeningLineThenServesTheWholeFlowAndStopsOnSigterm() throws Exception {
-        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY), "--port", "0");
+        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY), "--port", "0", "--drain-time", "2s");
         Device device = Device.connect(server.base);
 
         device.send("{\"messageType\":\"hello\",\"channelIDs\":[]}");
@@ -90,6 +91,8 @@ class StandaloneServerIT {
 
         server.process.destroy(); // SIGTERM
         assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(server.process.exitValue()).as("exit status").isZero();
+        assertThat(again.closed.get(5, TimeUnit.SECONDS)).as("close code").isEqualTo(1001);
         assertThat(Files.readString(server.stderr)).contains("stopped");
         assertThat(server.otherStdoutLines()).isEmpty();
     }
@@ -313,6 +316,118 @@ class StandaloneServerIT {
     }
 
     @Test
+    void sigtermDrainsDevicesToTheOtherNodeInWavesLosesNothingAcceptedAndExitsZero() throws Exception {
+        try (RedisServer redis = RedisServer.start("--save", "", "--appendonly", "no")) {
+            String prefix = "it" + UUID.randomUUID() + ":";
+            List<String> common = List.of("--store", "redis", "--redis-uri", redis.uri(), "--redis-prefix", prefix,
+                    "--port", "0", "--token-keys", KEY);
+            Running nodeA = start(Map.of(), concat(common, "--drain-time", "3s"));
+            Running nodeB = start(Map.of(), concat(common));
+            int count = 12;
+            List<Device> onA = new ArrayList<>();
+            List<String> uaids = new ArrayList<>();
+            List<String> channels = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Device device = Device.connect(nodeA.base);
+                uaids.add(device.hello());
+                String channel = UUID.randomUUID().toString();
+                channels.add(channel);
+                paths.add(URI.create(device.register(channel)).getRawPath());
+                onA.add(device);
+            }
+
+            long sigterm = System.nanoTime();
+            nodeA.process.destroy(); // SIGTERM
+            // Each device, once closed by A, says hello to B with its UAID and channel, as a device would.
+            List<CompletableFuture<Device>> onB = new ArrayList<>();
+            List<Long> closedAfterMillis = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                onB.add(onA.get(i).closed.thenApply(code -> {
+                    assertThat(code).as("close code from the draining node").isEqualTo(1001);
+                    synchronized (closedAfterMillis) {
+                        closedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm));
+                    }
+                    try {
+                        Device moved = Device.connect(nodeB.base);
+                        moved.send("{\"messageType\":\"hello\",\"uaid\":\"" + uaids.get(index)
+                                + "\",\"channelIDs\":[\"" + channels.get(index) + "\"]}");
+                        return moved;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            // An app server sends to node A while it drains, then to B once A answers no more.
+            long[] accepted = new long[count];
+            String base = nodeA.base;
+            int version = 1;
+            boolean refusedUpgrade = false;
+            while (nodeA.process.isAlive() || version < 400) {
+                int index = version % count;
+                int status;
+                try {
+                    status = put(base + paths.get(index), "version=" + version).statusCode();
+                } catch (IOException gone) {
+                    status = -1;
+                }
+                if (status == 200 || status == 202) {
+                    accepted[index] = version;
+                } else {
+                    assertThat(status).as("refusal from the draining node").isIn(-1, 503);
+                    base = nodeB.base;
+                }
+                if (!refusedUpgrade && base.equals(nodeA.base) && version > 20) {
+                    // A new device is sent elsewhere while the node drains.
+                    URI a = URI.create(nodeA.base);
+                    try (Socket upgrade = new Socket(a.getHost(), a.getPort())) {
+                        upgrade.setSoTimeout(10_000);
+                        upgrade.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        String statusLine = new BufferedReader(new InputStreamReader(upgrade.getInputStream(),
+                                StandardCharsets.US_ASCII)).readLine();
+                        assertThat(statusLine).as("answer to a device upgrade on the draining node")
+                                .startsWith("HTTP/1.1 503");
+                    }
+                    refusedUpgrade = true;
+                }
+                version++;
+                assertThat(System.nanoTime() - sigterm).as("node A ends").isLessThan(TimeUnit.SECONDS.toNanos(30));
+            }
+            assertThat(nodeA.process.exitValue()).as("exit status after a clean drain").isZero();
+            String logA = Files.readString(nodeA.stderr);
+            assertThat(logA).contains("draining for PT3S").contains("stopped");
+            assertThat(refusedUpgrade).as("a device upgrade was tried during the drain").isTrue();
+
+            // Three quarters of 3 s: closes from 0 to 2.25 s, in waves, not all at once.
+            List<Long> times;
+            synchronized (closedAfterMillis) {
+                times = new ArrayList<>(closedAfterMillis);
+            }
+            assertThat(times).hasSize(count);
+            assertThat(times.stream().mapToLong(t -> t).max().getAsLong()
+                    - times.stream().mapToLong(t -> t).min().getAsLong()).as("spread of the closes %s", times)
+                    .isGreaterThan(700);
+            // Every accepted version reaches its device, on B.
+            for (int i = 0; i < count; i++) {
+                Device moved = onB.get(i).get(10, TimeUnit.SECONDS);
+                assertThat(field(moved.next(), "uaid")).isEqualTo(uaids.get(i));
+                moved.awaitVersion(channels.get(i), accepted[i]);
+                moved.close();
+            }
+        }
+    }
+
+    private static String[] concat(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void aRedisWithAofIsNotWarnedOf() throws Exception {
         try (RedisServer redis = RedisServer.start("--appendonly", "yes")) {
             Running node = start(Map.of("SIMPLEPUSH_LOG_LEVEL", "debug"), "--store", "redis", "--redis-uri",
@@ -501,6 +616,19 @@ class StandaloneServerIT {
             String message = messages.poll(10, TimeUnit.SECONDS);
             assertThat(message).as("a message within 10 s").isNotNull();
             return message;
+        }
+
+        /** Reads until a notification of {@code channel} with at least {@code version}. */
+        void awaitVersion(String channel, long version) throws InterruptedException {
+            Pattern update = Pattern.compile("\\{\"channelID\":\"" + channel + "\",\"version\":(\\d+)");
+            long seen = 0;
+            while (seen < version) {
+                String message = next();
+                Matcher m = update.matcher(message);
+                while (m.find()) {
+                    seen = Math.max(seen, Long.parseLong(m.group(1)));
+                }
+            }
         }
 
         void close() {
