@@ -120,8 +120,8 @@ public final class PushCoreModule extends AbstractModule {
     SessionContext sessionContext(PushConfig config, DeviceStore store, Router router, EndpointTokens tokens,
             EndpointUrls urls, @Push Clock clock, @Push Scheduler scheduler, @Push MeterRegistry meters,
             Optional<WakeupPolicy> wakeupPolicy, Optional<WakeupSender> wakeupSender) {
-        return new SessionContext(config, store, router, tokens, urls, clock, scheduler, new SessionMeters(meters),
-                wakeupPolicy, wakeupSender);
+        return new SessionContext(config, new MeteredDeviceStore(store, meters), router, tokens, urls, clock, scheduler,
+                new SessionMeters(meters), wakeupPolicy, wakeupSender);
     }
 
     @Provides

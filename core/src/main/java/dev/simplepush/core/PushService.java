@@ -102,7 +102,7 @@ public final class PushService {
                         case GONE -> done(NotifyOutcome.GONE);
                         // P5.1: accepted, same answer as a new version, but nothing is delivered.
                         case STALE -> delivered(context.router().isConnected(uaid), uaid);
-                        case ADVANCED -> delivered(context.router().deliver(uaid, update), uaid).thenApply(outcome -> {
+                        case ADVANCED -> delivered(deliver(uaid, update), uaid).thenApply(outcome -> {
                             if (outcome == NotifyOutcome.STORED) {
                                 wake(uaid);
                             }
@@ -153,7 +153,7 @@ public final class PushService {
         CompletionStage<NotifyOutcome> outcome;
         if (ttl == 0) {
             outcome = subscribed(subscription).thenCompose(known -> known
-                    ? context.router().deliver(uaid, message).handle((live, failure) ->
+                    ? deliver(uaid, message).handle((live, failure) ->
                             failure == null && live ? NotifyOutcome.DELIVERED : NotifyOutcome.DISCARDED)
                     : done(NotifyOutcome.GONE));
         } else {
@@ -161,7 +161,7 @@ public final class PushService {
                     .thenCompose(enqueued -> switch (enqueued) {
                         case GONE -> done(NotifyOutcome.GONE);
                         case QUEUE_FULL -> done(NotifyOutcome.QUEUE_FULL);
-                        case QUEUED -> delivered(context.router().deliver(uaid, message), uaid);
+                        case QUEUED -> delivered(deliver(uaid, message), uaid);
                     });
         }
         return outcome.handle((result, failure) -> {
@@ -186,6 +186,17 @@ public final class PushService {
             return CompletableFuture.completedFuture(false);
         }
         return context.store().remove(owner.get().uaid(), owner.get().channelId(), id).thenApply(removed -> true);
+    }
+
+    /** Hands a notice the store accepted just now to the device's live connection, timing it when it arrives. */
+    private CompletionStage<Boolean> deliver(Uaid uaid, Notice notice) {
+        long accepted = System.nanoTime();
+        return context.router().deliver(uaid, notice).thenApply(live -> {
+            if (live) {
+                context.meters().delivered(notice, System.nanoTime() - accepted);
+            }
+            return live;
+        });
     }
 
     private static CompletionStage<NotifyOutcome> delivered(CompletionStage<Boolean> live, Uaid uaid) {

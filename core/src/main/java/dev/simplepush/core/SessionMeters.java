@@ -3,10 +3,14 @@ package dev.simplepush.core;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The meters of the device sessions of one node. Thread-safe. */
 final class SessionMeters {
+
+    static final String DELIVERY = "simplepush.delivery.duration";
 
     private final AtomicInteger open = new AtomicInteger();
     private final Counter hellos;
@@ -16,6 +20,8 @@ final class SessionMeters {
     private final Counter messagesAcked;
     private final Counter messagesUndelivered;
     private final Counter nacks;
+    private final Timer updateDelivery;
+    private final Timer messageDelivery;
 
     SessionMeters(MeterRegistry meters) {
         Gauge.builder("simplepush.connections", open, AtomicInteger::get)
@@ -33,6 +39,14 @@ final class SessionMeters {
                 .description("Web Push acks by what the device reported (W8.1)").register(meters);
         nacks = Counter.builder("simplepush.webpush.nacks")
                 .description("messages a service worker failed to handle after the ack (W8.2)").register(meters);
+        updateDelivery = deliveryTimer(meters, "simplepush");
+        messageDelivery = deliveryTimer(meters, "webpush");
+    }
+
+    private static Timer deliveryTimer(MeterRegistry meters, String dialect) {
+        return PushTimers.builder(DELIVERY, "live deliveries, from the store's acceptance to the notification "
+                + "written to the device's socket (on this node) or the holding node's receipt (on another)")
+                .tag("dialect", dialect).register(meters);
     }
 
     void opened() {
@@ -69,6 +83,11 @@ final class SessionMeters {
         } else {
             messagesAcked.increment();
         }
+    }
+
+    /** A live delivery of {@code notice} took {@code nanos} from the store's acceptance. */
+    void delivered(Notice notice, long nanos) {
+        (notice instanceof Update ? updateDelivery : messageDelivery).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void nacked() {

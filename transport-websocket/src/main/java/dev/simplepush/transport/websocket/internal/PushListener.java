@@ -398,6 +398,8 @@ public final class PushListener implements WebSocketTransport {
                         // A head that did not fit the open listener's buffer is refused here too, never upgraded.
                         .set(UndertowOptions.MAX_HEADER_SIZE, BUFFER_BYTES)
                         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+                        // The endpoint duration is timed from here: one clock read per request head.
+                        .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
                         .getMap());
                 http.setRootHandler(routes);
                 ChannelListener<StreamConnection> firstRequests = devices.openListener(http, idleMillis);

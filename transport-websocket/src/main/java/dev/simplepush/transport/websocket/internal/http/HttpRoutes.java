@@ -6,7 +6,6 @@ import dev.simplepush.core.PushService;
 import dev.simplepush.core.Subscription;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
 import dev.simplepush.transport.websocket.internal.json.HttpBodies;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
@@ -19,9 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,23 +66,19 @@ public final class HttpRoutes implements HttpHandler {
     private final Bodies bodies;
     private final String allowedOrigin;
     private final WebAssets assets;
-    private final Map<NotifyOutcome, Counter> requests = new EnumMap<>(NotifyOutcome.class);
+    private final EndpointMeters meters;
 
     /**
      * Routes to {@code service}, handing {@code /} to {@code webSocket}; endpoint bodies over {@code maxBodyBytes}
      * are answered 413, a request body not arrived {@code bodyDeadlineMillis} after its head closes the connection,
-     * endpoint answers carry {@code allowedOrigin}; counts endpoint requests in {@code meters}.
+     * endpoint answers carry {@code allowedOrigin}; counts and times endpoint requests in {@code meters}
+     * ({@link EndpointMeters}).
      */
     public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, long bodyDeadlineMillis,
             String allowedOrigin, WebAssets assets, MeterRegistry meters, WebPushUrls webPushUrls) {
         this.webPush = new WebPushRoutes(service, webPushUrls, allowedOrigin, Clock.systemUTC(), meters);
         this.assets = assets;
-        for (NotifyOutcome outcome : NotifyOutcome.values()) {
-            requests.put(outcome, Counter.builder("simplepush.endpoint.requests")
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .tag("status", Integer.toString(HttpError.status(outcome)))
-                    .description("app server updates by outcome").register(meters));
-        }
+        this.meters = EndpointMeters.simplePush(meters);
         this.service = service;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
@@ -189,7 +182,7 @@ public final class HttpRoutes implements HttpHandler {
         }
         if (!method.equals(Methods.PUT)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, ENDPOINT_METHODS);
-            error(exchange, HttpError.METHOD_NOT_ALLOWED);
+            refuse(exchange, HttpError.METHOD_NOT_ALLOWED);
             return;
         }
         // Before the body: an unknown token is answered at once, whatever (if anything) follows.
@@ -200,11 +193,11 @@ public final class HttpRoutes implements HttpHandler {
         }
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (contentType != null && !isForm(contentType)) {
-            error(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
+            refuse(exchange, HttpError.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
         Bodies.read(exchange, maxBodyBytes, (ex, body) -> notify(ex, endpoint.get(), body),
-                ex -> error(ex, HttpError.TOO_LARGE));
+                ex -> refuse(ex, HttpError.TOO_LARGE));
     }
 
     private void notify(HttpServerExchange exchange, Subscription endpoint, byte[] body) {
@@ -214,7 +207,7 @@ public final class HttpRoutes implements HttpHandler {
             String form = body.length > 0 ? new String(body, StandardCharsets.UTF_8) : exchange.getQueryString();
             fields = form.isEmpty() ? FormFields.NONE : FormFields.parse(form);
         } catch (IllegalArgumentException malformed) {
-            error(exchange, HttpError.MALFORMED_FORM);
+            refuse(exchange, HttpError.MALFORMED_FORM);
             return;
         }
         service.notify(endpoint, fields.version(), fields.data()).whenComplete((outcome, failure) -> {
@@ -234,8 +227,8 @@ public final class HttpRoutes implements HttpHandler {
 
     private void outcome(HttpServerExchange exchange, NotifyOutcome outcome) {
         try {
-            requests.get(outcome).increment();
             if (outcome.accepted()) {
+                meters.accepted(exchange, outcome);
                 respond(exchange, HttpError.status(outcome), HttpBodies.emptyObject());
                 return;
             }
@@ -243,11 +236,17 @@ public final class HttpRoutes implements HttpHandler {
             if (error == HttpError.UNAVAILABLE) {
                 exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             }
-            error(exchange, error);
+            refuse(exchange, error);
         } catch (RuntimeException bug) {
             LOG.error("answering an endpoint request failed", bug);
             exchange.endExchange();
         }
+    }
+
+    /** Answers an endpoint request with {@code error}, counted. */
+    private void refuse(HttpServerExchange exchange, HttpError error) {
+        meters.refused(exchange, error);
+        error(exchange, error);
     }
 
     static void error(HttpServerExchange exchange, HttpError error) {

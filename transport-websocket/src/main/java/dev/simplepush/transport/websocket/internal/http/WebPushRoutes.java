@@ -11,7 +11,6 @@ import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.transport.websocket.internal.json.HttpBodies;
 import dev.simplepush.transport.websocket.internal.webpush.PushHeaders;
 import dev.simplepush.transport.websocket.internal.webpush.VapidVerifier;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -21,10 +20,8 @@ import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -67,15 +64,14 @@ final class WebPushRoutes {
     private final WebPushUrls urls;
     private final String allowedOrigin;
     private final Clock clock;
-    private final MeterRegistry meters;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final EndpointMeters meters;
 
     WebPushRoutes(PushService service, WebPushUrls urls, String allowedOrigin, Clock clock, MeterRegistry meters) {
         this.service = service;
         this.urls = urls;
         this.allowedOrigin = allowedOrigin;
         this.clock = clock;
-        this.meters = meters;
+        this.meters = EndpointMeters.webPush(meters);
     }
 
     /** {@code /wpush/v1/<token>} ({@code restricted} false) or {@code /wpush/v2/<token>}. */
@@ -128,7 +124,7 @@ final class WebPushRoutes {
                     } else if (!known) {
                         answer(exchange, HttpError.NO_SUCH_MESSAGE, null);
                     } else {
-                        count(204);
+                        meters.deleted(exchange);
                         exchange.setStatusCode(204);
                         exchange.endExchange();
                     }
@@ -179,7 +175,7 @@ final class WebPushRoutes {
                 return;
             }
             // W6.7: 201 whether delivered or stored, with where the message is and the TTL applied.
-            count(201);
+            meters.created(exchange, result.outcome());
             exchange.setStatusCode(201);
             exchange.getResponseHeaders()
                     .put(Headers.LOCATION, urls.messageLocation(result.messageId().orElseThrow()))
@@ -231,9 +227,8 @@ final class WebPushRoutes {
                 refused(exchange, result.outcome());
                 return;
             }
-            int status = HttpError.status(result.outcome());
-            count(status);
-            HttpRoutes.respond(exchange, status, HttpBodies.emptyObject());
+            meters.accepted(exchange, result.outcome());
+            HttpRoutes.respond(exchange, HttpError.status(result.outcome()), HttpBodies.emptyObject());
         });
     }
 
@@ -308,14 +303,8 @@ final class WebPushRoutes {
     }
 
     private void answer(HttpServerExchange exchange, HttpError error, @Nullable String message) {
-        count(error.status());
+        meters.refused(exchange, error);
         HttpRoutes.error(exchange, error, message == null ? error.message() : message);
-    }
-
-    private void count(int status) {
-        requests.computeIfAbsent(Integer.toString(status), code -> Counter.builder("simplepush.webpush.requests")
-                .tag("status", code)
-                .description("app server Web Push requests by answer status").register(meters)).increment();
     }
 
     private static void onIoThread(HttpServerExchange exchange, Runnable task) {
