@@ -7,8 +7,11 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +40,15 @@ sealed interface ClientSource {
 
     /** The store creates a client, and resources for it too; it shuts both down. */
     static ClientSource own() {
-        return new Created(Optional.empty());
+        return new Created(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * This source, with the command latencies of the resources it creates recorded in {@code meters}; a source on
+     * the application's resources or client is returned as it is (their latency recorder is the application's).
+     */
+    default ClientSource meteredIn(MeterRegistry meters) {
+        return this;
     }
 
     /**
@@ -45,11 +56,19 @@ sealed interface ClientSource {
      * {@code resources} if present (which it then never shuts down), otherwise on resources of its own.
      *
      * @param resources the application's resources, or empty to create them
+     * @param meters where resources created here record each command's latency ({@code lettuce.command.completion}
+     *     and {@code lettuce.command.firstresponse} by command and Redis address), or empty for Lettuce's default
      */
-    record Created(Optional<ClientResources> resources) implements ClientSource {
+    record Created(Optional<ClientResources> resources, Optional<MeterRegistry> meters) implements ClientSource {
 
         public Created {
             Objects.requireNonNull(resources, "resources");
+            Objects.requireNonNull(meters, "meters");
+        }
+
+        @Override
+        public ClientSource meteredIn(MeterRegistry registry) {
+            return resources.isPresent() ? this : new Created(resources, Optional.of(registry));
         }
 
         @Override
@@ -60,10 +79,14 @@ sealed interface ClientSource {
                 return new Lease(client, () -> shutdown(client));
             }
             // A short, capped reconnect delay: after an outage the node must serve again soon after Redis is back.
-            ClientResources own = ClientResources.builder()
+            ClientResources.Builder builder = ClientResources.builder()
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-                            TimeUnit.MILLISECONDS))
-                    .build();
+                            TimeUnit.MILLISECONDS));
+            // A percentile histogram (fixed buckets, cheap to record) and no client-side percentiles, which would
+            // cost every command a sliding window on the event loop.
+            meters.ifPresent(registry -> builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
+                    MicrometerOptions.builder().enable().histogram(true).targetPercentiles(new double[0]).build())));
+            ClientResources own = builder.build();
             AbstractRedisClient client = newClient(config, own);
             return new Lease(client, () -> shutdown(client).thenCompose(v -> {
                 CompletableFuture<Void> down = new CompletableFuture<>();

@@ -13,6 +13,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,7 +37,11 @@ import java.util.Optional;
  * scripts, configuration) stays private to this module.
  *
  * <p><b>Requires:</b> {@code @}{@link Push} {@link Scheduler} (bound by {@code PushCoreModule}), on which the
- * router refreshes the presence of its connected devices; the refresh only dispatches commands and never blocks.
+ * router refreshes the presence of its connected devices; the refresh only dispatches commands and never blocks; and
+ * {@code @}{@link Push} {@code MeterRegistry} (also the core's), where resources the store creates record each Redis
+ * command's latency through Lettuce's Micrometer support ({@code lettuce.command.completion} and
+ * {@code lettuce.command.firstresponse}, tagged by command and Redis address, as a percentile histogram). Resources
+ * or a client the application hands in keep the latency recorder the application gave them.
  *
  * <p>Opens nothing on its own: the store's and router's {@code start()} (called by {@code PushServer}) connect,
  * and their {@code stop()} closes what they opened. The store and the router share one client and its
@@ -92,7 +97,8 @@ public final class RedisStoreModule extends PrivateModule {
      */
     public RedisStoreModule withClientResources(ClientResources resources) {
         Objects.requireNonNull(resources, "resources");
-        return new RedisStoreModule(config, checkNoneHandedIn(new ClientSource.Created(Optional.of(resources))));
+        return new RedisStoreModule(config,
+                checkNoneHandedIn(new ClientSource.Created(Optional.of(resources), Optional.empty())));
     }
 
     /**
@@ -146,8 +152,8 @@ public final class RedisStoreModule extends PrivateModule {
 
     @Provides
     @Singleton
-    RedisConnection connection() {
-        return new RedisConnection(config, clients);
+    RedisConnection connection(@Push MeterRegistry meters) {
+        return new RedisConnection(config, clients.meteredIn(meters));
     }
 
     @Provides

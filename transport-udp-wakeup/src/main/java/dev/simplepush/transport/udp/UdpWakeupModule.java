@@ -24,7 +24,7 @@ import java.util.Objects;
  * <p><b>Provides:</b> the core's optional {@link WakeupPolicy} (eligibility by network, P8.1, and the idle
  * timeout, P8.2) and {@link WakeupSender} (direct UDP datagram or the operator's HTTPS service, with retries and
  * back-off, P8.3), and {@link UdpWakeupConfig}. Meters {@code simplepush.wakeup.sent}, {@code .failed},
- * {@code .retried}, {@code .woken}.
+ * {@code .retried}, {@code .woken}, and the timer {@code simplepush.wakeup.duration}.
  *
  * <p><b>Requires:</b> {@link Router} (a store module), {@code @Push MeterRegistry} and {@code @Push Scheduler} (the
  * core).

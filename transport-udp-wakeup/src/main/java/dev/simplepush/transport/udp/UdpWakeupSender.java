@@ -1,5 +1,6 @@
 package dev.simplepush.transport.udp;
 
+import dev.simplepush.core.PushTimers;
 import dev.simplepush.core.Uaid;
 import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.spi.Router;
@@ -7,6 +8,7 @@ import dev.simplepush.core.spi.Scheduler;
 import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -27,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -61,6 +64,7 @@ final class UdpWakeupSender implements WakeupSender {
     private final Counter failed;
     private final Counter retried;
     private final Counter woken;
+    private final Timer duration;
     private final Object lock = new Object();
     private @Nullable DatagramChannel channel;
     private final Scheduler scheduler;
@@ -93,6 +97,9 @@ final class UdpWakeupSender implements WakeupSender {
                 .register(meters);
         woken = Counter.builder("simplepush.wakeup.woken")
                 .description("devices that came back while a wake-up series was running").register(meters);
+        duration = PushTimers.builder("simplepush.wakeup.duration",
+                "wake-ups sent, from the decision (a new update, or the retry's turn) to the datagram or HTTPS "
+                        + "request sent").register(meters);
     }
 
     @Override
@@ -142,6 +149,7 @@ final class UdpWakeupSender implements WakeupSender {
 
     @Override
     public CompletionStage<Void> wake(Uaid uaid, WakeupAddress address) {
+        long decided = System.nanoTime();
         Optional<WakeupNetwork> network = policy.networkFor(address);
         if (network.isEmpty()) {
             // Configuration changed since the device's hello: it is no longer wakeable.
@@ -152,7 +160,7 @@ final class UdpWakeupSender implements WakeupSender {
         if (outstanding.putIfAbsent(uaid, series) != null) {
             return CompletableFuture.completedFuture(null);
         }
-        return attempt(uaid, series);
+        return attempt(uaid, series, decided);
     }
 
     @Override
@@ -168,7 +176,7 @@ final class UdpWakeupSender implements WakeupSender {
         return outstanding.size();
     }
 
-    private CompletionStage<Void> attempt(Uaid uaid, Series series) {
+    private CompletionStage<Void> attempt(Uaid uaid, Series series, long decided) {
         int attempt;
         synchronized (series) {
             attempt = ++series.attempts;
@@ -177,6 +185,7 @@ final class UdpWakeupSender implements WakeupSender {
         send.whenComplete((v, failure) -> {
             if (failure == null) {
                 sent.increment();
+                duration.record(System.nanoTime() - decided, TimeUnit.NANOSECONDS);
                 LOG.debug("wake-up {} of {} sent to {}:{}", attempt, uaid, series.address.ip(), series.address.port());
             } else {
                 failed.increment();
@@ -200,6 +209,7 @@ final class UdpWakeupSender implements WakeupSender {
         if (outstanding.get(uaid) != series) {
             return;
         }
+        long decided = System.nanoTime();
         router.isConnected(uaid).whenComplete((connected, failure) -> {
             if (outstanding.get(uaid) != series) {
                 return;
@@ -212,7 +222,7 @@ final class UdpWakeupSender implements WakeupSender {
                 return;
             }
             retried.increment();
-            attempt(uaid, series);
+            attempt(uaid, series, decided);
         });
     }
 
