@@ -2,15 +2,9 @@ package dev.simplepush.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
-import dev.simplepush.core.spi.DeviceStore;
-import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.testing.OutageStore;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import io.micrometer.core.instrument.Counter;
@@ -50,21 +44,10 @@ class OperatorMetersIT {
     @BeforeEach
     void start() {
         store = new OutageStore(InMemoryStoreModule.newDeviceStore(Clock.systemUTC()));
-        Injector injector = Guice.createInjector(
-                new PushCoreModule(PushConfig.defaults()),
-                PushCoreModule.meterRegistry(meters),
-                new AbstractModule() {
-                    @Override
-                    protected void configure() {
-                        bind(DeviceStore.class).toInstance(store);
-                        bind(Router.class).toInstance(InMemoryStoreModule.newRouter());
-                    }
-                },
-                new WebSocketTransportModule(WebSocketConfig.builder().port(0).build()));
-        server = injector.getInstance(PushServer.class);
-        service = injector.getInstance(PushService.class);
-        TestServer.join(server.start().toCompletableFuture());
-        port = injector.getInstance(WebSocketTransport.class).localAddress().getPort();
+        TestServer test = TestServer.startOn(store, PushCoreModule.meterRegistry(meters));
+        server = test.server;
+        service = test.service;
+        port = test.port();
     }
 
     @AfterEach

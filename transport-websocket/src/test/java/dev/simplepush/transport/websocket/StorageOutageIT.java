@@ -7,15 +7,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import dev.simplepush.core.PushConfig;
-import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
-import dev.simplepush.core.spi.DeviceStore;
-import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.testing.OutageStore;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import java.net.URI;
@@ -46,21 +39,10 @@ class StorageOutageIT {
     @BeforeEach
     void start() {
         store = new OutageStore(InMemoryStoreModule.newDeviceStore(Clock.systemUTC()));
-        Injector injector = Guice.createInjector(
-                new PushCoreModule(PushConfig.defaults()),
-                new AbstractModule() {
-                    @Override
-                    protected void configure() {
-                        bind(DeviceStore.class).toInstance(store);
-                        bind(Router.class).toInstance(InMemoryStoreModule.newRouter());
-                    }
-                },
-                new WebSocketTransportModule(WebSocketConfig.builder().port(0).build()));
-        server = injector.getInstance(PushServer.class);
-        service = injector.getInstance(PushService.class);
-        TestServer.join(server.start().toCompletableFuture());
-        webSocket = URI.create("ws://127.0.0.1:"
-                + injector.getInstance(WebSocketTransport.class).localAddress().getPort() + "/");
+        TestServer test = TestServer.startOn(store);
+        server = test.server;
+        service = test.service;
+        webSocket = test.webSocketUri();
     }
 
     @AfterEach

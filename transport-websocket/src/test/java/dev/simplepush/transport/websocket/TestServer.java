@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
@@ -8,9 +9,12 @@ import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.Router;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -51,6 +55,27 @@ public final class TestServer implements AutoCloseable {
                 new InMemoryStoreModule(),
                 transport);
         TestServer test = new TestServer(injector);
+        join(test.server.start().toCompletableFuture());
+        return test;
+    }
+
+    /**
+     * A server on {@code store} (the in-memory router beside it) and the default transport, with {@code extra}
+     * modules (for example {@code PushCoreModule.meterRegistry}).
+     */
+    public static TestServer startOn(DeviceStore store, Module... extra) {
+        List<Module> modules = new ArrayList<>(List.of(
+                new PushCoreModule(PushConfig.defaults()),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(DeviceStore.class).toInstance(store);
+                        bind(Router.class).toInstance(InMemoryStoreModule.newRouter());
+                    }
+                },
+                new WebSocketTransportModule(WebSocketConfig.builder().port(0).build())));
+        modules.addAll(List.of(extra));
+        TestServer test = new TestServer(Guice.createInjector(modules));
         join(test.server.start().toCompletableFuture());
         return test;
     }
