@@ -9,6 +9,7 @@ import dev.simplepush.core.WakeupAddress;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -117,6 +118,24 @@ class UdpWakeupSenderTest {
         assertThat(datagram(RETRY.dividedBy(5))).as("a second datagram before the retry interval").isNull();
         assertThat(count("simplepush.wakeup.sent")).isEqualTo(1.0);
         assertThat(sender.outstanding()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("each wake-up sent is timed from its own decision: the retry's turn, not the first wake")
+    void eachWakeUpSentIsTimedFromItsDecision() throws Exception {
+        Uaid uaid = Uaid.random();
+        sender.wake(uaid, address).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(datagram(Duration.ofSeconds(5))).isNotNull();
+        assertThat(datagram(Duration.ofSeconds(5))).as("the retry").isNotNull();
+
+        Timer timer = meters.timer("simplepush.wakeup.duration");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (timer.count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(timer.count()).isEqualTo(2);
+        assertThat(timer.max(TimeUnit.MILLISECONDS)).as("no send waited for the retry interval")
+                .isLessThan(RETRY.toMillis());
     }
 
     @Test
