@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Requires:</b> {@link DeviceStore} and {@link Router} (a store module) and {@link EndpointUrls} (the
  * transport that serves endpoints).
  *
+ * <p>Meters, in {@code @Push MeterRegistry}: the sessions' ({@code simplepush.connections}, {@code .hellos}, ...),
+ * {@code simplepush.delivery.duration} by {@code dialect} (from the store's acceptance to the notification written,
+ * or to the holding node's receipt when another node holds the device) and {@code simplepush.store.duration} by
+ * {@code operation} and {@code result} (every call of the bound {@link DeviceStore}, whichever it is).
+ *
  * <p>Opens nothing and starts no thread; {@link PushServer#start()} does.
  */
 public final class PushCoreModule extends AbstractModule {

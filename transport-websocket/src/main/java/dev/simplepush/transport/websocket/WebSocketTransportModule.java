@@ -35,6 +35,12 @@ import java.util.Objects;
  * {@code PushCoreModule}); the scheduler times the shutdown grace and runs the sweep of idle device
  * sockets.
  *
+ * <p>Meters: {@code simplepush.endpoint.requests} by {@code dialect} ({@code simplepush}, {@code webpush}),
+ * {@code outcome} (a fixed word: {@code delivered}, {@code stored}, {@code discarded}, {@code deleted},
+ * {@code bad_request}, {@code not_found}, {@code gone}, {@code too_large}, {@code unauthorized}, {@code forbidden},
+ * {@code method_not_allowed}, {@code queue_full}, {@code unavailable}, {@code error}) and {@code status}, and the
+ * timer {@code simplepush.endpoint.duration} by {@code dialect}, from the request's head to its answer.
+ *
  * <p>Binding opens nothing: the socket is bound by {@link WebSocketTransport#start()} and closed by
  * {@link WebSocketTransport#stop()}. Install at most one per injector.
  */
