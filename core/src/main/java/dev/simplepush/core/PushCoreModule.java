@@ -5,10 +5,12 @@ import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.EndpointUrls;
+import dev.simplepush.core.spi.HealthCheck;
 import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
@@ -17,6 +19,7 @@ import dev.simplepush.core.spi.WakeupSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * server.start().toCompletableFuture().join();
  * }</pre>
  *
- * <p><b>Provides:</b> {@link PushService}, {@link PushServer}, {@link EndpointTokens}, {@link PushConfig}; the
- * extension points {@code Set<PushTransport>} (multibinder), {@code Optional<WakeupPolicy>} and
- * {@code Optional<WakeupSender>} (absent by default); and, qualified with {@link Push} so that an application's
+ * <p><b>Provides:</b> {@link PushService}, {@link PushServer}, {@link PushHealth}, {@link EndpointTokens},
+ * {@link PushConfig}; the extension points {@code Set<PushTransport>} (multibinder),
+ * {@code Map<String, HealthCheck>} (map binder, the checks of readiness by component name),
+ * {@code Optional<WakeupPolicy>} and {@code Optional<WakeupSender>} (absent by default); and, qualified with {@link Push} so that an application's
  * own bindings of these types are never claimed: {@code @Push Clock} (default {@code Clock.systemUTC()}),
  * {@code @Push MeterRegistry} (default a private {@code SimpleMeterRegistry}) and {@code @Push Scheduler} (default
  * one daemon thread, stopped by {@link PushServer#stop()}). Replace them with {@link #clock}, {@link #meterRegistry}
@@ -99,6 +103,7 @@ public final class PushCoreModule extends AbstractModule {
         requireBinding(Router.class);
         requireBinding(EndpointUrls.class);
         Multibinder.newSetBinder(binder(), PushTransport.class);
+        MapBinder.newMapBinder(binder(), String.class, HealthCheck.class);
         OptionalBinder.newOptionalBinder(binder(), WakeupPolicy.class);
         OptionalBinder.newOptionalBinder(binder(), WakeupSender.class);
         OptionalBinder.newOptionalBinder(binder(), Key.get(Clock.class, Push.class)).setDefault()
@@ -137,9 +142,15 @@ public final class PushCoreModule extends AbstractModule {
 
     @Provides
     @Singleton
+    PushHealth pushHealth(Map<String, HealthCheck> checks, @Push Scheduler scheduler) {
+        return new PushHealth(checks, scheduler, PushHealth.CHECK_TIMEOUT);
+    }
+
+    @Provides
+    @Singleton
     PushServer pushServer(DeviceStore store, Router router, Set<PushTransport> transports,
-            @Push Scheduler scheduler, Optional<WakeupSender> wakeupSender) {
-        return new PushServer(store, router, wakeupSender, transports, scheduler);
+            @Push Scheduler scheduler, Optional<WakeupSender> wakeupSender, PushHealth health) {
+        return new PushServer(store, router, wakeupSender, transports, scheduler, health);
     }
 
     // One core per injector: installing the module twice is harmless.

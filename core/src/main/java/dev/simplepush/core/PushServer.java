@@ -36,13 +36,14 @@ public final class PushServer {
     private final List<Lifecycle> components;
     private final List<PushTransport> transports;
     private final Scheduler scheduler;
+    private final PushHealth health;
     private final Object lock = new Object();
     private @Nullable CompletableFuture<Void> started;
     private @Nullable CompletableFuture<Void> draining;
     private @Nullable CompletableFuture<Void> stopped;
 
     PushServer(DeviceStore store, Router router, Optional<WakeupSender> wakeupSender,
-            Collection<PushTransport> transports, Scheduler scheduler) {
+            Collection<PushTransport> transports, Scheduler scheduler, PushHealth health) {
         List<Lifecycle> ordered = new ArrayList<>();
         ordered.add(store);
         ordered.add(router);
@@ -51,11 +52,13 @@ public final class PushServer {
         this.components = List.copyOf(ordered);
         this.transports = List.copyOf(transports);
         this.scheduler = scheduler;
+        this.health = health;
     }
 
     /**
-     * Starts every component in order. The stage completes when all are ready, or exceptionally with the first
-     * failure (the components already started are then stopped). Calling it again returns the same stage.
+     * Starts every component in order. The stage completes when all are ready (and {@link PushHealth#ready()} may
+     * say up from then on), or exceptionally with the first failure (the components already started are then
+     * stopped). Calling it again returns the same stage.
      */
     public CompletionStage<Void> start() {
         synchronized (lock) {
@@ -68,6 +71,8 @@ public final class PushServer {
                     if (failure != null) {
                         LOG.error("start failed, stopping: {}", Failures.rootMessage(failure));
                         stop();
+                    } else {
+                        health.started();
                     }
                 });
                 started = starting;
@@ -77,9 +82,9 @@ public final class PushServer {
     }
 
     /**
-     * Drains the server before a {@link #stop()}: every transport accepts no new devices and closes its connected
-     * ones spread over {@code within}, so that they reconnect to other nodes a few at a time, while app servers'
-     * requests are still served. The stage completes when every transport is done, at the latest after
+     * Drains the server before a {@link #stop()}: {@link PushHealth} says not ready from now on, for good, and every
+     * transport accepts no new devices and closes its connected ones spread over {@code within}, so that they
+     * reconnect to other nodes a few at a time, while app servers' requests are still served. The stage completes when every transport is done, at the latest after
      * {@code within}; it never completes exceptionally. Calling it again returns the same stage; it does nothing
      * before {@link #start()} completed or once {@link #stop()} was called.
      *
@@ -89,6 +94,8 @@ public final class PushServer {
         if (within.isNegative()) {
             throw new IllegalArgumentException("the drain time must not be negative: " + within);
         }
+        // First: load balancers stop sending new devices here while the connected ones are closed.
+        health.drain();
         synchronized (lock) {
             if (draining == null) {
                 if (started == null || !started.isDone() || started.isCompletedExceptionally() || stopped != null) {
@@ -111,12 +118,13 @@ public final class PushServer {
     }
 
     /**
-     * Stops every component in reverse order, then the core's scheduler. Idempotent: later calls return the same
-     * stage.
+     * Stops every component in reverse order, then the core's scheduler; {@link PushHealth} says down at once.
+     * Idempotent: later calls return the same stage.
      */
     public CompletionStage<Void> stop() {
         synchronized (lock) {
             if (stopped == null) {
+                health.stopping();
                 List<Lifecycle> reversed = new ArrayList<>(components);
                 Collections.reverse(reversed);
                 stopped = inOrder(reversed, component -> component.stop().exceptionally(failure -> {

@@ -5,6 +5,7 @@ import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.WakeupSender;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -234,6 +235,18 @@ public final class PushService {
 
     private static CompletionStage<NotifyOutcome> done(NotifyOutcome outcome) {
         return CompletableFuture.completedFuture(outcome);
+    }
+
+    /**
+     * Looks up a device for an operator: its counts from the store and its holder from the router, read side by
+     * side (so a device that connects meanwhile may show either way). Empty if the store does not know it. Fails if
+     * the store or the router does.
+     */
+    public CompletionStage<Optional<DeviceReport>> inspect(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        CompletableFuture<Optional<String>> node = context.router().holderNode(uaid).toCompletableFuture();
+        return context.store().counts(uaid).thenCombine(node, (counts, holder) -> counts.map(c -> new DeviceReport(
+                holder.isPresent(), holder, c.channels(), c.pendingUpdates(), c.queuedMessages())));
     }
 
     /** The number of device sockets currently open on this node. */

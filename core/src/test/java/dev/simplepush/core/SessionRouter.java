@@ -5,6 +5,7 @@ import dev.simplepush.core.spi.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,5 +45,10 @@ final class SessionRouter implements Router {
     @Override
     public CompletionStage<Boolean> isConnected(Uaid uaid) {
         return CompletableFuture.completedFuture(holders.containsKey(uaid));
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> holderNode(Uaid uaid) {
+        return CompletableFuture.completedFuture(holders.containsKey(uaid) ? Optional.of("local") : Optional.empty());
     }
 }

@@ -223,6 +223,14 @@ class SessionStore implements DeviceStore {
     }
 
     @Override
+    public CompletionStage<Optional<Counts>> counts(Uaid uaid) {
+        return answer("counts", () -> devices.containsKey(uaid)
+                ? Optional.of(new Counts(devices.get(uaid).size(),
+                        (int) devices.get(uaid).values().stream().filter(Channel::pending).count(), 0))
+                : Optional.empty());
+    }
+
+    @Override
     public CompletionStage<Set<ChannelId>> channels(Uaid uaid) {
         return answer("channels", () -> Set.copyOf(devices.getOrDefault(uaid, Map.of()).keySet()));
     }

@@ -207,6 +207,31 @@ public interface DeviceStore extends Lifecycle {
      */
     CompletionStage<Boolean> ack(Uaid uaid, ChannelId channelId, Version version);
 
+    /**
+     * How much the device holds, read atomically: its channels, its pending SimplePush updates and its queued Web
+     * Push messages (which may include expired ones not yet dropped). Empty if the device is unknown. For an
+     * operator's look-up; marks nothing as seen.
+     */
+    CompletionStage<Optional<Counts>> counts(Uaid uaid);
+
+    /**
+     * What {@link #counts} reads.
+     *
+     * @param channels the device's channels, SimplePush and Web Push
+     * @param pendingUpdates SimplePush channels whose latest version is not acked
+     * @param queuedMessages Web Push messages waiting in the device's queues
+     */
+    record Counts(int channels, int pendingUpdates, int queuedMessages) {
+
+        /** Validates that no count is negative. */
+        public Counts {
+            if (channels < 0 || pendingUpdates < 0 || queuedMessages < 0) {
+                throw new IllegalArgumentException("negative count: " + channels + ", " + pendingUpdates + ", "
+                        + queuedMessages);
+            }
+        }
+    }
+
     /** The device's channels; empty if none or the device is unknown. */
     CompletionStage<Set<ChannelId>> channels(Uaid uaid);
 

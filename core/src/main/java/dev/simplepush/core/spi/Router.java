@@ -2,6 +2,7 @@ package dev.simplepush.core.spi;
 
 import dev.simplepush.core.Notice;
 import dev.simplepush.core.Uaid;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,4 +34,10 @@ public interface Router extends Lifecycle {
 
     /** Whether some live connection holds {@code uaid}. */
     CompletionStage<Boolean> isConnected(Uaid uaid);
+
+    /**
+     * The id of the node whose connection holds {@code uaid}, or empty if none does. For an operator's look-up:
+     * it may name, for a short while, a node that died with the connection.
+     */
+    CompletionStage<Optional<String>> holderNode(Uaid uaid);
 }

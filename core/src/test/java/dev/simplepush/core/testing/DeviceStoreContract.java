@@ -16,6 +16,7 @@ import dev.simplepush.core.WebPushMessage;
 import dev.simplepush.core.WebPushMessage.Payload;
 import dev.simplepush.core.spi.DeviceStore;
 import dev.simplepush.core.spi.DeviceStore.Advance;
+import dev.simplepush.core.spi.DeviceStore.Counts;
 import dev.simplepush.core.spi.DeviceStore.Create;
 import dev.simplepush.core.spi.DeviceStore.Enqueue;
 import dev.simplepush.core.spi.DeviceStore.Registration;
@@ -864,6 +865,42 @@ public abstract class DeviceStoreContract {
         }
 
         assertThat(await(store.messages(uaid, NOW))).containsExactlyElementsOf(sent);
+    }
+
+    // ---- counts, for an operator's look-up -----------------------------------------------------------------
+
+    @Test
+    void countsOfUnknownDeviceAreEmpty() {
+        assertThat(await(store.counts(Uaid.random()))).isEmpty();
+    }
+
+    @Test
+    void countsOfNewDeviceAreZero() {
+        assertThat(await(store.counts(newDevice()))).contains(new Counts(0, 0, 0));
+    }
+
+    @Test
+    void countsFollowChannelsPendingUpdatesAndQueuedMessages() {
+        Uaid uaid = newDevice();
+        ChannelId pendingChannel = registered(uaid);
+        ChannelId ackedChannel = registered(uaid);
+        registered(uaid);
+        advanced(uaid, pendingChannel, 3);
+        advanced(uaid, ackedChannel, 4);
+        assertThat(await(store.ack(uaid, ackedChannel, Version.of(4)))).isTrue();
+        ChannelId subscription = subscribed(uaid, Optional.empty());
+        WebPushMessage first = message(subscription);
+        enqueue(uaid, first);
+        enqueue(uaid, message(subscription));
+
+        assertThat(await(store.counts(uaid))).contains(new Counts(4, 1, 2));
+
+        assertThat(await(store.remove(uaid, subscription, first.id()))).isTrue();
+        await(store.unregister(uaid, pendingChannel));
+        assertThat(await(store.counts(uaid))).contains(new Counts(3, 0, 1));
+
+        await(store.drop(uaid));
+        assertThat(await(store.counts(uaid))).isEmpty();
     }
 
     @Test

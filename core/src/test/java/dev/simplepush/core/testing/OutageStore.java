@@ -122,6 +122,11 @@ public final class OutageStore implements DeviceStore {
     }
 
     @Override
+    public CompletionStage<Optional<Counts>> counts(Uaid uaid) {
+        return call(() -> delegate.counts(uaid));
+    }
+
+    @Override
     public CompletionStage<Set<ChannelId>> channels(Uaid uaid) {
         return call(() -> delegate.channels(uaid));
     }

@@ -287,6 +287,22 @@ public abstract class RouterContract {
     }
 
     @Test
+    void holderNodeFollowsClaimAndRelease() {
+        Uaid uaid = Uaid.random();
+        Uaid other = Uaid.random();
+        RecordingDevice device = RecordingDevice.accepting("device");
+
+        assertThat(await(router.holderNode(uaid))).isEmpty();
+        await(router.claim(uaid, device));
+        await(router.claim(other, RecordingDevice.accepting("other")));
+        Optional<String> node = await(router.holderNode(uaid));
+        assertThat(node).hasValueSatisfying(id -> assertThat(id).isNotBlank());
+        assertThat(await(router.holderNode(other))).as("both held by this router's node").isEqualTo(node);
+        await(router.release(uaid, device));
+        assertThat(await(router.holderNode(uaid))).isEmpty();
+    }
+
+    @Test
     void stopIsIdempotent() {
         await(router.stop());
         await(router.stop());

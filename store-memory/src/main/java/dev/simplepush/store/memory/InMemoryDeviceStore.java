@@ -525,6 +525,28 @@ final class InMemoryDeviceStore implements DeviceStore {
     }
 
     @Override
+    public CompletionStage<Optional<Counts>> counts(Uaid uaid) {
+        Device device = devices.get(uaid);
+        if (device == null) {
+            return done(Optional.empty());
+        }
+        synchronized (device) {
+            if (gone(uaid, device)) {
+                return done(Optional.empty());
+            }
+            int pending = 0;
+            int queued = 0;
+            // The entry set, as messages() and pending(): no other view of the map is made, kept for its lifetime.
+            for (Map.Entry<ChannelId, Channel> entry : device.channels.entrySet()) {
+                Channel channel = entry.getValue();
+                pending += channel.pending ? 1 : 0;
+                queued += channel.queue == null ? 0 : channel.queue.size();
+            }
+            return done(Optional.of(new Counts(device.channels.size(), pending, queued)));
+        }
+    }
+
+    @Override
     public CompletionStage<Set<ChannelId>> channels(Uaid uaid) {
         Device device = devices.get(uaid);
         if (device == null) {

@@ -5,12 +5,19 @@ import dev.simplepush.core.Uaid;
 import dev.simplepush.core.spi.LocalDevice;
 import dev.simplepush.core.spi.Router;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Presence in a concurrent map of this node's connections; delivery is a direct call. */
+/**
+ * Presence in a concurrent map of this node's connections; delivery is a direct call. The one node is named
+ * {@value #NODE}.
+ */
 final class InMemoryRouter implements Router {
+
+    /** The id of the one node this router serves. */
+    static final String NODE = "local";
 
     private final ConcurrentHashMap<Uaid, LocalDevice> holders = new ConcurrentHashMap<>();
 
@@ -42,5 +49,11 @@ final class InMemoryRouter implements Router {
     @Override
     public CompletionStage<Boolean> isConnected(Uaid uaid) {
         return CompletableFuture.completedFuture(holders.containsKey(uaid));
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> holderNode(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        return CompletableFuture.completedFuture(holders.containsKey(uaid) ? Optional.of(NODE) : Optional.empty());
     }
 }

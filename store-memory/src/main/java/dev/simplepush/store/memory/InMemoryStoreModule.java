@@ -3,13 +3,17 @@ package dev.simplepush.store.memory;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.MapBinder;
+import dev.simplepush.core.ComponentHealth;
 import dev.simplepush.core.Push;
 import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.HealthCheck;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Stores devices in this JVM's heap and routes updates to sockets of this node only. For a single node; every
@@ -19,7 +23,8 @@ import java.util.Optional;
  * is forgotten, and past {@code maxDevices} a hello that needs a new device is refused (status 503, then closed with
  * 1013) while known devices keep working.
  *
- * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}.
+ * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}, and the {@link HealthCheck} {@code "store"} (always up:
+ * the heap is always reachable).
  *
  * <p><b>Requires:</b> {@code @Push Clock} and {@code @Push Scheduler} (both bound by {@code PushCoreModule}); the
  * scheduler runs the store's periodic sweep of expired devices from the store's {@code start()} to its
@@ -37,6 +42,12 @@ public final class InMemoryStoreModule extends AbstractModule {
     /** The in-memory store and router with {@code config}'s device TTL and bound. */
     public InMemoryStoreModule(InMemoryStoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    protected void configure() {
+        MapBinder.newMapBinder(binder(), String.class, HealthCheck.class).addBinding("store")
+                .toInstance(() -> CompletableFuture.completedFuture(ComponentHealth.up("in memory")));
     }
 
     @Provides

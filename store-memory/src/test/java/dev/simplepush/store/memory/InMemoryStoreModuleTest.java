@@ -11,8 +11,11 @@ import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.Stage;
+import dev.simplepush.core.ComponentHealth;
+import dev.simplepush.core.Health;
 import dev.simplepush.core.PushConfig;
 import dev.simplepush.core.PushCoreModule;
+import dev.simplepush.core.PushHealth;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.DeviceStore;
@@ -34,6 +37,15 @@ class InMemoryStoreModuleTest {
         assertThat(injector.getInstance(PushServer.class)).isNotNull();
         assertThat(injector.getInstance(DeviceStore.class)).isSameAs(injector.getInstance(DeviceStore.class));
         assertThat(injector.getInstance(Router.class)).isSameAs(injector.getInstance(Router.class));
+    }
+
+    @Test
+    void theStoreIsAComponentOfReadinessAndAlwaysUp() {
+        Injector injector = strictInjector(core(), new InMemoryStoreModule(), endpointUrls());
+
+        Health ready = injector.getInstance(PushHealth.class).ready().toCompletableFuture().join();
+
+        assertThat(ready.components()).containsEntry("store", ComponentHealth.up("in memory"));
     }
 
     @Test

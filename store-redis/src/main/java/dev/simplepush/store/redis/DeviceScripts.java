@@ -411,6 +411,27 @@ final class DeviceScripts {
             return 1
             """);
 
+    /**
+     * What the device holds, read in one step: {channels, pending SimplePush updates, queued messages}, or an empty
+     * reply for an unknown device. Changes nothing, refreshes no TTL.
+     */
+    static final LuaScript COUNTS = LuaScript.of("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+            local fields = redis.call('HGETALL', KEYS[1])
+            local channels, pending, queued = 0, 0, 0
+            for i = 1, #fields, 2 do
+              if string.sub(fields[i], 1, 2) == 'c:' then
+                channels = channels + 1
+                if string.sub(fields[i + 1], 1, 1) == 'p' then pending = pending + 1 end
+              end
+            end
+            local messages = redis.call('HGETALL', KEYS[2])
+            for i = 1, #messages, 2 do
+              if string.sub(messages[i], 1, 2) == 'n:' then queued = queued + tonumber(messages[i + 1]) end
+            end
+            return {channels, pending, queued}
+            """);
+
     private DeviceScripts() {
     }
 }

@@ -255,6 +255,20 @@ final class RedisDeviceStore implements DeviceStore {
     }
 
     @Override
+    public CompletionStage<Optional<Counts>> counts(Uaid uaid) {
+        return redis.eval("count device", DeviceScripts.COUNTS, ScriptOutputType.MULTI, deviceKeys(uaid),
+                new String[] {ttlMillis}, reply -> {
+                    List<?> counts = (List<?>) reply;
+                    return counts.isEmpty() ? Optional.<Counts>empty() : Optional.of(new Counts(count(counts, 0),
+                            count(counts, 1), count(counts, 2)));
+                });
+    }
+
+    private static int count(List<?> counts, int index) {
+        return Math.toIntExact((Long) counts.get(index));
+    }
+
+    @Override
     public CompletionStage<Set<ChannelId>> channels(Uaid uaid) {
         String key = keys.device(uaid);
         return redis.call("read channels", c -> c.hkeys(key), fields -> {

@@ -219,6 +219,20 @@ final class RedisRouter implements Router {
         return atHolder(uaid, () -> holders.containsKey(uaid), new NodeMessage.Probe());
     }
 
+    @Override
+    public CompletionStage<Optional<String>> holderNode(Uaid uaid) {
+        Objects.requireNonNull(uaid, "uaid");
+        String key = keys.presence(uaid);
+        return redis.call("look up presence", c -> c.get(key), Optional::ofNullable).thenApply(value -> {
+            if (value.isEmpty()) {
+                return Optional.<String>empty();
+            }
+            String node = nodeOf(value.get());
+            // This node knows its own connections: a presence key it has not yet deleted names none.
+            return node.equals(nodeId) && !holders.containsKey(uaid) ? Optional.<String>empty() : Optional.of(node);
+        });
+    }
+
     /**
      * Looks up which node holds {@code uaid}: none answers false; this node answers {@code here}; another node is
      * sent {@code message} and answers with its receipt, or, if its release sends none, whether it still listens.

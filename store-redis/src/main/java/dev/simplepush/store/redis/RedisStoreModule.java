@@ -1,10 +1,15 @@
 package dev.simplepush.store.redis;
 
+import com.google.inject.AbstractModule;
+import com.google.inject.BindingAnnotation;
+import com.google.inject.Key;
 import com.google.inject.PrivateModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.MapBinder;
 import dev.simplepush.core.Push;
 import dev.simplepush.core.spi.DeviceStore;
+import dev.simplepush.core.spi.HealthCheck;
 import dev.simplepush.core.spi.Router;
 import dev.simplepush.core.spi.Scheduler;
 import io.lettuce.core.ClientOptions;
@@ -14,6 +19,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,7 +40,8 @@ import java.util.Optional;
  * <p>All nodes must use the same endpoint token keys, or endpoints minted on one node answer 404 on another: give
  * them the same keys, or the ring {@link RedisEndpointKeys#loadOrCreate} keeps in Redis for all of them.
  *
- * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}. Everything else (the Lettuce client, connections,
+ * <p><b>Provides:</b> {@link DeviceStore}, {@link Router}, and the {@link HealthCheck} {@code "store"}: Redis
+ * answers a PING within 400 ms, asked at most once a second. Everything else (the Lettuce client, connections,
  * scripts, configuration) stays private to this module.
  *
  * <p><b>Requires:</b> {@code @}{@link Push} {@link Scheduler} (bound by {@code PushCoreModule}), on which the
@@ -74,7 +82,7 @@ import java.util.Optional;
  *
  * <p>Each {@code with...} method returns a new module and leaves this one as it was.
  */
-public final class RedisStoreModule extends PrivateModule {
+public final class RedisStoreModule extends AbstractModule {
 
     private final RedisStoreConfig config;
     private final ClientSource clients;
@@ -146,25 +154,57 @@ public final class RedisStoreModule extends PrivateModule {
 
     @Override
     protected void configure() {
-        expose(DeviceStore.class);
-        expose(Router.class);
+        install(new Internals(config, clients));
+        MapBinder.newMapBinder(binder(), String.class, HealthCheck.class).addBinding("store")
+                .to(Key.get(HealthCheck.class, StoreCheck.class));
     }
 
-    @Provides
-    @Singleton
-    RedisConnection connection(@Push MeterRegistry meters) {
-        return new RedisConnection(config, clients.meteredIn(meters));
+    /** The store's health check, as {@link Internals} exposes it to be put in the map of checks. */
+    @BindingAnnotation
+    @Retention(RetentionPolicy.RUNTIME)
+    private @interface StoreCheck {
     }
 
-    @Provides
-    @Singleton
-    DeviceStore deviceStore(RedisConnection connection) {
-        return new RedisDeviceStore(connection);
-    }
+    /** Keeps the client, connections and scripts private; exposes only the ports and the health check. */
+    private static final class Internals extends PrivateModule {
+        private final RedisStoreConfig config;
+        private final ClientSource clients;
 
-    @Provides
-    @Singleton
-    Router router(RedisConnection connection, @Push Scheduler scheduler) {
-        return new RedisRouter(connection, scheduler);
+        Internals(RedisStoreConfig config, ClientSource clients) {
+            this.config = config;
+            this.clients = clients;
+        }
+
+        @Override
+        protected void configure() {
+            expose(DeviceStore.class);
+            expose(Router.class);
+            expose(Key.get(HealthCheck.class, StoreCheck.class));
+        }
+
+        @Provides
+        @Singleton
+        RedisConnection connection(@Push MeterRegistry meters) {
+            return new RedisConnection(config, clients.meteredIn(meters));
+        }
+
+        @Provides
+        @Singleton
+        DeviceStore deviceStore(RedisConnection connection) {
+            return new RedisDeviceStore(connection);
+        }
+
+        @Provides
+        @Singleton
+        Router router(RedisConnection connection, @Push Scheduler scheduler) {
+            return new RedisRouter(connection, scheduler);
+        }
+
+        @Provides
+        @Singleton
+        @StoreCheck
+        HealthCheck healthCheck(RedisConnection connection, @Push Scheduler scheduler) {
+            return new RedisHealthCheck(connection, scheduler, System::nanoTime);
+        }
     }
 }

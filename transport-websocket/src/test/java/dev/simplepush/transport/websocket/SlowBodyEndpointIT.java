@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,11 @@ class SlowBodyEndpointIT {
         @Override
         public CompletionStage<Boolean> isConnected(Uaid uaid) {
             return late(delegate.isConnected(uaid));
+        }
+
+        @Override
+        public CompletionStage<Optional<String>> holderNode(Uaid uaid) {
+            return late(delegate.holderNode(uaid));
         }
     }
 }
