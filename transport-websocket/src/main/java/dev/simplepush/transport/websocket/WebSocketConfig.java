@@ -161,17 +161,21 @@ public record WebSocketConfig(
         return builder;
     }
 
-    private static void requireHost(String host) {
+    /** {@code host}, if it is a listen address: not blank. Also {@link AdminConfig}'s rule. */
+    static String requireHost(String host) {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
+        return host;
     }
 
-    private static void requirePort(int port) {
+    /** {@code port}, if it is a TCP port or 0. Also {@link AdminConfig}'s rule. */
+    static int requirePort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
+        return port;
     }
 
     private static void requirePublicUrl(URI url) {

@@ -6,6 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.simplepush.core.Push;
+import dev.simplepush.core.PushHealth;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
@@ -31,7 +32,8 @@ import java.util.Objects;
  * so {@link dev.simplepush.core.PushServer} starts and stops it; {@link EndpointUrls}, built from the configured
  * public URL or the actual listening address.
  *
- * <p><b>Requires:</b> {@link PushService}, {@code @Push MeterRegistry} and {@code @Push Scheduler} (all bound by
+ * <p><b>Requires:</b> {@link PushService}, {@link dev.simplepush.core.PushHealth} (for {@code /health}),
+ * {@code @Push MeterRegistry} and {@code @Push Scheduler} (all bound by
  * {@code PushCoreModule}); the scheduler times the shutdown grace and runs the sweep of idle device
  * sockets.
  *
@@ -78,9 +80,9 @@ public final class WebSocketTransportModule extends AbstractModule {
 
         @Provides
         @Singleton
-        WebSocketTransport transport(WebSocketConfig config, PushService service, ListenerAddress address,
-                @Push MeterRegistry meters, @Push Scheduler scheduler) {
-            return new PushListener(config, service, address, meters, scheduler);
+        WebSocketTransport transport(WebSocketConfig config, PushService service, PushHealth health,
+                ListenerAddress address, @Push MeterRegistry meters, @Push Scheduler scheduler) {
+            return new PushListener(config, service, health, address, meters, scheduler);
         }
     }
 }

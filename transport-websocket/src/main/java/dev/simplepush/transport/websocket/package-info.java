@@ -21,7 +21,9 @@
  *       {@code {"code":<status>,"errno":<n>,"error":"<reason>","message":"<text>"}}; every answer carries
  *       {@code Access-Control-Allow-Origin}. {@code OPTIONS} answers the CORS preflight (204); other methods 405
  *       with {@code Allow: PUT, OPTIONS}.</li>
- *   <li>{@code GET /health}: 200 {@code {"status":"ok"}} while the listener runs.</li>
+ *   <li>{@code GET /health}: what the core's readiness ({@code PushHealth.ready()}) says, each component's status
+ *       without details: 200 {@code {"status":"UP","components":{"server":{"status":"UP"},"store":{...}}}}, or 503
+ *       with the same shape and {@code "DOWN"} (starting, stopping, draining, or a component down).</li>
  *   <li>{@code GET /simplepush.js}: the Simple Push API for browsers ({@code navigator.push},
  *       {@code navigator.mozSetMessageHandler}), talking to the server it was loaded from;
  *       {@code Cache-Control: public, max-age=3600} and an ETag. {@code GET /demo/}: a page that uses it, and plays
@@ -33,6 +35,10 @@
  *
  * <p>Every error answer carries a stable error number ({@code errno}); the table of statuses and numbers is
  * {@code internal.http.HttpError}, and the README's endpoint section lists it.
+ *
+ * <p>{@link dev.simplepush.transport.websocket.AdminModule} adds a second, small listener for the operator
+ * ({@code /metrics}, {@code /health/live}, {@code /health/ready}, the token-guarded {@code /admin/} API), configured
+ * by {@link dev.simplepush.transport.websocket.AdminConfig}.
  *
  * <p>This package is the API; everything under {@code dev.simplepush.transport.websocket.internal} is the
  * implementation, public only where its packages need one another, and may change in any release.

@@ -25,6 +25,7 @@ class TransportLayersTest {
             .layer("Listener").definedBy("dev.simplepush.transport.websocket.internal")
             .layer("Device").definedBy("dev.simplepush.transport.websocket.internal.device..")
             .layer("Http").definedBy("dev.simplepush.transport.websocket.internal.http..")
+            .layer("Admin").definedBy("dev.simplepush.transport.websocket.internal.admin..")
             .layer("Assets").definedBy("dev.simplepush.transport.websocket.internal.assets..")
             .layer("WebPush").definedBy("dev.simplepush.transport.websocket.internal.webpush..")
             .layer("Json").definedBy("dev.simplepush.transport.websocket.internal.json..")
@@ -32,9 +33,10 @@ class TransportLayersTest {
             .whereLayer("Listener").mayOnlyBeAccessedByLayers("API")
             .whereLayer("Device").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Http").mayOnlyBeAccessedByLayers("Listener")
+            .whereLayer("Admin").mayOnlyBeAccessedByLayers("API")
             .whereLayer("Assets").mayOnlyBeAccessedByLayers("Listener", "Http")
             .whereLayer("WebPush").mayOnlyBeAccessedByLayers("Http")
-            .whereLayer("Json").mayOnlyBeAccessedByLayers("Device", "Http")
+            .whereLayer("Json").mayOnlyBeAccessedByLayers("Device", "Http", "Admin")
             .whereLayer("Frame").mayOnlyBeAccessedByLayers("Device")
             .because("each concern has its package, and the listener assembly alone puts them together");
 
@@ -59,13 +61,13 @@ class TransportLayersTest {
     @ArchTest
     static final ArchRule internalNeverUsesTheModule = noClasses()
             .that().resideInAPackage(INTERNAL)
-            .should().dependOnClassesThat().belongToAnyOf(WebSocketTransportModule.class)
+            .should().dependOnClassesThat().belongToAnyOf(WebSocketTransportModule.class, AdminModule.class)
             .because("the module assembles the implementation, never the other way round");
 
     @ArchTest
     static final ArchRule apiReachesTheImplementationOnlyThroughTheModule = noClasses()
             .that().resideInAPackage(API)
-            .and().doNotBelongToAnyOf(WebSocketTransportModule.class)
+            .and().doNotBelongToAnyOf(WebSocketTransportModule.class, AdminModule.class)
             .should().dependOnClassesThat().resideInAPackage(INTERNAL)
-            .because("embedders see the module, the config and the transport interface, never the implementation");
+            .because("embedders see the modules, the configs and the transport interfaces, never the implementation");
 }

@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket.internal;
 
+import dev.simplepush.core.PushHealth;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.TransportException;
 import dev.simplepush.core.spi.Scheduler;
@@ -70,6 +71,7 @@ public final class PushListener implements WebSocketTransport {
 
     private final WebSocketConfig config;
     private final PushService service;
+    private final PushHealth health;
     private final ListenerAddress address;
     private final MeterRegistry meters;
     private final Scheduler scheduler;
@@ -90,15 +92,16 @@ public final class PushListener implements WebSocketTransport {
      * {@code address} once started and its endpoint counters to {@code meters}; the shutdown grace is timed on
      * {@code scheduler}. Opens nothing until started.
      */
-    public PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
-            Scheduler scheduler) {
-        this(config, service, address, meters, scheduler, PushListener::directBuffers);
+    public PushListener(WebSocketConfig config, PushService service, PushHealth health, ListenerAddress address,
+            MeterRegistry meters, Scheduler scheduler) {
+        this(config, service, health, address, meters, scheduler, PushListener::directBuffers);
     }
 
     /** A listener whose buffers come from a pool of {@code bufferPools}, one pool per start; for tests. */
-    PushListener(WebSocketConfig config, PushService service, ListenerAddress address, MeterRegistry meters,
-            Scheduler scheduler, Supplier<ByteBufferPool> bufferPools) {
+    PushListener(WebSocketConfig config, PushService service, PushHealth health, ListenerAddress address,
+            MeterRegistry meters, Scheduler scheduler, Supplier<ByteBufferPool> bufferPools) {
         this.config = config;
+        this.health = health;
         this.meters = meters;
         this.service = service;
         this.address = address;
@@ -327,7 +330,7 @@ public final class PushListener implements WebSocketTransport {
         // Undertow's WebSocket channel (two queues, four locks, about 1.2 KB).
         HttpHandler webSocket = sockets.upgradeHandler(HttpRoutes::upgradeRequired,
                 HttpRoutes::originForbidden);
-        return new HttpRoutes(service, webSocket, config.maxBodyBytes(), config.httpIdleTimeout().toMillis(),
+        return new HttpRoutes(service, health, webSocket, config.maxBodyBytes(), config.httpIdleTimeout().toMillis(),
                 config.corsAllowedOrigin(), WebAssets.load(config.demoPage()), meters, address);
     }
 

@@ -9,6 +9,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.simplepush.core.Push;
 import dev.simplepush.core.PushConfig;
+import dev.simplepush.core.PushHealth;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.EndpointUrls;
 import dev.simplepush.core.spi.PushTransport;
@@ -64,10 +65,10 @@ class PooledBuffersIT {
 
             @Provides
             @Singleton
-            WebSocketTransport transport(PushService service, ListenerAddress address, @Push MeterRegistry meters,
-                    @Push Scheduler scheduler) {
-                return new PushListener(WebSocketConfig.builder().port(0).build(), service, address, meters, scheduler,
-                        () -> pool);
+            WebSocketTransport transport(PushService service, PushHealth health, ListenerAddress address,
+                    @Push MeterRegistry meters, @Push Scheduler scheduler) {
+                return new PushListener(WebSocketConfig.builder().port(0).build(), service, health, address, meters,
+                        scheduler, () -> pool);
             }
         };
     }

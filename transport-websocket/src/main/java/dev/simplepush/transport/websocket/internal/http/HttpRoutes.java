@@ -2,6 +2,7 @@ package dev.simplepush.transport.websocket.internal.http;
 
 import dev.simplepush.core.EndpointToken;
 import dev.simplepush.core.NotifyOutcome;
+import dev.simplepush.core.PushHealth;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.Subscription;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
@@ -60,6 +61,7 @@ public final class HttpRoutes implements HttpHandler {
     private static final String ENDPOINT_METHODS = "PUT, OPTIONS";
 
     private final PushService service;
+    private final PushHealth health;
     private final WebPushRoutes webPush;
     private final HttpHandler webSocket;
     private final int maxBodyBytes;
@@ -72,14 +74,16 @@ public final class HttpRoutes implements HttpHandler {
      * Routes to {@code service}, handing {@code /} to {@code webSocket}; endpoint bodies over {@code maxBodyBytes}
      * are answered 413, a request body not arrived {@code bodyDeadlineMillis} after its head closes the connection,
      * endpoint answers carry {@code allowedOrigin}; counts and times endpoint requests in {@code meters}
-     * ({@link EndpointMeters}).
+     * ({@link EndpointMeters}); {@code /health} answers what {@code health}'s readiness says.
      */
-    public HttpRoutes(PushService service, HttpHandler webSocket, int maxBodyBytes, long bodyDeadlineMillis,
-            String allowedOrigin, WebAssets assets, MeterRegistry meters, WebPushUrls webPushUrls) {
+    public HttpRoutes(PushService service, PushHealth health, HttpHandler webSocket, int maxBodyBytes,
+            long bodyDeadlineMillis, String allowedOrigin, WebAssets assets, MeterRegistry meters,
+            WebPushUrls webPushUrls) {
         this.webPush = new WebPushRoutes(service, webPushUrls, allowedOrigin, Clock.systemUTC(), meters);
         this.assets = assets;
         this.meters = EndpointMeters.simplePush(meters);
         this.service = service;
+        this.health = health;
         this.webSocket = webSocket;
         this.maxBodyBytes = maxBodyBytes;
         this.bodies = new Bodies(bodyDeadlineMillis);
@@ -148,14 +152,23 @@ public final class HttpRoutes implements HttpHandler {
         error(exchange, HttpError.ORIGIN_FORBIDDEN);
     }
 
-    private static void health(HttpServerExchange exchange) {
+    /** What readiness says, statuses only (no details: this port is public): 200 if up, else 503. */
+    private void health(HttpServerExchange exchange) {
         HttpString method = exchange.getRequestMethod();
         if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
             error(exchange, HttpError.METHOD_NOT_ALLOWED);
             return;
         }
-        respond(exchange, 200, HttpBodies.statusBody("ok"));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> health.ready().whenComplete((report, failure) ->
+                WebPushRoutes.onIoThread(exchange, () -> {
+                    if (failure != null) {
+                        LOG.error("readiness failed unexpectedly", failure);
+                        error(exchange, HttpError.INTERNAL);
+                    } else {
+                        respond(exchange, report.isUp() ? 200 : 503, HttpBodies.health(report, false));
+                    }
+                })));
     }
 
     private static void asset(HttpServerExchange exchange, WebAssets.Asset asset) {

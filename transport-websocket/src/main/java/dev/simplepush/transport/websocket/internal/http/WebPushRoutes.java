@@ -307,7 +307,8 @@ final class WebPushRoutes {
         HttpRoutes.error(exchange, error, message == null ? error.message() : message);
     }
 
-    private static void onIoThread(HttpServerExchange exchange, Runnable task) {
+    /** Runs {@code task} on the exchange's I/O thread: now if this is it. */
+    static void onIoThread(HttpServerExchange exchange, Runnable task) {
         if (exchange.isInIoThread()) {
             task.run();
         } else {
