@@ -86,6 +86,16 @@ final class Node implements AutoCloseable {
         return new Node(redis, store);
     }
 
+    /** What the node's injector holds of {@code type} (its admin listener, say). */
+    <T> T instance(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    /** GETs {@code uri} (any of this node's listeners). */
+    HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
     /** The device WebSocket URI of this node. */
     URI webSocket() {
         return URI.create("ws://127.0.0.1:" + port + "/");

@@ -63,6 +63,11 @@ class UdpWakeupSenderTest {
         public CompletionStage<Boolean> isConnected(Uaid uaid) {
             return CompletableFuture.completedFuture(connectedElsewhere.get());
         }
+
+        @Override
+        public CompletionStage<Optional<String>> holderNode(Uaid uaid) {
+            throw new UnsupportedOperationException();
+        }
     };
 
     @BeforeEach
