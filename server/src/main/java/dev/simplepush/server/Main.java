@@ -17,9 +17,22 @@ import dev.simplepush.store.redis.RedisStoreModule;
 import dev.simplepush.transport.udp.UdpWakeupConfig;
 import dev.simplepush.transport.udp.UdpWakeupModule;
 import dev.simplepush.transport.udp.WakeupNetwork;
+import dev.simplepush.transport.websocket.AdminConfig;
+import dev.simplepush.transport.websocket.AdminModule;
+import dev.simplepush.transport.websocket.AdminTransport;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.WebSocketTransportModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -50,8 +63,9 @@ import picocli.CommandLine.Spec;
  * The standalone server. Every flag has an environment variable ({@code --port} ↔ {@code SIMPLEPUSH_PORT}) and a key
  * in the optional {@code --config} file ({@code port}); a flag wins over its variable, which wins over the file, which
  * wins over the default ({@link SettingSources}). A setting given where it has no effect (a Redis flag with the
- * memory store, say) is an error. On start it prints exactly one line to standard output,
- * {@code simplepush listening on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
+ * memory store, say) is an error. On start it prints one line to standard output,
+ * {@code simplepush listening on http://HOST:PORT}, and with {@code --admin-port} a second,
+ * {@code simplepush admin on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
  */
 @Command(name = "simplepush", mixinStandardHelpOptions = true, version = "simplepush 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
@@ -70,6 +84,7 @@ public final class Main implements Callable<Integer> {
     private static final List<String> MEMORY_ONLY = List.of("--max-devices");
     private static final List<String> WAKEUP_ONLY = List.of("--wakeup-idle-timeout", "--wakeup-retry",
             "--wakeup-max-attempts");
+    private static final List<String> ADMIN_ONLY = List.of("--admin-host", "--admin-token");
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:SIMPLEPUSH_HOST:-127.0.0.1}",
             description = "Address to listen on [SIMPLEPUSH_HOST]. Default: ${DEFAULT-VALUE}. Use 0.0.0.0 for all.")
@@ -285,6 +300,24 @@ public final class Main implements Callable<Integer> {
                     + "[SIMPLEPUSH_WAKEUP_MAX_ATTEMPTS]. Default: ${DEFAULT-VALUE}.")
     int wakeupMaxAttempts;
 
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "${env:SIMPLEPUSH_ADMIN_PORT}",
+            description = "Port of the admin listener: GET /metrics (Prometheus text, with JVM and process metrics), "
+                    + "GET /health/live, GET /health/ready, and with --admin-token the /admin/ API; 0 picks a free "
+                    + "port [SIMPLEPUSH_ADMIN_PORT]. Default: none, no admin listener.")
+    @Nullable Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "HOST", defaultValue = "${env:SIMPLEPUSH_ADMIN_HOST:-127.0.0.1}",
+            description = "With --admin-port: address of the admin listener; keep it off the public network "
+                    + "[SIMPLEPUSH_ADMIN_HOST]. Default: ${DEFAULT-VALUE}.")
+    String adminHost;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:SIMPLEPUSH_ADMIN_TOKEN}",
+            description = "With --admin-port: the bearer token (at least 16 visible characters) that opens the admin "
+                    + "API: GET /admin/devices/{uaid}, POST /admin/drain; never logged; prefer the variable or the "
+                    + "file to the flag, which other users may see [SIMPLEPUSH_ADMIN_TOKEN]. Default: none, no "
+                    + "/admin/ API.")
+    @Nullable String adminToken;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:SIMPLEPUSH_LOG_LEVEL:-INFO}",
             description = "Least level of the lines logged: ${COMPLETION-CANDIDATES} [SIMPLEPUSH_LOG_LEVEL]. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -309,6 +342,8 @@ public final class Main implements Callable<Integer> {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private @Nullable RedisStoreConfig redis;
+    /** The registry the admin listener serves, made by {@link #modules} with {@code --admin-port}. */
+    private @Nullable PrometheusMeterRegistry metrics;
 
     /** Runs the server until SIGTERM; exits with 2 on bad flags and 1 if it cannot start. */
     public static void main(String[] args) {
@@ -359,6 +394,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("simplepush: cannot start: " + unusable.getMessage());
             return 1;
         }
+        AutoCloseable jvmMetrics = metrics != null ? bindJvmMetrics(metrics) : () -> { };
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
         PushServer server = injector.getInstance(PushServer.class);
         try {
@@ -369,12 +405,18 @@ public final class Main implements Callable<Integer> {
             LOG.debug("start failure", cause);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drainThenStop(server), "simplepush-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drainThenStop(server, jvmMetrics),
+                "simplepush-shutdown"));
         WebSocketTransport transport = injector.getInstance(WebSocketTransport.class);
         InetSocketAddress address = transport.localAddress();
         LOG.info("started: store={}, endpoints at {}/update/..., {}", storeConfig(), transport.baseUrl(),
                 injector.getInstance(PushConfig.class));
         System.out.println("simplepush listening on http://" + hostForUrl(address) + ":" + address.getPort());
+        if (metrics != null) {
+            InetSocketAddress admin = injector.getInstance(AdminTransport.class).localAddress();
+            LOG.info("admin listener: {}", adminConfig().orElseThrow());
+            System.out.println("simplepush admin on http://" + hostForUrl(admin) + ":" + admin.getPort());
+        }
         System.out.flush();
         stopped.await();
         return 0;
@@ -384,7 +426,7 @@ public final class Main implements Callable<Integer> {
      * What SIGTERM (or SIGINT) does, in the JVM's shutdown hook: drains for {@code --drain-time}, stops, and once the
      * stop completed ends the process with 0: a supervisor must not take a clean stop for a crash (143).
      */
-    private void drainThenStop(PushServer server) {
+    private void drainThenStop(PushServer server, AutoCloseable jvmMetrics) {
         boolean clean = false;
         try {
             if (!drainTime.isZero()) {
@@ -396,6 +438,7 @@ public final class Main implements Callable<Integer> {
             // The grace, then time for the listener and the store to close.
             server.stop().toCompletableFuture().get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
             LOG.info("stopped");
+            jvmMetrics.close();
             clean = true;
         } catch (Exception e) {
             LOG.warn("stop did not complete cleanly: {}", e.toString());
@@ -425,7 +468,52 @@ public final class Main implements Callable<Integer> {
                 : new InMemoryStoreModule((InMemoryStoreConfig) store));
         modules.add(new WebSocketTransportModule(transportConfig()));
         wakeupConfig().ifPresent(wakeup -> modules.add(new UdpWakeupModule(wakeup)));
+        adminConfig().ifPresent(admin -> {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            modules.add(PushCoreModule.meterRegistry(registry));
+            modules.add(new AdminModule(admin, registry));
+            metrics = registry;
+        });
         return modules;
+    }
+
+    /** The admin listener's configuration, present only with {@code --admin-port}. */
+    Optional<AdminConfig> adminConfig() {
+        if (adminPort == null) {
+            return Optional.empty();
+        }
+        AdminConfig.Builder admin = AdminConfig.builder();
+        flagged("--admin-port", () -> admin.port(adminPort));
+        flagged("--admin-host", () -> admin.host(adminHost));
+        if (adminToken != null) {
+            flagged("--admin-token", () -> admin.token(adminToken));
+        }
+        return Optional.of(admin.build());
+    }
+
+    /** Runs {@code set}; a value it refuses is an error naming {@code flag} and where it came from. */
+    private void flagged(String flag, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException(origin(flag).orElse(flag) + ": " + bad.getMessage(), bad);
+        }
+    }
+
+    /**
+     * The JVM's and the process's meters (memory, GC, threads, class loading, processor, uptime, file descriptors)
+     * in {@code registry}; the GC meters listen until the returned handle is closed.
+     */
+    static AutoCloseable bindJvmMetrics(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return gc;
     }
 
     /**
@@ -477,6 +565,9 @@ public final class Main implements Callable<Integer> {
         }
         for (String flag : WAKEUP_ONLY) {
             refuseUnless(wakeupConfig().isPresent(), flag, "--wakeup-network (none is given)");
+        }
+        for (String flag : ADMIN_ONLY) {
+            refuseUnless(adminPort != null, flag, "--admin-port (none is given)");
         }
     }
 

@@ -3,12 +3,20 @@ package dev.simplepush.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import dev.simplepush.core.Push;
 import dev.simplepush.store.memory.InMemoryStoreConfig;
 import dev.simplepush.store.redis.RedisStoreConfig;
 import dev.simplepush.transport.udp.IpRange;
 import dev.simplepush.transport.udp.UdpWakeupConfig;
 import dev.simplepush.transport.udp.WakeupMethod;
+import dev.simplepush.transport.websocket.AdminConfig;
+import dev.simplepush.transport.websocket.AdminTransport;
 import dev.simplepush.transport.websocket.WebSocketConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -358,6 +366,42 @@ class MainTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("SIMPLEPUSH_TOKEN_KEYS (--token-keys): token key #1")
                 .hasMessageNotContaining("c2hvcnQ=");
+    }
+
+    @Test
+    void adminFlagsBecomeTheAdminConfigurationAndNeedAnAdminPort() {
+        assertThat(parse().adminConfig()).isEmpty();
+        assertThat(parse("--admin-port", "0").adminConfig()).contains(AdminConfig.builder().port(0).build());
+        assertThat(parse(Map.of("SIMPLEPUSH_ADMIN_TOKEN", "0123456789abcdef"), "--admin-port", "9191",
+                "--admin-host", "::1").adminConfig()).contains(AdminConfig.builder().port(9191).host("::1")
+                .token("0123456789abcdef").build());
+
+        for (String flag : List.of("--admin-host", "--admin-token")) {
+            assertThatThrownBy(parse(flag, "0123456789abcdef")::checkSettingsApply)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(flag + " is only read with --admin-port (none is given)");
+        }
+        assertThatThrownBy(parse(Map.of("SIMPLEPUSH_ADMIN_TOKEN", "0123456789abcdef"))::checkSettingsApply)
+                .hasMessageStartingWith("SIMPLEPUSH_ADMIN_TOKEN (--admin-token) is only read with --admin-port")
+                .hasMessageNotContaining("0123456789abcdef");
+        parse("--admin-port", "0", "--admin-token", "0123456789abcdef").checkSettingsApply();
+
+        assertThatThrownBy(() -> parse("--admin-port", "70000").adminConfig())
+                .hasMessageStartingWith("--admin-port: port must be in 0..65535");
+        assertThatThrownBy(() -> parse(Map.of("SIMPLEPUSH_ADMIN_TOKEN", "short-secret"), "--admin-port", "0")
+                .adminConfig()).hasMessageStartingWith("SIMPLEPUSH_ADMIN_TOKEN (--admin-token): token must have")
+                .hasMessageNotContaining("short-secret");
+    }
+
+    @Test
+    void anAdminPortMakesThePrometheusRegistryTheCoresAndAddsTheAdminListener() {
+        Injector injector = Guice.createInjector(parse("--admin-port", "0").modules(List.of()));
+
+        MeterRegistry core = injector.getInstance(Key.get(MeterRegistry.class, Push.class));
+        assertThat(core).isInstanceOf(PrometheusMeterRegistry.class);
+        assertThat(injector.getInstance(AdminTransport.class)).isNotNull();
+        assertThat(Guice.createInjector(parse().modules(List.of()))
+                .getInstance(Key.get(MeterRegistry.class, Push.class))).isNotInstanceOf(PrometheusMeterRegistry.class);
     }
 
     @Test

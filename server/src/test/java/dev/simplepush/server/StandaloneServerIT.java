@@ -39,6 +39,7 @@ class StandaloneServerIT {
 
     private static final Pattern LISTENING = Pattern.compile("simplepush listening on (http://127\\.0\\.0\\.1:(\\d+))");
     private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    private static final Pattern ADMIN = Pattern.compile("simplepush admin on (http://127\\.0\\.0\\.1:(\\d+))");
 
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -95,6 +96,59 @@ class StandaloneServerIT {
         assertThat(again.closed.get(5, TimeUnit.SECONDS)).as("close code").isEqualTo(1001);
         assertThat(Files.readString(server.stderr)).contains("stopped");
         assertThat(server.otherStdoutLines()).isEmpty();
+    }
+
+    @Test
+    void anAdminPortPrintsASecondLineAndServesMetricsWithJvmMetersHealthAndTheTokenApi() throws Exception {
+        String token = "admin-token-" + UUID.randomUUID();
+        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY, "SIMPLEPUSH_ADMIN_TOKEN", token), "--port", "0",
+                "--admin-port", "0");
+        String second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.stdout.readLine();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        Matcher admin = ADMIN.matcher(String.valueOf(second));
+        assertThat(admin.matches()).as("second line: %s", second).isTrue();
+        assertThat(admin.group(2)).isNotEqualTo(server.base.substring(server.base.lastIndexOf(':') + 1));
+        Device device = Device.connect(server.base);
+        String uaid = device.hello();
+
+        HttpResponse<String> metrics = get(admin.group(1) + "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(metrics.body()).contains("simplepush_connections 1.0", "jvm_memory_used_bytes{",
+                "jvm_gc_", "jvm_threads_live_threads ", "jvm_classes_loaded_classes ", "system_cpu_count ",
+                "process_uptime_seconds ", "process_files_open_files ");
+
+        assertThat(get(admin.group(1) + "/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get(server.base + "/health").body()).startsWith("{\"status\":\"UP\"");
+        assertThat(get(admin.group(1) + "/admin/devices/" + uaid).statusCode()).isEqualTo(401);
+        HttpResponse<String> lookUp = http.send(HttpRequest.newBuilder(URI.create(admin.group(1) + "/admin/devices/"
+                + uaid)).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lookUp.statusCode()).isEqualTo(200);
+        assertThat(lookUp.body()).contains("\"connected\":true");
+        device.close();
+
+        server.process.destroy();
+        assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(server.stderr)).contains("admin listener").doesNotContain(token);
+    }
+
+    @Test
+    void adminSettingsWithoutAnAdminPortAreRefused() throws Exception {
+        Process process = launch(Map.of("SIMPLEPUSH_ADMIN_TOKEN", "0123456789abcdef"), "--port", "0");
+        String err = errorsOnExit(process);
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(err).contains("SIMPLEPUSH_ADMIN_TOKEN (--admin-token) is only read with --admin-port")
+                .doesNotContain("0123456789abcdef");
+    }
+
+    private HttpResponse<String> get(String uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
