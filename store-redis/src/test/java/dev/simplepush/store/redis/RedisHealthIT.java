@@ -11,6 +11,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +31,13 @@ class RedisHealthIT {
     @RegisterExtension
     static final LocalRedis REDIS = LocalRedis.ownProcess();
 
+    private RedisStoreConfig config;
     private Node node;
 
     @BeforeEach
     void startNode() {
-        node = Node.start(REDIS.config().commandTimeout(Duration.ofSeconds(2)).nodeId("node-a").build(),
+        config = REDIS.config().commandTimeout(Duration.ofSeconds(2)).nodeId("node-a").build();
+        node = Node.start(config,
                 PushCoreModule.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
                 new AdminModule(AdminConfig.builder().port(0).build()));
     }
@@ -47,6 +54,29 @@ class RedisHealthIT {
 
     private URI publicHealth() {
         return node.here(URI.create("/health"));
+    }
+
+    @Test
+    void aFloodOfReadinessRequestsSendsAtMostAboutOnePingASecond() {
+        int port = config.uris().get(0).getPort();
+        long before = pings(port);
+        long started = System.nanoTime();
+
+        List<CompletableFuture<Integer>> flood = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            flood.add(CompletableFuture.supplyAsync(() -> node.get(admin("/health/ready")).statusCode()));
+        }
+        flood.forEach(answer -> assertThat(answer.join()).isEqualTo(200));
+
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertThat(pings(port) - before).as("PINGs for 200 requests in %d s", seconds).isBetween(1L, seconds + 2);
+    }
+
+    /** How many PINGs Redis has answered since it started. */
+    private static long pings(int port) {
+        Matcher calls = Pattern.compile("cmdstat_ping:calls=(\\d+)").matcher(
+                RedisProcess.command(port, "INFO commandstats"));
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     @Test
