@@ -258,10 +258,11 @@ class EndpointIT {
     }
 
     @Test
-    void healthIsOk() {
+    void healthIsUpWithEachComponentsStatus() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(server.http("/health")).GET());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(response.body()).isEqualTo(
+                "{\"status\":\"UP\",\"components\":{\"server\":{\"status\":\"UP\"},\"store\":{\"status\":\"UP\"}}}");
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
         assertError(send(HttpRequest.newBuilder(server.http("/health")).DELETE()), 405, 105);
     }

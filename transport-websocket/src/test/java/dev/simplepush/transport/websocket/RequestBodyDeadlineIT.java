@@ -74,7 +74,7 @@ class RequestBodyDeadlineIT {
             connection.writeRaw(concat(ascii("x".repeat(100)), head("GET /health HTTP/1.1", "Host: 127.0.0.1")));
             HttpResponse health = connection.readResponse();
             assertThat(health.status()).isEqualTo(200);
-            assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+            assertThat(health.body()).startsWith("{\"status\":\"UP\",");
         }
     }
 
