@@ -42,11 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Provides:</b> {@link PushService}, {@link PushServer}, {@link PushHealth}, {@link EndpointTokens},
  * {@link PushConfig}; the extension points {@code Set<PushTransport>} (multibinder),
  * {@code Map<String, HealthCheck>} (map binder, the checks of readiness by component name),
- * {@code Optional<WakeupPolicy>} and {@code Optional<WakeupSender>} (absent by default); and, qualified with {@link Push} so that an application's
- * own bindings of these types are never claimed: {@code @Push Clock} (default {@code Clock.systemUTC()}),
- * {@code @Push MeterRegistry} (default a private {@code SimpleMeterRegistry}) and {@code @Push Scheduler} (default
- * one daemon thread, stopped by {@link PushServer#stop()}). Replace them with {@link #clock}, {@link #meterRegistry}
- * and {@link #scheduler}.
+ * {@code Optional<WakeupPolicy>} and {@code Optional<WakeupSender>} (absent by default); and, qualified with
+ * {@link Push} so that an application's own bindings of these types are never claimed: {@code @Push Clock} (default
+ * {@code Clock.systemUTC()}), {@code @Push MeterRegistry} (default a private {@code SimpleMeterRegistry}) and
+ * {@code @Push Scheduler} (default one daemon thread, stopped by {@link PushServer#stop()}). Replace them with
+ * {@link #clock}, {@link #meterRegistry} and {@link #scheduler}.
  *
  * <p><b>Requires:</b> {@link DeviceStore} and {@link Router} (a store module) and {@link EndpointUrls} (the
  * transport that serves endpoints).

@@ -83,10 +83,10 @@ public final class PushServer {
 
     /**
      * Drains the server before a {@link #stop()}: {@link PushHealth} says not ready from now on, for good, and every
-     * transport accepts no new devices and closes its connected ones spread over {@code within}, so that they
-     * reconnect to other nodes a few at a time, while app servers' requests are still served. The stage completes when every transport is done, at the latest after
-     * {@code within}; it never completes exceptionally. Calling it again returns the same stage; it does nothing
-     * before {@link #start()} completed or once {@link #stop()} was called.
+     * transport accepts no new devices and closes its connected ones spread over {@code within}, so that they reconnect
+     * to other nodes a few at a time, while app servers' requests are still served. The stage completes when every
+     * transport is done, at the latest after {@code within}; it never completes exceptionally. Calling it again returns
+     * the same stage; it does nothing before {@link #start()} completed or once {@link #stop()} was called.
      *
      * @throws IllegalArgumentException if {@code within} is negative
      */

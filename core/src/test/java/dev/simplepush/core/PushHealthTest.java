@@ -94,6 +94,18 @@ class PushHealthTest {
     }
 
     @Test
+    void aServerDrainTurnsReadinessOffFirst() throws Exception {
+        Injector injector = injector();
+        PushHealth health = started(injector);
+
+        injector.getInstance(PushServer.class).drain(Duration.ZERO).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(health.draining()).isTrue();
+        assertThat(now(health.ready()).components()).containsEntry("server", ComponentHealth.down("draining"));
+        injector.getInstance(PushServer.class).stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aCheckThatIsDownMakesReadyDownButNotLive() throws Exception {
         Injector injector = injector();
         PushHealth health = started(injector);
