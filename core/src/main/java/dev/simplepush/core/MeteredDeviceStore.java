@@ -23,7 +23,7 @@ final class MeteredDeviceStore implements DeviceStore {
 
     private enum Operation {
         CREATE, RESUME, DROP, REGISTER, SUBSCRIBE, SUBSCRIBED, ENQUEUE, MESSAGES, REMOVE, UNREGISTER, ADVANCE,
-        PENDING, ACK, CHANNELS, SET_WAKEUP, WAKEUP;
+        PENDING, ACK, COUNTS, CHANNELS, SET_WAKEUP, WAKEUP;
 
         /** The method's name: {@code setWakeup} for {@code SET_WAKEUP}. */
         String method() {
@@ -122,6 +122,11 @@ final class MeteredDeviceStore implements DeviceStore {
     @Override
     public CompletionStage<Boolean> ack(Uaid uaid, ChannelId channelId, Version version) {
         return timed(Operation.ACK, System.nanoTime(), store.ack(uaid, channelId, version));
+    }
+
+    @Override
+    public CompletionStage<Optional<Counts>> counts(Uaid uaid) {
+        return timed(Operation.COUNTS, System.nanoTime(), store.counts(uaid));
     }
 
     @Override
