@@ -26,6 +26,7 @@ import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
  * One device WebSocket over the raw connection left after the upgrade: reads the device's frames
@@ -38,6 +39,11 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * {@link DeviceSockets#closeIdle} compares rather than a timer per socket. A frame is
  * written straight to the socket by the thread that sends it, one system call, without waking the socket's I/O
  * thread; only when the socket cannot take it all at once are the remaining bytes kept until it can.
+ *
+ * <p>Over TLS the connection is Undertow's TLS connection, whose conduit (one {@code SSLEngine} and its pooled
+ * records) is not thread-safe: a frame sent from another thread is kept, and written by the connection's I/O thread,
+ * after every frame kept before it; the close sends TLS's {@code close_notify} before the TCP connection ends, also on
+ * the I/O thread. Plain connections are written by the sending thread as above.
  *
  * <p>Reads happen on the connection's I/O thread; {@link #send} and {@link #close} are thread-safe and never block.
  */
@@ -186,7 +192,11 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
 
     /** Drops the connection at once, without a close frame. */
     void abort() {
-        IoUtils.safeClose(connection);
+        if (mayWriteHere()) {
+            IoUtils.safeClose(connection);
+        } else {
+            onIoThread(() -> IoUtils.safeClose(connection));
+        }
     }
 
     /** Whether the socket is closed and its session told so. */
@@ -335,6 +345,12 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             }
             return true;
         }
+        if (!mayWriteHere()) {
+            // Kept, so that frames written meanwhile on the I/O thread queue behind it (above) and the order holds.
+            backlog = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+            onIoThread(this::flushOnIoThread);
+            return true;
+        }
         ConduitStreamSinkChannel sink = connection.getSinkChannel();
         try {
             while (frame.hasRemaining()) {
@@ -375,6 +391,30 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
     }
 
+    /** Writes the backlog that another thread kept (over TLS); what the socket cannot take yet waits for it. */
+    private synchronized void flushOnIoThread() {
+        ConduitStreamSinkChannel sink = connection.getSinkChannel();
+        flush(sink);
+        if (backlog != null && connection.isOpen()) {
+            sink.setWriteListener(this::flush);
+            sink.resumeWrites();
+        }
+    }
+
+    /** Whether this thread may write to the connection: any thread to a plain one, the I/O thread to a TLS one. */
+    private boolean mayWriteHere() {
+        return !(connection instanceof SslConnection) || connection.getIoThread() == Thread.currentThread();
+    }
+
+    /** Runs {@code task} on the connection's I/O thread; drops the connection if that thread is ending. */
+    private void onIoThread(Runnable task) {
+        try {
+            connection.getIoThread().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(connection);
+        }
+    }
+
     /** No frame may follow; the connection ends as soon as what was written has left. */
     private synchronized void closeWhenFlushed() {
         outputClosed = true;
@@ -392,6 +432,14 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
      * thread, the key is only cancelled and dropped in the I/O thread's next select.
      */
     private void closeConnection() {
+        if (connection instanceof SslConnection) {
+            if (mayWriteHere()) {
+                closeTls();
+            } else {
+                onIoThread(this::closeTls);
+            }
+            return;
+        }
         if (connection.getIoThread() != Thread.currentThread()) {
             IoUtils.safeClose(connection);
             return;
@@ -401,6 +449,24 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         } catch (RejectedExecutionException shuttingDown) {
             IoUtils.safeClose(connection);
         }
+    }
+
+    /**
+     * Sends TLS's {@code close_notify} (RFC 8446 §6.1: a peer may take a connection ended without it for a truncation
+     * attack) and closes the connection. On the I/O thread: the TLS conduit is not thread-safe.
+     */
+    private void closeTls() {
+        if (!connection.isOpen()) {
+            return;
+        }
+        ConduitStreamSinkChannel sink = connection.getSinkChannel();
+        try {
+            sink.shutdownWrites();
+            sink.flush();
+        } catch (IOException e) {
+            LOG.debug("sending close_notify to {} failed: {}", connection.getPeerAddress(), e.toString());
+        }
+        IoUtils.safeClose(connection);
     }
 
     /** The socket is closed, by either side or by a failure: tell the session (if not yet) and the listener. */
