@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -30,6 +32,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Self-signed server certificates made in the test, for {@code 127.0.0.1}, {@code ::1} and {@code localhost}, written
@@ -63,7 +66,18 @@ public final class TestCertificates {
         /** The key as PEM in {@code format}. */
         public String keyPem(KeyFormat format) {
             try {
-                return format == KeyFormat.PKCS8 ? pem(new JcaPKCS8Generator(key, null).generate()) : pem(key);
+                if (format == KeyFormat.PKCS8) {
+                    return pem(new JcaPKCS8Generator(key, null).generate());
+                }
+                if (key.getAlgorithm().equals("EC")) {
+                    // As openssl writes it: the curve inside the key (the JDK's encoding has it only outside).
+                    PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+                    ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+                    ECPrivateKey withCurve = new ECPrivateKey(256, inner.getKey(), inner.getPublicKey(),
+                            info.getPrivateKeyAlgorithm().getParameters());
+                    return pem(new PemObject("EC PRIVATE KEY", withCurve.getEncoded()));
+                }
+                return pem(key);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

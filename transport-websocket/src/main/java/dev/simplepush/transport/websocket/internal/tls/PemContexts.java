@@ -73,7 +73,8 @@ public final class PemContexts {
         }
     }
 
-    private static List<X509Certificate> readChain(Path file) {
+    /** The certificates of {@code file} in their order; at least one. */
+    static List<X509Certificate> readChain(Path file) {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
@@ -105,7 +106,8 @@ public final class PemContexts {
                 if (item instanceof PrivateKeyInfo info) {
                     found = converter.getPrivateKey(info);
                 } else if (item instanceof PEMKeyPair pair) {
-                    found = converter.getKeyPair(pair).getPrivate();
+                    // The traditional form may leave the public key out (an EC key without it), so only the private part.
+                    found = converter.getPrivateKey(pair.getPrivateKeyInfo());
                 } else if (item instanceof ASN1ObjectIdentifier || item instanceof X9ECParameters) {
                     continue; // the BEGIN EC PARAMETERS block that openssl writes before an EC key
                 } else if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
