@@ -58,6 +58,12 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
      * unacknowledged updates stay stored and are sent again when it comes back).
      */
     static final int MAX_BACKLOG_BYTES = 64 * 1024;
+    /**
+     * The most bytes kept over TLS for the I/O thread to write while the socket takes all it is given: frames sent
+     * faster than one I/O thread encrypts them, as in a burst of notifications from several threads. Past it the
+     * connection is dropped as above.
+     */
+    static final int MAX_HANDOVER_BYTES = 1024 * 1024;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -89,6 +95,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private @Nullable ByteBuffer backlog;
     private boolean outputClosed;
     private boolean closeWhenFlushed;
+    /** Whether the socket refused bytes and the backlog waits for it, not only for the I/O thread (over TLS). */
+    private boolean stalled;
 
     private DeviceSocket(StreamConnection connection, DeviceSockets owner, int maxFrameBytes) {
         this.connection = connection;
@@ -328,7 +336,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
         ByteBuffer pending = backlog;
         if (pending != null) {
-            if (pending.remaining() + frame.remaining() > MAX_BACKLOG_BYTES) {
+            int limit = stalled ? MAX_BACKLOG_BYTES : MAX_HANDOVER_BYTES;
+            if (pending.remaining() + frame.remaining() > limit) {
                 LOG.debug("{} does not read what it is sent; dropping the connection", connection.getPeerAddress());
                 outputClosed = true;
                 closeConnection();
@@ -337,7 +346,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             int needed = pending.remaining() + frame.remaining();
             if (needed > pending.capacity()) {
                 // Doubling: a device that falls behind costs a few copies of its backlog, not one per frame.
-                ByteBuffer grown = ByteBuffer.allocate(Math.min(MAX_BACKLOG_BYTES,
+                ByteBuffer grown = ByteBuffer.allocate(Math.min(limit,
                         Math.max(needed, 2 * pending.capacity())));
                 backlog = grown.put(pending).put(frame).flip();
             } else {
@@ -356,10 +365,13 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             while (frame.hasRemaining()) {
                 if (sink.write(frame) == 0) {
                     backlog = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
-                    sink.setWriteListener(this::flush);
-                    sink.resumeWrites();
+                    awaitWritable(sink);
                     return true;
                 }
+            }
+            // TLS takes the frame into a record that may not all have left yet: the I/O thread sends the rest.
+            if (connection instanceof SslConnection && !sink.flush()) {
+                awaitWritable(sink);
             }
             return true;
         } catch (IOException e) {
@@ -370,16 +382,25 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
     }
 
-    /** Writes the backlog on the I/O thread once the socket takes bytes again. */
+    /**
+     * Writes the backlog (and, over TLS, the records not sent yet) on the I/O thread once the socket takes bytes
+     * again.
+     */
     private synchronized void flush(ConduitStreamSinkChannel sink) {
         ByteBuffer pending = backlog;
         try {
             while (pending != null && pending.hasRemaining()) {
                 if (sink.write(pending) == 0) {
+                    awaitWritable(sink);
                     return;
                 }
             }
             backlog = null;
+            if (!sink.flush()) {
+                awaitWritable(sink);
+                return;
+            }
+            stalled = false;
             sink.suspendWrites();
             if (closeWhenFlushed) {
                 closeConnection();
@@ -392,13 +413,17 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     }
 
     /** Writes the backlog that another thread kept (over TLS); what the socket cannot take yet waits for it. */
-    private synchronized void flushOnIoThread() {
-        ConduitStreamSinkChannel sink = connection.getSinkChannel();
-        flush(sink);
-        if (backlog != null && connection.isOpen()) {
-            sink.setWriteListener(this::flush);
-            sink.resumeWrites();
+    private void flushOnIoThread() {
+        if (connection.isOpen()) {
+            flush(connection.getSinkChannel());
         }
+    }
+
+    /** {@link #flush} runs when the socket takes bytes again. On the I/O thread, or any thread for a plain socket. */
+    private void awaitWritable(ConduitStreamSinkChannel sink) {
+        stalled = true;
+        sink.setWriteListener(this::flush);
+        sink.resumeWrites();
     }
 
     /** Whether this thread may write to the connection: any thread to a plain one, the I/O thread to a TLS one. */
