@@ -201,9 +201,9 @@ class StandaloneServerIT {
     @Test
     void withTlsFlagsItListensOnHttpsAndADeviceOnWssGetsItsNotification(@TempDir Path folder) throws Exception {
         Issued issued = TestCertificates.rsa("standalone");
-        Path chain = folder.resolve("chain.pem");
-        Path key = folder.resolve("key.pem");
-        issued.writeTo(chain, key, KeyFormat.TRADITIONAL);
+        TestCertificates.Written files = issued.writeInto(folder, KeyFormat.TRADITIONAL);
+        Path chain = files.chain();
+        Path key = files.key();
         Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY, "SIMPLEPUSH_TLS_KEY", key.toString()),
                 "--port", "0", "--tls-cert", chain.toString());
         assertThat(server.base).startsWith("https://127.0.0.1:");
@@ -225,10 +225,9 @@ class StandaloneServerIT {
 
     @Test
     void tlsFlagsThatDoNotMakeAPairExitWithAClearError(@TempDir Path folder) throws Exception {
-        Issued issued = TestCertificates.ec("standalone");
-        Path chain = folder.resolve("chain.pem");
-        Path key = folder.resolve("key.pem");
-        issued.writeTo(chain, key, KeyFormat.PKCS8);
+        TestCertificates.Written files = TestCertificates.ec("standalone").writeInto(folder, KeyFormat.PKCS8);
+        Path chain = files.chain();
+        Path key = files.key();
 
         Process alone = launch(Map.of(), "--port", "0", "--tls-cert", chain.toString());
         assertThat(errorsOnExit(alone)).contains("--tls-cert and --tls-key go together: --tls-key is missing");

@@ -89,6 +89,13 @@ public final class TestCertificates {
             replace(keyFile, keyPem(format));
         }
 
+        /** Writes the certificate and the key as {@code chain.pem} and {@code key.pem} into {@code folder}. */
+        public Written writeInto(Path folder, KeyFormat format) {
+            Written written = new Written(folder.resolve("chain.pem"), folder.resolve("key.pem"));
+            writeTo(written.chain(), written.key(), format);
+            return written;
+        }
+
         /** A client context that trusts this certificate alone. */
         public SSLContext clientContext() {
             try {
@@ -104,6 +111,15 @@ public final class TestCertificates {
                 throw new IllegalStateException("cannot make a client context", e);
             }
         }
+    }
+
+    /**
+     * Where {@link Issued#writeInto} wrote a pair.
+     *
+     * @param chain the certificate file
+     * @param key the key file
+     */
+    public record Written(Path chain, Path key) {
     }
 
     private TestCertificates() {
