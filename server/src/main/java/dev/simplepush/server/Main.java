@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
  * in the optional {@code --config} file ({@code port}); a flag wins over its variable, which wins over the file, which
  * wins over the default ({@link SettingSources}). A setting given where it has no effect (a Redis flag with the
  * memory store, say) is an error. On start it prints exactly one line to standard output,
- * {@code simplepush listening on http://HOST:PORT} ({@code https} with TLS); logs go to standard error. SIGTERM stops it cleanly.
+ * {@code simplepush listening on http://HOST:PORT} ({@code https} with TLS); logs go to standard error. SIGTERM stops
+ * it cleanly.
  */
 @Command(name = "simplepush", mixinStandardHelpOptions = true, version = "simplepush 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
