@@ -20,6 +20,7 @@ import dev.simplepush.transport.udp.WakeupNetwork;
 import dev.simplepush.transport.websocket.AdminConfig;
 import dev.simplepush.transport.websocket.AdminModule;
 import dev.simplepush.transport.websocket.AdminTransport;
+import dev.simplepush.transport.websocket.TlsConfig;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.WebSocketTransportModule;
@@ -37,6 +38,9 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -64,8 +68,9 @@ import picocli.CommandLine.Spec;
  * in the optional {@code --config} file ({@code port}); a flag wins over its variable, which wins over the file, which
  * wins over the default ({@link SettingSources}). A setting given where it has no effect (a Redis flag with the
  * memory store, say) is an error. On start it prints one line to standard output,
- * {@code simplepush listening on http://HOST:PORT}, and with {@code --admin-port} a second,
- * {@code simplepush admin on http://HOST:PORT}; logs go to standard error. SIGTERM stops it cleanly.
+ * {@code simplepush listening on http://HOST:PORT} ({@code https} with TLS), and with {@code --admin-port} a second,
+ * {@code simplepush admin on http://HOST:PORT}; logs go to standard error. SIGTERM drains the server for
+ * {@code --drain-time}, stops it and exits 0.
  */
 @Command(name = "simplepush", mixinStandardHelpOptions = true, version = "simplepush 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
@@ -97,8 +102,19 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:SIMPLEPUSH_PUBLIC_URL}",
             description = "Base URL of endpoint URLs as app servers reach this server, e.g. https://push.example.com "
-                    + "[SIMPLEPUSH_PUBLIC_URL]. Default: http://HOST:PORT.")
+                    + "[SIMPLEPUSH_PUBLIC_URL]. Default: http://HOST:PORT (https with --tls-cert).")
     String publicUrl;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "${env:SIMPLEPUSH_TLS_CERT}",
+            description = "PEM certificate chain, the server's certificate first; with --tls-key the listener speaks "
+                    + "only TLS (https://, wss://, which Firefox requires outside testing), and both files are read "
+                    + "again when they change [SIMPLEPUSH_TLS_CERT]. Default: none, plain HTTP.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", defaultValue = "${env:SIMPLEPUSH_TLS_KEY}",
+            description = "PEM private key of the --tls-cert certificate: PKCS#8 (BEGIN PRIVATE KEY) or traditional "
+                    + "RSA or EC, not encrypted [SIMPLEPUSH_TLS_KEY]. Default: none.")
+    String tlsKey;
 
     @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = Durations.class,
             defaultValue = "${env:SIMPLEPUSH_HELLO_TIMEOUT:-30s}",
@@ -411,7 +427,9 @@ public final class Main implements Callable<Integer> {
         InetSocketAddress address = transport.localAddress();
         LOG.info("started: store={}, endpoints at {}/update/..., {}", storeConfig(), transport.baseUrl(),
                 injector.getInstance(PushConfig.class));
-        System.out.println("simplepush listening on http://" + hostForUrl(address) + ":" + address.getPort());
+        String scheme = transportConfig().tls().isPresent() ? "https" : "http";
+        System.out.println("simplepush listening on " + scheme + "://" + hostForUrl(address) + ":"
+                + address.getPort());
         if (metrics != null) {
             InetSocketAddress admin = injector.getInstance(AdminTransport.class).localAddress();
             LOG.info("admin listener: {}", adminConfig().orElseThrow());
@@ -625,7 +643,39 @@ public final class Main implements Callable<Integer> {
             transport.maxConnections(maxConnections);
         }
         parsePublicUrl(publicUrl).ifPresent(transport::publicUrl);
+        tlsConfig().ifPresent(transport::tls);
         return transport.build();
+    }
+
+    /**
+     * TLS from {@code --tls-cert} and {@code --tls-key}: both or neither, each a readable file. Whether they make a
+     * pair is known at start, whose error names the file.
+     */
+    Optional<TlsConfig> tlsConfig() {
+        boolean cert = tlsCert != null && !tlsCert.isBlank();
+        boolean key = tlsKey != null && !tlsKey.isBlank();
+        if (!cert && !key) {
+            return Optional.empty();
+        }
+        if (cert != key) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: " + (cert ? "--tls-key"
+                    : "--tls-cert") + " is missing");
+        }
+        return Optional.of(TlsConfig.pemFiles(readableFile("--tls-cert", tlsCert), readableFile("--tls-key",
+                tlsKey)));
+    }
+
+    private static Path readableFile(String flag, String name) {
+        Path file;
+        try {
+            file = Path.of(name.trim());
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(flag + " is not a file name: " + name, e);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException(flag + " " + file + ": not a readable file");
+        }
+        return file;
     }
 
     /** The UDP wake-up configuration, present only when at least one network is given. */

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplepush.transport.websocket.testing.TestCertificates;
+import dev.simplepush.transport.websocket.testing.TestCertificates.Issued;
+import dev.simplepush.transport.websocket.testing.TestCertificates.KeyFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,11 +36,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the packaged jar as an operator would: a real process, real flags, a real WebSocket client and PUTs. */
 class StandaloneServerIT {
 
-    private static final Pattern LISTENING = Pattern.compile("simplepush listening on (http://127\\.0\\.0\\.1:(\\d+))");
+    private static final Pattern LISTENING = Pattern.compile("simplepush listening on (https?://127\\.0\\.0\\.1:(\\d+))");
     private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     private static final Pattern ADMIN = Pattern.compile("simplepush admin on (http://127\\.0\\.0\\.1:(\\d+))");
 
@@ -238,7 +242,7 @@ class StandaloneServerIT {
         for (String flag : List.of("--host", "--port", "--public-url", "--hello-timeout", "--min-ping-interval",
                 "--max-channels", "--token-keys", "--store", "--wakeup-network", "--wakeup-idle-timeout",
                 "--wakeup-retry", "--wakeup-max-attempts", "--redis-command-timeout", "--io-threads", "--log-level",
-                "--log-format", "--config")) {
+                "--log-format", "--config", "--tls-cert", "--tls-key")) {
             assertThat(out).contains(flag);
         }
         assertThat(out).contains("SIMPLEPUSH_PORT").contains("SIMPLEPUSH_HELLO_TIMEOUT").contains("30s")
@@ -246,6 +250,54 @@ class StandaloneServerIT {
                 .contains("SIMPLEPUSH_LOG_LEVEL").contains("SIMPLEPUSH_CONFIG");
         assertThat(out.replaceAll("\\s+", " ")).contains("90% of the open-files limit")
                 .contains("A flag wins over its variable, a variable over the file, the file over the default.");
+    }
+
+    @Test
+    void withTlsFlagsItListensOnHttpsAndADeviceOnWssGetsItsNotification(@TempDir Path folder) throws Exception {
+        Issued issued = TestCertificates.rsa("standalone");
+        TestCertificates.Written files = issued.writeInto(folder, KeyFormat.TRADITIONAL);
+        Path chain = files.chain();
+        Path key = files.key();
+        Running server = start(Map.of("SIMPLEPUSH_TOKEN_KEYS", KEY, "SIMPLEPUSH_TLS_KEY", key.toString()),
+                "--port", "0", "--tls-cert", chain.toString());
+        assertThat(server.base).startsWith("https://127.0.0.1:");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(issued.clientContext()).build();
+
+        Device device = Device.connect(server.base, trusting);
+        device.hello();
+        String channel = UUID.randomUUID().toString();
+        String endpoint = device.register(channel);
+        assertThat(endpoint).startsWith(server.base + "/update/");
+        HttpResponse<String> put = trusting.send(HttpRequest.newBuilder(URI.create(endpoint))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString("version=9")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(device.next()).contains(channel).contains("\"version\":9");
+        device.close();
+    }
+
+    @Test
+    void tlsFlagsThatDoNotMakeAPairExitWithAClearError(@TempDir Path folder) throws Exception {
+        TestCertificates.Written files = TestCertificates.ec("standalone").writeInto(folder, KeyFormat.PKCS8);
+        Path chain = files.chain();
+        Path key = files.key();
+
+        Process alone = launch(Map.of(), "--port", "0", "--tls-cert", chain.toString());
+        assertThat(errorsOnExit(alone)).contains("--tls-cert and --tls-key go together: --tls-key is missing");
+        assertThat(alone.exitValue()).isEqualTo(2);
+
+        Process missing = launch(Map.of(), "--port", "0", "--tls-cert", chain.toString(), "--tls-key",
+                folder.resolve("nothing.pem").toString());
+        assertThat(errorsOnExit(missing)).contains("--tls-key " + folder.resolve("nothing.pem") + ": not a readable");
+        assertThat(missing.exitValue()).isEqualTo(2);
+
+        TestCertificates.ec("other").writeTo(folder.resolve("other.pem"), key, KeyFormat.PKCS8);
+        Process mismatched = launch(Map.of(), "--port", "0", "--tls-cert", chain.toString(), "--tls-key",
+                key.toString());
+        assertThat(errorsOnExit(mismatched)).contains("cannot start").contains(key.toString())
+                .contains("not the key of the first certificate");
+        assertThat(mismatched.exitValue()).isEqualTo(1);
     }
 
     @Test
@@ -642,10 +694,15 @@ class StandaloneServerIT {
         private WebSocket socket;
 
         static Device connect(String base) throws Exception {
+            return connect(base, HttpClient.newHttpClient());
+        }
+
+        /** A device through {@code client}, on {@code wss://} when {@code base} is {@code https://}. */
+        static Device connect(String base, HttpClient client) throws Exception {
             Device device = new Device();
-            device.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+            device.socket = client.newWebSocketBuilder()
                     .subprotocols("push-notification")
-                    .buildAsync(URI.create(base.replace("http://", "ws://") + "/"), device)
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/"), device)
                     .get(10, TimeUnit.SECONDS);
             return device;
         }

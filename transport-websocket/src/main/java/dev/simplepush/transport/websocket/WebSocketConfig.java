@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * @param port the TCP port; default {@value #DEFAULT_PORT}; 0 picks a free port at start
  * @param publicUrl the base of the endpoint URLs handed to devices (P3.1), as app servers reach this listener (for
  *     example through a reverse proxy that maps it onto this listener's root); default empty:
- *     {@code http://<host>:<actual port>}
+ *     {@code http://<host>:<actual port>}, or {@code https://} with {@code tls}
  * @param maxFrameBytes the largest WebSocket message a device may send, in bytes; larger ones close the socket
  *     with 1009 (P1.3); default {@value #DEFAULT_MAX_FRAME_BYTES}
  * @param maxBodyBytes the largest request body of {@code PUT /update/{token}}, in bytes; larger ones are answered
@@ -52,6 +52,8 @@ import java.util.OptionalInt;
  *     phone gone behind a NAT) is not held for ever; default {@link #DEFAULT_DEVICE_IDLE_TIMEOUT}. Keep it longer
  *     than the devices' ping interval, and longer than the core's minimum ping interval. TCP keep-alive is on for
  *     every connection as well
+ * @param tls TLS on the listener: with it the listener speaks only TLS (devices use {@code wss://}, app servers
+ *     {@code https://}) and the default public URL says {@code https}. Default empty: plain HTTP and WebSocket
  */
 public record WebSocketConfig(
         String host,
@@ -66,7 +68,8 @@ public record WebSocketConfig(
         Duration shutdownGrace,
         List<String> allowedOrigins,
         OptionalInt maxConnections,
-        Duration deviceIdleTimeout) {
+        Duration deviceIdleTimeout,
+        Optional<TlsConfig> tls) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -126,12 +129,13 @@ public record WebSocketConfig(
         Objects.requireNonNull(maxConnections, "maxConnections").ifPresent(
                 limit -> requireAtLeastOne(limit, "maxConnections"));
         requireDeviceIdleTimeout(deviceIdleTimeout);
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
      * The defaults: {@code 127.0.0.1:8080}, 64 KiB messages, 16 KiB bodies, 2 I/O threads, CORS {@code *}, a one
      * minute HTTP idle timeout, the demo page, a two second shutdown grace, device upgrades from any origin, a
-     * connection limit from the open-files limit, a 35 minute device idle timeout.
+     * connection limit from the open-files limit, a 35 minute device idle timeout, no TLS.
      */
     public static WebSocketConfig defaults() {
         return builder().build();
@@ -158,6 +162,7 @@ public record WebSocketConfig(
                 .deviceIdleTimeout(deviceIdleTimeout);
         publicUrl.ifPresent(builder::publicUrl);
         maxConnections.ifPresent(builder::maxConnections);
+        tls.ifPresent(builder::tls);
         return builder;
     }
 
@@ -263,6 +268,7 @@ public record WebSocketConfig(
         private List<String> allowedOrigins = List.of();
         private OptionalInt maxConnections = OptionalInt.empty();
         private Duration deviceIdleTimeout = DEFAULT_DEVICE_IDLE_TIMEOUT;
+        private Optional<TlsConfig> tls = Optional.empty();
 
         private Builder() {
         }
@@ -283,7 +289,7 @@ public record WebSocketConfig(
 
         /**
          * Base of the endpoint URLs, an absolute http(s) URL without query or fragment; a trailing slash is
-         * ignored. Defaults to {@code http://<host>:<actual port>}.
+         * ignored. Defaults to {@code http://<host>:<actual port>} ({@code https} with TLS).
          */
         public Builder publicUrl(URI value) {
             requirePublicUrl(Objects.requireNonNull(value, "publicUrl"));
@@ -382,11 +388,20 @@ public record WebSocketConfig(
             return this;
         }
 
+        /**
+         * TLS on the listener: only TLS is spoken then, and the default public URL says {@code https}. Defaults to
+         * none.
+         */
+        public Builder tls(TlsConfig value) {
+            this.tls = Optional.of(Objects.requireNonNull(value, "tls"));
+            return this;
+        }
+
         /** The configuration. */
         public WebSocketConfig build() {
             return new WebSocketConfig(host, port, publicUrl, maxFrameBytes, maxBodyBytes, ioThreads,
                     corsAllowedOrigin, httpIdleTimeout, demoPage, shutdownGrace, allowedOrigins, maxConnections,
-                    deviceIdleTimeout);
+                    deviceIdleTimeout, tls);
         }
     }
 }

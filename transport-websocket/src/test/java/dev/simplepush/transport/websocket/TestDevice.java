@@ -32,8 +32,13 @@ public final class TestDevice implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
 
     public static TestDevice connect(URI uri, String... subprotocols) {
+        return connect(CLIENT, uri, subprotocols);
+    }
+
+    /** A device connected through {@code client} (for example one that trusts a test certificate). */
+    public static TestDevice connect(HttpClient client, URI uri, String... subprotocols) {
         TestDevice device = new TestDevice();
-        WebSocket.Builder builder = CLIENT.newWebSocketBuilder();
+        WebSocket.Builder builder = client.newWebSocketBuilder();
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }

@@ -30,6 +30,7 @@ class TransportLayersTest {
             .layer("WebPush").definedBy("dev.simplepush.transport.websocket.internal.webpush..")
             .layer("Json").definedBy("dev.simplepush.transport.websocket.internal.json..")
             .layer("Frame").definedBy("dev.simplepush.transport.websocket.internal.frame..")
+            .layer("Tls").definedBy("dev.simplepush.transport.websocket.internal.tls..")
             .whereLayer("Listener").mayOnlyBeAccessedByLayers("API")
             .whereLayer("Device").mayOnlyBeAccessedByLayers("Listener")
             .whereLayer("Http").mayOnlyBeAccessedByLayers("Listener")
@@ -38,6 +39,7 @@ class TransportLayersTest {
             .whereLayer("WebPush").mayOnlyBeAccessedByLayers("Http")
             .whereLayer("Json").mayOnlyBeAccessedByLayers("Device", "Http", "Admin")
             .whereLayer("Frame").mayOnlyBeAccessedByLayers("Device")
+            .whereLayer("Tls").mayOnlyBeAccessedByLayers("Listener")
             .because("each concern has its package, and the listener assembly alone puts them together");
 
     @ArchTest

@@ -84,21 +84,21 @@ class WebSocketConfigTest {
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new WebSocketConfig("h", 70000, Optional.empty(), 1, 1, 1, "*",
                 Duration.ofSeconds(1), true, Duration.ZERO,
-                List.of(), OptionalInt.empty(), Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+                List.of(), OptionalInt.empty(), Duration.ofMinutes(1), Optional.empty())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofMillis(-1),
-                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ofMinutes(1), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ofSeconds(-1), List.of(), OptionalInt.empty(), Duration.ofMinutes(1)))
+                true, Duration.ofSeconds(-1), List.of(), OptionalInt.empty(), Duration.ofMinutes(1), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, List.of(), OptionalInt.of(0), Duration.ofMinutes(1)))
+                true, Duration.ZERO, List.of(), OptionalInt.of(0), Duration.ofMinutes(1), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ZERO))
+                true, Duration.ZERO, List.of(), OptionalInt.empty(), Duration.ZERO, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WebSocketConfig("h", 80, Optional.empty(), 1, 1, 1, "*", Duration.ofSeconds(1),
-                true, Duration.ZERO, List.of("https://App.example"), OptionalInt.empty(), Duration.ofMinutes(1)))
+                true, Duration.ZERO, List.of("https://App.example"), OptionalInt.empty(), Duration.ofMinutes(1), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

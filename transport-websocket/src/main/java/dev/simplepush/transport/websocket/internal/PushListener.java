@@ -9,6 +9,7 @@ import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.internal.assets.WebAssets;
 import dev.simplepush.transport.websocket.internal.device.DeviceSockets;
 import dev.simplepush.transport.websocket.internal.http.HttpRoutes;
+import dev.simplepush.transport.websocket.internal.tls.TlsContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -85,6 +86,8 @@ public final class PushListener implements WebSocketTransport {
     private @Nullable Future<?> idleSweep;
     private @Nullable CompletableFuture<Void> drained;
     private @Nullable Future<?> drainWaves;
+    private @Nullable TlsContexts tls;
+    private @Nullable Future<?> tlsReload;
     private @Nullable CompletableFuture<Void> stopped;
 
     /**
@@ -131,25 +134,45 @@ public final class PushListener implements WebSocketTransport {
                         + "accepts may fail and new clients wait without an answer; raise the limit (ulimit -n)",
                         maxConnections, safe);
             }
+            TlsContexts contexts;
+            try {
+                contexts = config.tls().map(TlsContexts::start).orElse(null);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new TransportException(
+                        "cannot start the WebSocket transport with TLS: " + e.getMessage(), e));
+            }
             ByteBufferPool pool = bufferPools.get();
             DeviceSockets sockets = new DeviceSockets(service, pool, config.maxFrameBytes(), maxConnections,
                     config.deviceIdleTimeout(), config.allowedOrigins());
             Listener server;
             GracefulShutdownHandler requests;
             Future<?> sweep;
+            Future<?> reload = null;
             try {
                 sweep = scheduler.scheduleRepeatedly(sockets::closeIdle, sweepPeriod(config.deviceIdleTimeout()));
+                if (contexts != null) {
+                    reload = scheduleReload(contexts, sweep);
+                }
             } catch (RejectedExecutionException shutDown) {
                 pool.close();
+                if (contexts != null) {
+                    contexts.close();
+                }
                 return CompletableFuture.failedFuture(new TransportException(
                         "cannot start the WebSocket transport: the scheduler is shut down", shutDown));
             }
             try {
                 requests = new GracefulShutdownHandler(routes(sockets));
-                server = Listener.start(config, pool, requests, sockets);
+                server = Listener.start(config, pool, requests, sockets, contexts);
             } catch (IOException | RuntimeException e) {
                 sweep.cancel(false);
                 pool.close();
+                if (reload != null) {
+                    reload.cancel(false);
+                }
+                if (contexts != null) {
+                    contexts.close();
+                }
                 return CompletableFuture.failedFuture(new TransportException(
                         "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e));
             }
@@ -158,11 +181,13 @@ public final class PushListener implements WebSocketTransport {
             buffers = pool;
             devices = sockets;
             idleSweep = sweep;
+            tls = contexts;
+            tlsReload = reload;
             InetSocketAddress local = server.localAddress();
             URI base = config.publicUrl().orElseGet(() -> defaultBase(local));
             address.bind(local, base);
-            LOG.info("WebSocket transport listening on {}, endpoints under {}, at most {} connections", local,
-                    address.base(), maxConnections);
+            LOG.info("WebSocket transport listening on {}{}, endpoints under {}, at most {} connections", local,
+                    contexts == null ? "" : " (TLS only)", address.base(), maxConnections);
             return CompletableFuture.completedFuture(null);
         }
     }
@@ -257,9 +282,17 @@ public final class PushListener implements WebSocketTransport {
             if (drained != null) {
                 drained.complete(null);
             }
+            Future<?> reload = tlsReload;
+            if (reload != null) {
+                reload.cancel(false);
+            }
+            TlsContexts contexts = tls;
             stopped = server.terminated().thenRun(() -> {
                 // The I/O threads have ended: no buffer is in use any more.
                 pool.close();
+                if (contexts != null) {
+                    contexts.close();
+                }
                 LOG.info("WebSocket transport stopped");
             });
             CompletableFuture<Void> graceOver = new CompletableFuture<>();
@@ -308,6 +341,17 @@ public final class PushListener implements WebSocketTransport {
         }
     }
 
+    /** The periodic look for a new certificate; cancels {@code sweep} if it cannot be scheduled. */
+    private Future<?> scheduleReload(TlsContexts contexts, Future<?> sweep) {
+        Duration interval = config.tls().orElseThrow().reloadInterval();
+        try {
+            return scheduler.scheduleRepeatedly(contexts::reload, interval);
+        } catch (RejectedExecutionException shutDown) {
+            sweep.cancel(false);
+            throw shutDown;
+        }
+    }
+
     /** A quarter of the idle timeout: a silent socket is closed between 1 and 1.25 timeouts after its last read. */
     static Duration sweepPeriod(Duration idleTimeout) {
         Duration quarter = idleTimeout.dividedBy(4);
@@ -343,7 +387,8 @@ public final class PushListener implements WebSocketTransport {
             LOG.warn("listening on the wildcard address {} without a publicUrl: endpoint URLs will name it, which "
                     + "app servers cannot reach; configure publicUrl", config.host());
         }
-        return URI.create("http://" + host + ":" + local.getPort());
+        String scheme = config.tls().isPresent() ? "https" : "http";
+        return URI.create(scheme + "://" + host + ":" + local.getPort());
     }
 
     private static String rootMessage(Throwable failure) {
@@ -373,7 +418,7 @@ public final class PushListener implements WebSocketTransport {
         }
 
         static Listener start(WebSocketConfig config, ByteBufferPool pool, HttpHandler routes,
-                DeviceSockets devices) throws IOException {
+                DeviceSockets devices, @Nullable TlsContexts tls) throws IOException {
             CompletableFuture<Void> terminated = new CompletableFuture<>();
             OptionMap workerOptions = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, config.ioThreads())
@@ -405,7 +450,11 @@ public final class PushListener implements WebSocketTransport {
                         .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
                         .getMap());
                 http.setRootHandler(routes);
-                ChannelListener<StreamConnection> firstRequests = devices.openListener(http, idleMillis);
+                ChannelListener<StreamConnection> plain = devices.openListener(http, idleMillis);
+                // With TLS every connection is wrapped at accept, before anything reads it: the device side and
+                // Undertow see only the decrypted stream.
+                ChannelListener<StreamConnection> firstRequests = tls == null ? plain
+                        : accepted -> plain.handleEvent(tls.wrap(accepted));
                 AcceptingChannel<StreamConnection> accepting = worker.createStreamConnectionServer(
                         new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
                         ChannelListeners.openListenerAdapter(firstRequests), OptionMap.builder()

@@ -10,15 +10,20 @@ import dev.simplepush.core.PushServer;
 import dev.simplepush.core.testing.AppServer;
 import dev.simplepush.core.testing.ProtocolClient;
 import dev.simplepush.core.testing.ProtocolScenarios;
+import dev.simplepush.transport.websocket.TlsConfig;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.transport.websocket.WebSocketTransport;
 import dev.simplepush.transport.websocket.WebSocketTransportModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A push server listening on {@code 127.0.0.1} with a free port, reached the way devices and app servers reach it:
@@ -49,19 +55,35 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
     private final PushServer server;
     private final URI baseUrl;
     private final URI deviceUrl;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(IO_TIMEOUT).build();
+    private final HttpClient http;
     private final List<WireClient> clients = new CopyOnWriteArrayList<>();
+    private final Optional<Path> certificateFolder;
 
-    private WireHarness(PushConfig config, Module storeModule) {
+    private WireHarness(PushConfig config, Module storeModule, boolean tls) {
+        WebSocketConfig.Builder transport = WebSocketConfig.builder().host("127.0.0.1").port(0);
+        HttpClient.Builder client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(IO_TIMEOUT);
+        if (tls) {
+            TestCertificates.Issued issued = TestCertificates.ec("simplepush test");
+            Path folder = temporaryFolder();
+            Path chain = folder.resolve("chain.pem");
+            Path key = folder.resolve("key.pem");
+            issued.writeTo(chain, key, TestCertificates.KeyFormat.PKCS8);
+            transport.tls(TlsConfig.pemFiles(chain, key));
+            client.sslContext(issued.clientContext());
+            certificateFolder = Optional.of(folder);
+        } else {
+            certificateFolder = Optional.empty();
+        }
+        http = client.build();
         Injector injector = Guice.createInjector(Stage.PRODUCTION,
                 new PushCoreModule(config),
                 storeModule,
-                new WebSocketTransportModule(WebSocketConfig.builder().host("127.0.0.1").port(0).build()));
+                new WebSocketTransportModule(transport.build()));
         server = injector.getInstance(PushServer.class);
         await(server.start(), LIFECYCLE_TIMEOUT);
         baseUrl = injector.getInstance(WebSocketTransport.class).baseUrl();
-        deviceUrl = URI.create("ws://" + baseUrl.getRawAuthority() + "/");
+        deviceUrl = URI.create((tls ? "wss://" : "ws://") + baseUrl.getRawAuthority() + "/");
     }
 
     /**
@@ -71,10 +93,20 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
      * @throws AssertionError if the server does not start within 30 seconds
      */
     public static WireHarness start(PushConfig config, Module storeModule) {
-        return new WireHarness(config, storeModule);
+        return new WireHarness(config, storeModule, false);
     }
 
-    /** The server's public base URL, {@code http://127.0.0.1:<port>}. */
+    /**
+     * As {@link #start}, with TLS on the listener: a certificate made for the test, devices on {@code wss://} and
+     * the app server on {@code https://}, both trusting it.
+     *
+     * @throws AssertionError if the server does not start within 30 seconds
+     */
+    public static WireHarness startTls(PushConfig config, Module storeModule) {
+        return new WireHarness(config, storeModule, true);
+    }
+
+    /** The server's public base URL, {@code http://127.0.0.1:<port>} ({@code https} with TLS). */
     public URI baseUrl() {
         return baseUrl;
     }
@@ -133,6 +165,26 @@ public final class WireHarness implements ProtocolScenarios.Harness, AppServer {
             client.close();
         }
         await(server.stop(), LIFECYCLE_TIMEOUT);
+        certificateFolder.ifPresent(WireHarness::deleteFolder);
+    }
+
+    private static Path temporaryFolder() {
+        try {
+            return Files.createTempDirectory("simplepush-tls");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The stage's result, waiting at most {@link #IO_TIMEOUT}; any failure is an {@link AssertionError}. */

@@ -26,6 +26,7 @@ import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
  * One device WebSocket over the raw connection left after the upgrade: reads the device's frames
@@ -38,6 +39,11 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * {@link DeviceSockets#closeIdle} compares rather than a timer per socket. A frame is
  * written straight to the socket by the thread that sends it, one system call, without waking the socket's I/O
  * thread; only when the socket cannot take it all at once are the remaining bytes kept until it can.
+ *
+ * <p>Over TLS the connection is Undertow's TLS connection, whose conduit (one {@code SSLEngine} and its pooled
+ * records) is not thread-safe: a frame sent from another thread is kept, and written by the connection's I/O thread,
+ * after every frame kept before it; the close sends TLS's {@code close_notify} before the TCP connection ends, also on
+ * the I/O thread. Plain connections are written by the sending thread as above.
  *
  * <p>Reads happen on the connection's I/O thread; {@link #send} and {@link #close} are thread-safe and never block.
  */
@@ -52,6 +58,12 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
      * unacknowledged updates stay stored and are sent again when it comes back).
      */
     static final int MAX_BACKLOG_BYTES = 64 * 1024;
+    /**
+     * The most bytes kept over TLS for the I/O thread to write while the socket takes all it is given: frames sent
+     * faster than one I/O thread encrypts them, as in a burst of notifications from several threads. Past it the
+     * connection is dropped as above.
+     */
+    static final int MAX_HANDOVER_BYTES = 1024 * 1024;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -83,6 +95,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
     private @Nullable ByteBuffer backlog;
     private boolean outputClosed;
     private boolean closeWhenFlushed;
+    /** Whether the socket refused bytes and the backlog waits for it, not only for the I/O thread (over TLS). */
+    private boolean stalled;
 
     private DeviceSocket(StreamConnection connection, DeviceSockets owner, int maxFrameBytes) {
         this.connection = connection;
@@ -186,7 +200,11 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
 
     /** Drops the connection at once, without a close frame. */
     void abort() {
-        IoUtils.safeClose(connection);
+        if (mayWriteHere()) {
+            IoUtils.safeClose(connection);
+        } else {
+            onIoThread(() -> IoUtils.safeClose(connection));
+        }
     }
 
     /** Whether the socket is closed and its session told so. */
@@ -318,7 +336,8 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
         ByteBuffer pending = backlog;
         if (pending != null) {
-            if (pending.remaining() + frame.remaining() > MAX_BACKLOG_BYTES) {
+            int limit = stalled ? MAX_BACKLOG_BYTES : MAX_HANDOVER_BYTES;
+            if (pending.remaining() + frame.remaining() > limit) {
                 LOG.debug("{} does not read what it is sent; dropping the connection", connection.getPeerAddress());
                 outputClosed = true;
                 closeConnection();
@@ -327,7 +346,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             int needed = pending.remaining() + frame.remaining();
             if (needed > pending.capacity()) {
                 // Doubling: a device that falls behind costs a few copies of its backlog, not one per frame.
-                ByteBuffer grown = ByteBuffer.allocate(Math.min(MAX_BACKLOG_BYTES,
+                ByteBuffer grown = ByteBuffer.allocate(Math.min(limit,
                         Math.max(needed, 2 * pending.capacity())));
                 backlog = grown.put(pending).put(frame).flip();
             } else {
@@ -335,15 +354,24 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
             }
             return true;
         }
+        if (!mayWriteHere()) {
+            // Kept, so that frames written meanwhile on the I/O thread queue behind it (above) and the order holds.
+            backlog = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+            onIoThread(this::flushOnIoThread);
+            return true;
+        }
         ConduitStreamSinkChannel sink = connection.getSinkChannel();
         try {
             while (frame.hasRemaining()) {
                 if (sink.write(frame) == 0) {
                     backlog = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
-                    sink.setWriteListener(this::flush);
-                    sink.resumeWrites();
+                    awaitWritable(sink);
                     return true;
                 }
+            }
+            // TLS takes the frame into a record that may not all have left yet: the I/O thread sends the rest.
+            if (connection instanceof SslConnection && !sink.flush()) {
+                awaitWritable(sink);
             }
             return true;
         } catch (IOException e) {
@@ -354,16 +382,25 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
     }
 
-    /** Writes the backlog on the I/O thread once the socket takes bytes again. */
+    /**
+     * Writes the backlog (and, over TLS, the records not sent yet) on the I/O thread once the socket takes bytes
+     * again.
+     */
     private synchronized void flush(ConduitStreamSinkChannel sink) {
         ByteBuffer pending = backlog;
         try {
             while (pending != null && pending.hasRemaining()) {
                 if (sink.write(pending) == 0) {
+                    awaitWritable(sink);
                     return;
                 }
             }
             backlog = null;
+            if (!sink.flush()) {
+                awaitWritable(sink);
+                return;
+            }
+            stalled = false;
             sink.suspendWrites();
             if (closeWhenFlushed) {
                 closeConnection();
@@ -371,6 +408,34 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         } catch (IOException e) {
             LOG.debug("writing to {} failed: {}", connection.getPeerAddress(), e.toString());
             outputClosed = true;
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    /** Writes the backlog that another thread kept (over TLS); what the socket cannot take yet waits for it. */
+    private void flushOnIoThread() {
+        if (connection.isOpen()) {
+            flush(connection.getSinkChannel());
+        }
+    }
+
+    /** {@link #flush} runs when the socket takes bytes again. On the I/O thread, or any thread for a plain socket. */
+    private void awaitWritable(ConduitStreamSinkChannel sink) {
+        stalled = true;
+        sink.setWriteListener(this::flush);
+        sink.resumeWrites();
+    }
+
+    /** Whether this thread may write to the connection: any thread to a plain one, the I/O thread to a TLS one. */
+    private boolean mayWriteHere() {
+        return !(connection instanceof SslConnection) || connection.getIoThread() == Thread.currentThread();
+    }
+
+    /** Runs {@code task} on the connection's I/O thread; drops the connection if that thread is ending. */
+    private void onIoThread(Runnable task) {
+        try {
+            connection.getIoThread().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
             IoUtils.safeClose(connection);
         }
     }
@@ -392,6 +457,14 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
      * thread, the key is only cancelled and dropped in the I/O thread's next select.
      */
     private void closeConnection() {
+        if (connection instanceof SslConnection) {
+            if (mayWriteHere()) {
+                closeTls();
+            } else {
+                onIoThread(this::closeTls);
+            }
+            return;
+        }
         if (connection.getIoThread() != Thread.currentThread()) {
             IoUtils.safeClose(connection);
             return;
@@ -401,6 +474,24 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         } catch (RejectedExecutionException shuttingDown) {
             IoUtils.safeClose(connection);
         }
+    }
+
+    /**
+     * Sends TLS's {@code close_notify} (RFC 8446 §6.1: a peer may take a connection ended without it for a truncation
+     * attack) and closes the connection. On the I/O thread: the TLS conduit is not thread-safe.
+     */
+    private void closeTls() {
+        if (!connection.isOpen()) {
+            return;
+        }
+        ConduitStreamSinkChannel sink = connection.getSinkChannel();
+        try {
+            sink.shutdownWrites();
+            sink.flush();
+        } catch (IOException e) {
+            LOG.debug("sending close_notify to {} failed: {}", connection.getPeerAddress(), e.toString());
+        }
+        IoUtils.safeClose(connection);
     }
 
     /** The socket is closed, by either side or by a failure: tell the session (if not yet) and the listener. */

@@ -1,23 +1,15 @@
 package dev.simplepush.transport.websocket.internal.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.simplepush.transport.websocket.HeapHistogram;
 import dev.simplepush.transport.websocket.TestDevice;
 import dev.simplepush.transport.websocket.TestServer;
 import dev.simplepush.transport.websocket.WebSocketConfig;
 import dev.simplepush.core.PushConfig;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,11 +30,10 @@ class IdleFootprintIT {
      * WebSocket channel and the upgraded HTTP connection were kept per socket.
      */
     private static final long MAX_SERVER_BYTES_PER_SOCKET = 800;
-    private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
 
     @Test
     void idleSocketsKeepNeitherTheUpgradeRequestNorMoreThanTheirBudget() throws InterruptedException {
-        Map<String, long[]> before = histogram();
+        HeapHistogram before = HeapHistogram.take();
         // Were a device's upgrade to go through Undertow's HTTP layer again, Undertow's request timer would keep its
         // HTTP connection reachable until it fires: a short idle timeout keeps that from hiding or faking a leak.
         WebSocketConfig transport = WebSocketConfig.builder().port(0).httpIdleTimeout(Duration.ofMillis(500)).build();
@@ -56,17 +47,17 @@ class IdleFootprintIT {
                     device.register();
                 }
                 long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
-                Map<String, long[]> idle = histogram();
+                HeapHistogram idle = HeapHistogram.take();
                 // Sockets of earlier tests in this JVM may take a moment to go (a close's grace timer holds one).
-                while ((instances(idle, HTTP_CONNECTION) >= DEVICES / 10
-                        || instances(idle, DeviceSocket.class.getName()) != DEVICES) && System.nanoTime() < deadline) {
+                while ((idle.instances(HTTP_CONNECTION) >= DEVICES / 10
+                        || idle.instances(DeviceSocket.class.getName()) != DEVICES) && System.nanoTime() < deadline) {
                     Thread.sleep(200);
-                    idle = histogram();
+                    idle = HeapHistogram.take();
                 }
 
                 // The histogram sees every socket, so the bounds below are not met by counting nothing.
-                assertThat(instances(idle, DeviceSocket.class.getName())).isEqualTo(DEVICES);
-                assertThat(instances(idle, "org.xnio.nio.NioSocketStreamConnection")).isGreaterThanOrEqualTo(DEVICES);
+                assertThat(idle.instances(DeviceSocket.class.getName())).isEqualTo(DEVICES);
+                assertThat(idle.instances("org.xnio.nio.NioSocketStreamConnection")).isGreaterThanOrEqualTo(DEVICES);
 
                 // The upgrade request (its exchange, headers and handshake wrapper) and the HTTP connection that
                 // carried it are garbage once upgraded.
@@ -75,12 +66,12 @@ class IdleFootprintIT {
                         "io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange",
                         HTTP_CONNECTION,
                         "io.undertow.server.protocol.http.HttpReadListener")) {
-                    assertThat(instances(idle, requestClass)).as(requestClass + " instances with %d idle sockets",
+                    assertThat(idle.instances(requestClass)).as(requestClass + " instances with %d idle sockets",
                             DEVICES).isLessThan(DEVICES / 10);
                 }
 
                 // P5.5's memo of what a connection was sent (a map) exists only once something was sent.
-                assertThat(instances(idle, "dev.simplepush.core.SentMemo"))
+                assertThat(idle.instances("dev.simplepush.core.SentMemo"))
                         .as("memos of sent versions with %d idle sockets that were sent nothing", DEVICES)
                         .isLessThan(DEVICES / 10);
 
@@ -93,42 +84,9 @@ class IdleFootprintIT {
         }
     }
 
-    private static long instances(Map<String, long[]> histogram, String className) {
-        long[] row = histogram.get(className);
-        return row == null ? 0 : row[0];
-    }
-
-    private static long serverBytes(Map<String, long[]> histogram) {
-        long bytes = 0;
-        for (Map.Entry<String, long[]> row : histogram.entrySet()) {
-            String name = row.getKey();
-            boolean server = name.startsWith("io.undertow.") || name.startsWith("[Lio.undertow.")
-                    || name.startsWith("org.xnio.") || name.startsWith("dev.simplepush.");
-            if (server && !name.startsWith(TestDevice.class.getName())) {
-                bytes += row.getValue()[1];
-            }
-        }
-        return bytes;
-    }
-
-    /** Live objects per class after a full GC: what {@code jcmd PID GC.class_histogram} prints. */
-    private static Map<String, long[]> histogram() {
-        String text;
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            assumeTrue(server.isRegistered(diagnostics), "this JVM has no diagnostic command MBean");
-            text = (String) server.invoke(diagnostics, "gcClassHistogram", new Object[] {new String[0]},
-                    new String[] {String[].class.getName()});
-        } catch (JMException e) {
-            throw new AssertionError("class histogram failed", e);
-        }
-        Map<String, long[]> rows = new HashMap<>();
-        Matcher row = ROW.matcher(text);
-        while (row.find()) {
-            rows.put(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))});
-        }
-        assertThat(rows).as("class histogram rows").isNotEmpty();
-        return rows;
+    private static long serverBytes(HeapHistogram histogram) {
+        return histogram.bytes(name -> (name.startsWith("io.undertow.") || name.startsWith("[Lio.undertow.")
+                || name.startsWith("org.xnio.") || name.startsWith("dev.simplepush."))
+                && !name.startsWith(TestDevice.class.getName()));
     }
 }
