@@ -503,6 +503,7 @@ public final class Main implements Callable<Integer> {
         AdminConfig.Builder admin = AdminConfig.builder();
         flagged("--admin-port", () -> admin.port(adminPort));
         flagged("--admin-host", () -> admin.host(adminHost));
+        flagged("--drain-time", () -> admin.drainTime(drainTime));
         if (adminToken != null) {
             flagged("--admin-token", () -> admin.token(adminToken));
         }

@@ -1,5 +1,6 @@
 package dev.simplepush.transport.websocket;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,8 +11,9 @@ import java.util.Optional;
  * @param host listen address, by default {@value #DEFAULT_HOST} (loopback: the admin port is for the operator)
  * @param port TCP port; 0 picks a free port at start
  * @param token the bearer token that opens {@code /admin/}; empty: {@code /admin/} answers 404
+ * @param drainTime how long a drain started by {@code POST /admin/drain} spreads the closing of the devices over
  */
-public record AdminConfig(String host, int port, Optional<String> token) {
+public record AdminConfig(String host, int port, Optional<String> token, Duration drainTime) {
 
     /** Default listen address: the loopback interface only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -19,17 +21,21 @@ public record AdminConfig(String host, int port, Optional<String> token) {
     public static final int DEFAULT_PORT = 9090;
     /** The shortest token taken: shorter ones are guessed too easily. */
     public static final int MIN_TOKEN_LENGTH = 16;
+    /** Default time a drain spreads the closing of the devices over. */
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(30);
 
     /**
      * Validates every component.
      *
-     * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, or the token is shorter
-     *     than {@value #MIN_TOKEN_LENGTH} characters or holds anything but visible ASCII
+     * @throws IllegalArgumentException if the host is blank, the port is outside 0..65535, the token is shorter
+     *     than {@value #MIN_TOKEN_LENGTH} characters or holds anything but visible ASCII, or the drain time is
+     *     negative
      */
     public AdminConfig {
         WebSocketConfig.requireHost(host);
         WebSocketConfig.requirePort(port);
         Objects.requireNonNull(token, "token").ifPresent(AdminConfig::requireToken);
+        requireDrainTime(drainTime);
     }
 
     /** The defaults: {@code 127.0.0.1:9090}, no token (no {@code /admin/} API). */
@@ -45,7 +51,14 @@ public record AdminConfig(String host, int port, Optional<String> token) {
     @Override
     public String toString() {
         return "AdminConfig[host=" + host + ", port=" + port + ", token=" + token.map(t -> "(redacted)").orElse("none")
-                + "]";
+                + ", drainTime=" + drainTime + "]";
+    }
+
+    private static Duration requireDrainTime(Duration drainTime) {
+        if (Objects.requireNonNull(drainTime, "drainTime").isNegative()) {
+            throw new IllegalArgumentException("drainTime must not be negative: " + drainTime);
+        }
+        return drainTime;
     }
 
     private static void requireToken(String token) {
@@ -64,6 +77,7 @@ public record AdminConfig(String host, int port, Optional<String> token) {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private Optional<String> token = Optional.empty();
+        private Duration drainTime = DEFAULT_DRAIN_TIME;
 
         private Builder() {
         }
@@ -91,9 +105,18 @@ public record AdminConfig(String host, int port, Optional<String> token) {
             return this;
         }
 
+        /**
+         * How long a drain started by {@code POST /admin/drain} spreads the closing of the devices over (as
+         * {@code PushServer.drain}). Defaults to {@link #DEFAULT_DRAIN_TIME}; not negative.
+         */
+        public Builder drainTime(Duration value) {
+            this.drainTime = requireDrainTime(value);
+            return this;
+        }
+
         /** The configuration. */
         public AdminConfig build() {
-            return new AdminConfig(host, port, token);
+            return new AdminConfig(host, port, token, drainTime);
         }
     }
 }

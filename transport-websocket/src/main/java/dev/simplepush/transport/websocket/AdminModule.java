@@ -1,11 +1,13 @@
 package dev.simplepush.transport.websocket;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.simplepush.core.Push;
 import dev.simplepush.core.PushHealth;
+import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.spi.PushTransport;
 import dev.simplepush.transport.websocket.internal.admin.AdminListener;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /admin/}, only with a {@linkplain AdminConfig#token() token} (else 404), which every request must
  *       carry as {@code Authorization: Bearer <token>} (else 401): {@code GET /admin/devices/<uaid>} (whether and
  *       where the device is connected, its channels and what it still has to receive; 404 for an unknown UAID, 400
- *       for a malformed one) and {@code POST /admin/drain} ({@link PushHealth#drain()}: readiness off for good; 202).
+ *       for a malformed one) and {@code POST /admin/drain} (202; {@link PushServer#drain} over the configured
+ *       {@linkplain AdminConfig#drainTime() drain time}: readiness off for good, new devices refused, the connected
+ *       ones closed in waves; the process keeps running until it is stopped).
  * </ul>
  *
  * <pre>{@code
@@ -78,7 +82,8 @@ public final class AdminModule extends AbstractModule {
 
     @Provides
     @Singleton
-    AdminTransport admin(PushService service, PushHealth health, @Push MeterRegistry core) {
+    AdminTransport admin(PushService service, PushHealth health, @Push MeterRegistry core,
+            Provider<PushServer> server) {
         PrometheusMeterRegistry served = registry.or(() -> prometheusIn(core)).orElseThrow(() ->
                 new IllegalStateException("the admin listener serves a PrometheusMeterRegistry, and the core's "
                         + "registry is a " + core.getClass().getSimpleName() + ": install "
@@ -88,7 +93,9 @@ public final class AdminModule extends AbstractModule {
                     + "is a {}): /metrics will not show simplepush_* meters; install "
                     + "PushCoreModule.meterRegistry with the same registry", core.getClass().getSimpleName());
         }
-        return new AdminListener(config.host(), config.port(), config.token(), service, health, served);
+        // A provider: the server holds this transport among its own.
+        return new AdminListener(config.host(), config.port(), config.token(), service, health,
+                () -> server.get().drain(config.drainTime()), served);
     }
 
     private static Optional<PrometheusMeterRegistry> prometheusIn(MeterRegistry registry) {

@@ -33,7 +33,7 @@ class AdminConfigTest {
         assertThatThrownBy(() -> AdminConfig.builder().token("short")).hasMessageContaining("at least 16");
         assertThatThrownBy(() -> AdminConfig.builder().token("with a space inside it"))
                 .hasMessageContaining("visible ASCII");
-        assertThatThrownBy(() -> new AdminConfig("127.0.0.1", 0, Optional.of("short")))
+        assertThatThrownBy(() -> new AdminConfig("127.0.0.1", 0, Optional.of("short"), AdminConfig.DEFAULT_DRAIN_TIME))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

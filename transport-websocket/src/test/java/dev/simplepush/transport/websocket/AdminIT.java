@@ -16,6 +16,7 @@ import dev.simplepush.core.PushCoreModule;
 import dev.simplepush.core.PushServer;
 import dev.simplepush.core.PushService;
 import dev.simplepush.core.Uaid;
+import dev.simplepush.core.protocol.CloseCodes;
 import dev.simplepush.store.memory.InMemoryStoreModule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -151,12 +153,18 @@ class AdminIT {
     }
 
     @Test
-    void drainTurnsReadinessOffForGoodOnBothPorts() {
-        start(admin().token(TOKEN).build());
+    void drainTurnsReadinessOffForGoodOnBothPortsAndClosesTheDevices() {
+        start(admin().token(TOKEN).drainTime(Duration.ofSeconds(1)).build());
+        RawWebSocket device = RawWebSocket.connect(publicUri("/"));
+        device.send(RawWebSocket.text("{\"messageType\":\"hello\"}"));
+        device.readMessage();
 
         HttpResponse<String> drained = drain();
 
         assertThat(drained.statusCode()).isEqualTo(202);
+        // The whole drain, not only readiness: the device is closed within the drain time.
+        assertThat(device.readClose().code()).isEqualTo(CloseCodes.GOING_AWAY);
+        device.close();
         HttpResponse<String> ready = get(adminUri("/health/ready"));
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(json(ready).path("status").asText()).isEqualTo("DOWN");

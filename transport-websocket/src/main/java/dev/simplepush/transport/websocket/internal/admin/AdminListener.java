@@ -35,10 +35,10 @@ public final class AdminListener implements AdminTransport {
      * serving {@code registry}'s metrics and {@code health}'s reports. Opens nothing until started.
      */
     public AdminListener(String host, int port, Optional<String> token, PushService service, PushHealth health,
-            PrometheusMeterRegistry registry) {
+            Runnable drain, PrometheusMeterRegistry registry) {
         this.host = host;
         this.port = port;
-        this.routes = new AdminRoutes(token, service, health, registry);
+        this.routes = new AdminRoutes(token, service, health, drain, registry);
     }
 
     @Override

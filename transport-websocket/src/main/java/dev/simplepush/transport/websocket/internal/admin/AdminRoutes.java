@@ -46,12 +46,15 @@ final class AdminRoutes implements HttpHandler {
     private final Optional<byte[]> authorization;
     private final PushService service;
     private final PushHealth health;
+    private final Runnable drain;
     private final PrometheusMeterRegistry registry;
 
-    AdminRoutes(Optional<String> token, PushService service, PushHealth health, PrometheusMeterRegistry registry) {
+    AdminRoutes(Optional<String> token, PushService service, PushHealth health, Runnable drain,
+            PrometheusMeterRegistry registry) {
         this.authorization = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.US_ASCII));
         this.service = service;
         this.health = health;
+        this.drain = drain;
         this.registry = registry;
     }
 
@@ -96,8 +99,8 @@ final class AdminRoutes implements HttpHandler {
         }
         if (path.equals(DRAIN_PATH)) {
             if (allowed(exchange, Methods.POST)) {
-                LOG.info("drain requested on the admin listener: not ready from now on");
-                health.drain();
+                LOG.info("drain requested on the admin listener");
+                drain.run();
                 respond(exchange, 202, HttpBodies.field("status", "draining"));
             }
         } else if (path.startsWith(DEVICES_PREFIX)) {
