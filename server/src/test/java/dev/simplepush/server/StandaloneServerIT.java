@@ -498,6 +498,9 @@ class StandaloneServerIT {
                         assertThat(statusLine).as("answer to a device upgrade on the draining node")
                                 .startsWith("HTTP/1.1 503");
                     }
+                    // Not ready from the SIGTERM on: load balancers stop sending devices here.
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create(nodeA.base + "/health")).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode()).as("public /health").isEqualTo(503);
                     refusedUpgrade = true;
                 }
                 version++;
