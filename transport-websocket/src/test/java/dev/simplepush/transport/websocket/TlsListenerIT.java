@@ -15,18 +15,25 @@ import dev.simplepush.transport.websocket.testing.TestCertificates.KeyFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -148,6 +155,80 @@ class TlsListenerIT {
         Path missing = folder.resolve("missing.pem");
         assertThatThrownBy(() -> startOrThrow(missing, key)).isInstanceOf(TransportException.class)
                 .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    @Timeout(30) // a blocked channel read is not bound by the socket's timeout
+    void aDeviceSocketClosedByTheServerEndsWithCloseNotify() throws Exception {
+        Issued issued = TestCertificates.ec("tls listener");
+        Path chain = folder.resolve("chain.pem");
+        Path key = folder.resolve("key.pem");
+        issued.writeTo(chain, key, KeyFormat.PKCS8);
+        // A device that never says hello is closed by the server (P2.8) after this; as it never answers the close
+        // frame either, the server ends the connection after its close grace.
+        PushConfig quick = PushConfig.builder().helloTimeout(Duration.ofMillis(300)).build();
+        try (TestServer server = TestServer.start(quick, tls(chain, key, TlsConfig.DEFAULT_RELOAD_INTERVAL))) {
+            byte[] upgrade = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+
+            assertThat(endsWithCloseNotify(issued.clientContext(), server.port(), upgrade))
+                    .as("close_notify before the end of the connection").isTrue();
+        }
+    }
+
+    /**
+     * Sends {@code request} over TLS to {@code port}, reads until the server ends the connection, and says whether
+     * it sent close_notify first. Through an {@link SSLEngine}: an {@code SSLSocket} reads the end the same either way,
+     * while the engine refuses to close its inbound side without close_notify.
+     */
+    private static boolean endsWithCloseNotify(SSLContext context, int port, byte[] request) throws IOException {
+        SSLEngine engine = context.createSSLEngine("127.0.0.1", port);
+        engine.setUseClientMode(true);
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            int packet = engine.getSession().getPacketBufferSize();
+            ByteBuffer netIn = ByteBuffer.allocate(packet * 4);
+            ByteBuffer netOut = ByteBuffer.allocate(packet * 4);
+            ByteBuffer appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize() * 4);
+            ByteBuffer appOut = ByteBuffer.wrap(request);
+            engine.beginHandshake();
+            long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+                if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                        task.run();
+                    }
+                } else if (status == SSLEngineResult.HandshakeStatus.NEED_WRAP
+                        || status == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && appOut.hasRemaining()) {
+                    netOut.clear();
+                    engine.wrap(appOut, netOut);
+                    netOut.flip();
+                    while (netOut.hasRemaining()) {
+                        channel.write(netOut);
+                    }
+                } else {
+                    netIn.flip();
+                    SSLEngineResult result = engine.unwrap(netIn, appIn);
+                    netIn.compact();
+                    appIn.clear();
+                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        return true;
+                    }
+                    if ((result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                            || result.bytesConsumed() == 0 && result.bytesProduced() == 0)
+                            && channel.read(netIn) == -1) {
+                        try {
+                            engine.closeInbound();
+                            return true;
+                        } catch (SSLException truncated) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            throw new AssertionError("the server did not end the connection within " + TestServer.TIMEOUT);
+        }
     }
 
     private TestServer start(Issued issued, KeyFormat format, Duration reload) {
