@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -18,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Opaque, unforgeable endpoint tokens (P4.5): AES-GCM over (UAID, channelID, registration) under a key ring, URL-safe
  * base64 without padding. The first key encrypts; every key decrypts, so keys can be rotated by prepending a new one.
- * A token reveals neither the UAID nor the channelID, and each encoding uses a fresh random nonce.
+ * A token reveals neither the UAID nor the channelID, and each encoding uses a nonce never used before under the key.
  *
  * <p>Every endpoint token names one registration of its channel, its generation, so that the endpoints of a channel
  * unregistered and registered again stay gone (P3.5, W3.4).
@@ -57,12 +58,20 @@ public final class EndpointTokens {
     });
 
     private final List<SecretKey> keys;
+    // The nonces of this instance (NIST SP 800-38D §8.2.1, deterministic construction): a random 32-bit field and a
+    // 64-bit counter from a random start. Every node that shares the key draws its own, so two nodes repeat a nonce
+    // only if they draw the same field and their counters overlap. A counter costs the hot path an atomic increment,
+    // where a random nonce from SecureRandom cost each message id a shared lock and a read of the kernel's pool.
+    private final int nonceField;
+    private final AtomicLong nonceCounter;
 
     private EndpointTokens(List<SecretKey> keys) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("at least one token key is needed");
         }
         this.keys = List.copyOf(keys);
+        this.nonceField = RANDOM.nextInt();
+        this.nonceCounter = new AtomicLong(RANDOM.nextLong());
     }
 
     /** Tokens under the keys of {@code config}; the first encrypts. */
@@ -147,8 +156,8 @@ public final class EndpointTokens {
     }
 
     /**
-     * A fresh message id for a message of {@code subscription} (W5.2): unique (each sealing draws a random nonce)
-     * and unforgeable; it decodes to the subscription's device and channel.
+     * A fresh message id for a message of {@code subscription} (W5.2): unique (each sealing uses a new nonce) and
+     * unforgeable; it decodes to the subscription's device and channel.
      */
     public MessageId newMessageId(Subscription subscription) {
         return new MessageId(seal(FORMAT_MESSAGE, pack(subscription.uaid(), subscription.channelId(),
@@ -163,8 +172,8 @@ public final class EndpointTokens {
     }
 
     private String seal(byte format, byte[] plain) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        byte[] nonce = ByteBuffer.allocate(NONCE_BYTES).putInt(nonceField).putLong(nonceCounter.getAndIncrement())
+                .array();
         try {
             Cipher cipher = CIPHER.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(0), new GCMParameterSpec(TAG_BITS, nonce));

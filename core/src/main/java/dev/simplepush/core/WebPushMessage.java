@@ -1,6 +1,8 @@
 package dev.simplepush.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,7 +51,8 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
 
         private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-        private final String data;
+        // The URL-safe base64 text as ASCII bytes: what a frame carries, so that writing one copies it once.
+        private final byte[] data;
         private final String encoding;
         private final Optional<String> encryption;
         private final Optional<String> cryptoKey;
@@ -65,12 +68,11 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
          * @throws IllegalArgumentException if the data has a character outside {@code A-Z a-z 0-9 - _}
          */
         public Payload(String data, String encoding, Optional<String> encryption, Optional<String> cryptoKey) {
-            this(checked(data), encoding, encryption, cryptoKey, true);
+            this(checked(data).getBytes(StandardCharsets.US_ASCII), encoding, encryption, cryptoKey);
         }
 
-        /** Takes {@code data} as it is: the caller checked or made it ({@code trusted} only tells the two apart). */
-        private Payload(String data, String encoding, Optional<String> encryption, Optional<String> cryptoKey,
-                boolean trusted) {
+        /** Takes {@code data} as it is: the caller checked or made it, and hands it over. */
+        private Payload(byte[] data, String encoding, Optional<String> encryption, Optional<String> cryptoKey) {
             this.data = data;
             this.encoding = Objects.requireNonNull(encoding, "encoding");
             this.encryption = Objects.requireNonNull(encryption, "encryption");
@@ -83,7 +85,7 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
          */
         public static Payload ofBody(byte[] body, String encoding, Optional<String> encryption,
                 Optional<String> cryptoKey) {
-            return new Payload(BASE64URL.encodeToString(body), encoding, encryption, cryptoKey, true);
+            return new Payload(BASE64URL.encode(body), encoding, encryption, cryptoKey);
         }
 
         /** An RFC 8291 body, given as URL-safe base64 text. */
@@ -105,7 +107,23 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
 
         /** The body bytes as URL-safe base64 without padding. */
         public String data() {
-            return data;
+            return new String(data, StandardCharsets.US_ASCII);
+        }
+
+        /** The length of {@link #data()}: its characters, which are also its bytes in ASCII or UTF-8. */
+        public int dataLength() {
+            return data.length;
+        }
+
+        /**
+         * Copies {@link #data()} as ASCII bytes into {@code target} from {@code offset}, as a transport writes it
+         * into a frame: URL-safe base64 needs no escaping in JSON.
+         *
+         * @throws IndexOutOfBoundsException if {@code target} has fewer than {@link #dataLength()} bytes from
+         *     {@code offset}
+         */
+        public void copyData(byte[] target, int offset) {
+            System.arraycopy(data, 0, target, offset, data.length);
         }
 
         /** {@code aes128gcm} (RFC 8291) or {@code aesgcm} (the legacy draft). */
@@ -125,18 +143,18 @@ public record WebPushMessage(MessageId id, ChannelId channelId, Instant expiresA
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Payload that && data.equals(that.data) && encoding.equals(that.encoding)
+            return other instanceof Payload that && Arrays.equals(data, that.data) && encoding.equals(that.encoding)
                     && encryption.equals(that.encryption) && cryptoKey.equals(that.cryptoKey);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(data, encoding, encryption, cryptoKey);
+            return Objects.hash(Arrays.hashCode(data), encoding, encryption, cryptoKey);
         }
 
         @Override
         public String toString() {
-            return "Payload[" + data.length() + " characters, encoding=" + encoding + ", encryption=" + encryption
+            return "Payload[" + data.length + " characters, encoding=" + encoding + ", encryption=" + encryption
                     + ", cryptoKey=" + cryptoKey + "]";
         }
     }

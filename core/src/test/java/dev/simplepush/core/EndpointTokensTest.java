@@ -402,6 +402,36 @@ class EndpointTokensTest {
     }
 
     @Test
+    void noNonceIsUsedTwiceUnderAKeyAcrossThreadsAndAcrossNodesThatShareItW5_2() throws Exception {
+        // GCM loses its confidentiality and integrity if a nonce repeats under a key; the key is shared by every node.
+        List<EndpointTokens> nodes = List.of(tokens, EndpointTokens.fromBase64Keys(List.of(key)));
+        Subscription subscription = new Subscription(Uaid.random(), ChannelId.of("01234567890123456789012345678901"),
+                Optional.empty(), Subscription.newGeneration());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> batches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                EndpointTokens node = nodes.get(t % 2);
+                batches.add(pool.submit(() -> {
+                    List<String> nonces = new ArrayList<>();
+                    for (int i = 0; i < 5000; i++) {
+                        byte[] raw = URL_DECODER.decode(node.newMessageId(subscription).value());
+                        nonces.add(HexFormat.of().formatHex(raw, 1, 13));
+                    }
+                    return nonces;
+                }));
+            }
+            java.util.Set<String> all = new java.util.HashSet<>();
+            for (Future<List<String>> batch : batches) {
+                all.addAll(batch.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(all).hasSize(4 * 5000);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aKeyFingerprintIsAShortHashOfItsBytesThatNeverQuotesTheKey() throws Exception {
         byte[] bytes = Base64.getDecoder().decode(key);
         String expected = HexFormat.of().formatHex(

@@ -22,6 +22,23 @@ class WebPushMessagePayloadTest {
     }
 
     @Test
+    void theDataIsCopiedOutAsAsciiBytesOfItsText() {
+        byte[] body = new byte[100];
+        new Random(5).nextBytes(body);
+        WebPushMessage.Payload payload = WebPushMessage.Payload.ofBody(body, "aes128gcm", Optional.empty(),
+                Optional.empty());
+        byte[] target = new byte[payload.dataLength() + 4];
+
+        payload.copyData(target, 2);
+
+        assertThat(payload.dataLength()).isEqualTo(134).isEqualTo(payload.data().length());
+        assertThat(new String(target, 2, payload.dataLength(), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(body));
+        assertThat(target).startsWith(0, 0).endsWith(0, 0);
+        assertThatThrownBy(() -> payload.copyData(new byte[134], 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void aPayloadMadeFromItsBodyEqualsOneMadeFromItsText() {
         byte[] body = new byte[2048];
         new Random(7).nextBytes(body);

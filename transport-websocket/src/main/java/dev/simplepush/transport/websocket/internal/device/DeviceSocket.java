@@ -168,7 +168,7 @@ final class DeviceSocket implements DeviceConnection, FrameReader.Handler, Chann
         }
         // A close frame may be written between this check and the write: write() drops the frame then (RFC 6455
         // §5.5.1), under the lock it already takes.
-        return write(FrameWriter.text(ProtocolCodec.encode(message)));
+        return write(ProtocolCodec.encode(message, FrameWriter::text));
     }
 
     @Override

@@ -45,7 +45,18 @@ public final class FrameWriter {
 
     /** A final frame of {@code opcode} carrying {@code payload}. */
     public static ByteBuffer frame(int opcode, byte[] payload) {
-        int length = payload.length;
+        return open(opcode, payload.length).put(payload).flip();
+    }
+
+    /**
+     * A final text frame whose payload of {@code length} bytes the caller writes: the header is written, and the
+     * buffer is positioned at the payload with exactly {@code length} bytes left. Flip it once written.
+     */
+    public static ByteBuffer text(int length) {
+        return open(FrameReader.TEXT, length);
+    }
+
+    private static ByteBuffer open(int opcode, int length) {
         int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
         ByteBuffer frame = ByteBuffer.allocate(header + length);
         frame.put((byte) (0x80 | opcode));
@@ -56,7 +67,7 @@ public final class FrameWriter {
         } else {
             frame.put((byte) 127).putLong(length);
         }
-        return frame.put(payload).flip();
+        return frame;
     }
 
     private static String truncated(String reason) {

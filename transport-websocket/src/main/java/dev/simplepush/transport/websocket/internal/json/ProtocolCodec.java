@@ -18,6 +18,7 @@ import dev.simplepush.core.protocol.ServerMessage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,15 +106,45 @@ public final class ProtocolCodec {
         return decode(bytes, bytes.length);
     }
 
+    /**
+     * The JSON of a server message (P1.2), UTF-8, written into the buffer that {@code open} gives for its length in
+     * bytes (a frame with its header written, for example), and returned flipped. A Web Push notification's
+     * kilobytes of data are copied once, from the payload straight into that buffer.
+     */
+    public static ByteBuffer encode(ServerMessage message, IntFunction<ByteBuffer> open) {
+        if (message instanceof ServerMessage.WebPushNotification notification && notification.payload().isPresent()) {
+            WebPushMessage.Payload payload = notification.payload().get();
+            // The JSON around the data, and where the data goes in it.
+            ByteArrayBuilder out = new ByteArrayBuilder(256);
+            int dataAt;
+            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                json.writeStartObject();
+                dataAt = writeWebPushNotification(json, out, notification, payload);
+                json.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to a byte array", e);
+            }
+            byte[] around = out.toByteArray();
+            int length = payload.dataLength();
+            ByteBuffer target = open.apply(around.length + length);
+            target.put(around, 0, dataAt);
+            payload.copyData(target.array(), target.arrayOffset() + target.position());
+            target.position(target.position() + length);
+            return target.put(around, dataAt, around.length - dataAt).flip();
+        }
+        byte[] json = encode(message);
+        return open.apply(json.length).put(json).flip();
+    }
+
     /** The JSON of a server message (P1.2), UTF-8. */
     public static byte[] encode(ServerMessage message) {
         if (message instanceof ServerMessage.Pong) {
             return EMPTY_OBJECT.clone();
         }
-        // A Web Push body is kilobytes: sized once, rather than grown segment by segment and joined.
-        int size = message instanceof ServerMessage.WebPushNotification notification
-                && notification.payload().isPresent() ? 256 + notification.payload().get().data().length() : 128;
-        ByteArrayBuilder out = new ByteArrayBuilder(size);
+        if (message instanceof ServerMessage.WebPushNotification notification && notification.payload().isPresent()) {
+            return encode(message, ByteBuffer::allocate).array();
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder(message instanceof ServerMessage.WebPushNotification ? 256 : 128);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             if (message instanceof ServerMessage.HelloReply hello) {
@@ -151,7 +183,7 @@ public final class ProtocolCodec {
                 json.writeNumberField("status", nack.status());
                 writeError(json, nack.error());
             } else if (message instanceof ServerMessage.WebPushNotification notification) {
-                writeWebPushNotification(json, notification);
+                writeWebPushNotification(json, out, notification, null);
             } else if (message instanceof ServerMessage.Broadcast broadcast) {
                 // W2.2: changed versions, and unknown ids under "errors".
                 json.writeStringField("messageType", "broadcast");
@@ -186,29 +218,36 @@ public final class ProtocolCodec {
         return out.toByteArray();
     }
 
-    /** W5.1: one message per notification; data and headers only with a body (W5.4, W5.5). */
-    private static void writeWebPushNotification(JsonGenerator json, ServerMessage.WebPushNotification notification)
+    /**
+     * W5.1: one message per notification; data and headers only with a body (W5.4, W5.5). The data itself is left
+     * out: the answer is where in {@code out} it goes, between two quotes already written (-1 without a payload).
+     */
+    private static int writeWebPushNotification(JsonGenerator json, ByteArrayBuilder out,
+            ServerMessage.WebPushNotification notification, WebPushMessage.@Nullable Payload payload)
             throws IOException {
         json.writeStringField("messageType", "notification");
         json.writeStringField("channelID", notification.channelId().value());
         json.writeStringField("version", notification.version());
         json.writeNumberField("ttl", notification.ttl());
-        if (notification.payload().isPresent()) {
-            WebPushMessage.Payload payload = notification.payload().get();
-            // URL-safe base64 never needs escaping: its bytes go out as they are.
-            json.writeFieldName("data");
-            byte[] data = payload.data().getBytes(StandardCharsets.US_ASCII);
-            json.writeRawUTF8String(data, 0, data.length);
-            json.writeObjectFieldStart("headers");
-            json.writeStringField("encoding", payload.encoding());
-            if (payload.encryption().isPresent()) {
-                json.writeStringField("encryption", payload.encryption().get());
-            }
-            if (payload.cryptoKey().isPresent()) {
-                json.writeStringField("crypto_key", payload.cryptoKey().get());
-            }
-            json.writeEndObject();
+        if (payload == null) {
+            return -1;
         }
+        // URL-safe base64 never needs escaping: its bytes go in as they are.
+        json.writeFieldName("data");
+        json.writeRawValue("\"");
+        json.flush();
+        int dataAt = out.size();
+        json.writeRaw('"');
+        json.writeObjectFieldStart("headers");
+        json.writeStringField("encoding", payload.encoding());
+        if (payload.encryption().isPresent()) {
+            json.writeStringField("encryption", payload.encryption().get());
+        }
+        if (payload.cryptoKey().isPresent()) {
+            json.writeStringField("crypto_key", payload.cryptoKey().get());
+        }
+        json.writeEndObject();
+        return dataAt;
     }
 
     private static void writeStringMap(JsonGenerator json, String name, Map<String, String> map) throws IOException {

@@ -429,5 +429,33 @@ class ProtocolCodecTest {
                     .isEqualTo("{\"messageType\":\"notification\",\"channelID\":\"" + C1
                             + "\",\"version\":\"m3\",\"ttl\":5}");
         }
+
+        @Test
+        void aNotificationWrittenIntoABufferIsItsJsonAfterWhatTheBufferHeldW5_1() {
+            byte[] body = new byte[2048];
+            new java.util.Random(3).nextBytes(body);
+            for (ServerMessage message : List.of(
+                    new ServerMessage.WebPushNotification(ChannelId.of(C1), "id\"with\\escapes", 60, Optional.of(
+                            dev.simplepush.core.WebPushMessage.Payload.ofBody(body, "aesgcm", Optional.of("salt=\"s\""),
+                                    Optional.of("dh=d")))),
+                    new ServerMessage.WebPushNotification(ChannelId.of(C1), "m", 0, Optional.empty()),
+                    new ServerMessage.AckReply(200, Optional.empty()))) {
+                byte[] json = ProtocolCodec.encode(message);
+                // A frame's header before the JSON, and a buffer that is a slice of a larger array.
+                java.nio.ByteBuffer framed = ProtocolCodec.encode(message, length -> java.nio.ByteBuffer
+                        .allocate(length + 9).position(5).slice().put(new byte[] {1, 2, 3, 4}));
+                byte[] written = new byte[framed.remaining()];
+                framed.get(written);
+
+                assertThat(java.util.Arrays.copyOfRange(written, 0, 4)).containsExactly(1, 2, 3, 4);
+                assertThat(new String(written, 4, written.length - 4, StandardCharsets.UTF_8))
+                        .isEqualTo(new String(json, StandardCharsets.UTF_8));
+            }
+            assertThat(new String(ProtocolCodec.encode(new ServerMessage.WebPushNotification(ChannelId.of(C1), "m", 1,
+                    Optional.of(dev.simplepush.core.WebPushMessage.Payload.ofBody(body, "aes128gcm", Optional.empty(),
+                            Optional.empty())))), StandardCharsets.UTF_8))
+                    .contains("\"data\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(body)
+                            + "\",\"headers\":{");
+        }
     }
 }
