@@ -1,6 +1,5 @@
 package dev.simplepush.benchmarks.load;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,10 +13,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>SimplePush ({@link #send(long)}, {@link #received(long, long)}): a version counts as delivered when it, or
  *       a newer version of the channel, reached the device (P5.1: the server keeps only the latest version, so a
  *       superseded one is legitimately never delivered).</li>
- *   <li>Web Push ({@link #send(long, byte[])}, {@link #received(long, byte[], int, int)}): every message must
- *       arrive itself (W9.1: each is queued until acked, none supersedes another, and concurrent POSTs may arrive
- *       in any order). Its version is the sequence number written into the message's body, and a receipt counts
- *       only if the whole body arrived unchanged.</li>
+ *   <li>Web Push ({@link #send(long, WebPushBody)}, {@link #received(long, long, WebPushBody)},
+ *       {@link #received(long, byte[], int, int)}): every message must arrive itself (W9.1: each is queued until
+ *       acked, none supersedes another, and concurrent POSTs may arrive in any order). Its version is the sequence
+ *       number written into the message's body (see {@link WebPushBody}), and a receipt counts only if the whole
+ *       body arrived unchanged.</li>
  * </ul>
  *
  * <p>Thread-safe: every method locks the ledger; contention is one send completion against one WebSocket frame.
@@ -31,7 +31,7 @@ final class ChannelLedger {
      * version whose send failed or was refused.
      */
     static final long DUPLICATE = -2;
-    /** Returned by {@link #received(long, byte[], int, int)} when the body is not the one sent. */
+    /** Returned by the Web Push {@code received} when the body is not the one sent. */
     static final long CORRUPT = -3;
 
     /** Bytes of a Web Push message's body that carry its version. */
@@ -39,11 +39,11 @@ final class ChannelLedger {
 
     private static final class Sent {
         final long sentNanos;
-        /** The body sent, to check what arrives; null on a SimplePush channel. */
-        final byte @Nullable [] body;
+        /** The template of the message's body, to check what arrives; null on a SimplePush channel. */
+        final @Nullable WebPushBody body;
         boolean accepted;
 
-        Sent(long sentNanos, byte @Nullable [] body) {
+        Sent(long sentNanos, @Nullable WebPushBody body) {
             this.sentNanos = sentNanos;
             this.body = body;
         }
@@ -61,15 +61,11 @@ final class ChannelLedger {
     }
 
     /**
-     * Allocates the next version of this Web Push channel, writes it big-endian into the first
-     * {@link #VERSION_BYTES} bytes of {@code body}, and records that the body is being sent now. The ledger keeps
-     * {@code body}: the caller must not change it afterwards.
+     * Allocates the next version of this Web Push channel and records that its message, whose body is
+     * {@code body}'s for that version, is being sent now.
      */
-    synchronized long send(long nowNanos, byte[] body) {
+    synchronized long send(long nowNanos, WebPushBody body) {
         long version = ++lastVersion;
-        for (int i = 0; i < VERSION_BYTES; i++) {
-            body[i] = (byte) (version >>> (8 * (VERSION_BYTES - 1 - i)));
-        }
         outstanding.put(version, new Sent(nowNanos, body));
         return version;
     }
@@ -131,11 +127,20 @@ final class ChannelLedger {
         }
         long version = versionOf(data, from);
         Sent sent = outstanding.get(version);
+        WebPushBody body = sent == null ? null : sent.body;
+        return received(nowNanos, version, body != null && body.isBody(version, data, from, to) ? body : null);
+    }
+
+    /**
+     * The device received, on a Web Push channel, the message {@code version} whose body is {@code body}'s for
+     * that version, or (null) a body that is not one sent. Answers as {@link #received(long, byte[], int, int)}.
+     */
+    synchronized long received(long nowNanos, long version, @Nullable WebPushBody body) {
+        Sent sent = outstanding.get(version);
         if (sent == null) {
             return version > 0 && version <= lastVersion ? DUPLICATE : NO_LATENCY;
         }
-        byte[] body = sent.body;
-        if (body == null || !Arrays.equals(body, 0, body.length, data, from, to)) {
+        if (body == null || sent.body != body) {
             return CORRUPT;
         }
         outstanding.remove(version);

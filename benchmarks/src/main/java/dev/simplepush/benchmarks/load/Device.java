@@ -22,6 +22,11 @@ final class Device {
     volatile @Nullable URI endpoint;
     /** The client's handle of the current socket once it is upgraded; null otherwise. */
     volatile @Nullable Object connection;
+    /**
+     * Web Push: the bodies of this device's messages, drawn by the PUT client at its first message (a device that
+     * is never sent to holds none); written by the driver thread, read by I/O threads to check notifications.
+     */
+    volatile @Nullable WebPushBody webPushBody;
     /** The PUT client's cached request head for {@link #putHeadFor}; driver thread only. */
     byte @Nullable [] putHead;
     @Nullable URI putHeadFor;

@@ -69,7 +69,7 @@ public final class LoadTool implements Callable<Integer> {
 
     @Option(names = "--body-bytes", paramLabel = "N", defaultValue = "2048",
             description = "webpush: bytes of every POST body, 8..4096 (the first 8 carry the message's sequence "
-                    + "number). Default: ${DEFAULT-VALUE}.")
+                    + "number, the rest is random, drawn once per device). Default: ${DEFAULT-VALUE}.")
     int bodyBytes;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1000",

@@ -536,16 +536,32 @@ final class NioFleet implements Fleet {
             stats.notifications.increment();
             stats.updatesReceived.increment();
             int data = PushJson.after(b, idEnd, to, PushJson.DATA);
-            int dataEnd = data < 0 ? -1 : PushJson.stringEnd(b, data, to);
-            // The body is decoded into the scratch array and checked before the ack overwrites it.
-            byte[] p = thread.scratch(Math.max(dataEnd - data, PushJson.maxWebPushAck(channelId.length, idEnd - id)));
-            int length = dataEnd < 0 || PushJson.after(b, dataEnd, to, PushJson.AES128GCM) < 0 ? -1
-                    : PushJson.base64Url(b, data, dataEnd, p);
-            long answer = length < 0 ? ChannelLedger.CORRUPT : device.ledger.received(thread.now, p, 0, length);
+            long answer = data < 0 ? ChannelLedger.CORRUPT : webPushData(b, data, to);
             stats.received(answer);
+            byte[] p = thread.scratch(PushJson.maxWebPushAck(channelId.length, idEnd - id));
             int n = PushJson.webPushAck(p, 0, channelId, b, id, idEnd, answer == ChannelLedger.CORRUPT ? 101 : 100);
             stats.acks.increment();
             send(WsFrames.TEXT, p, n);
+        }
+
+        /**
+         * The ledger's answer for the body whose text (a JSON string, then the {@code aes128gcm} headers) starts at
+         * {@code b[data]}. A body as sent is recognised as text against the device's {@link WebPushBody}; any other
+         * text is decoded and compared byte for byte, which tells a corrupt body from a duplicate or unknown one.
+         */
+        private long webPushData(byte[] b, int data, int to) {
+            WebPushBody body = device.webPushBody;
+            int dataEnd = body == null ? -1 : body.textEnd(b, data, to);
+            if (dataEnd >= 0 && PushJson.after(b, dataEnd, to, PushJson.AES128GCM) >= 0) {
+                return device.ledger.received(thread.now, WebPushBody.version(b, data), body);
+            }
+            dataEnd = PushJson.stringEnd(b, data, to);
+            if (dataEnd < 0 || PushJson.after(b, dataEnd, to, PushJson.AES128GCM) < 0) {
+                return ChannelLedger.CORRUPT;
+            }
+            byte[] p = thread.scratch(dataEnd - data);
+            int length = PushJson.base64Url(b, data, dataEnd, p);
+            return length < 0 ? ChannelLedger.CORRUPT : device.ledger.received(thread.now, p, 0, length);
         }
 
         void fail(Throwable cause) {

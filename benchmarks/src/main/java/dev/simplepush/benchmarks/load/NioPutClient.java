@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A lean HTTP/1.1 client for the app server's requests: {@code PUT version=N} to SimplePush endpoints (P4.1), and to
  * Web Push endpoints a {@code POST} of an opaque body with {@code TTL} and {@code Content-Encoding: aes128gcm} (W6;
- * the body is random bytes whose first ones carry the message's version, see {@link ChannelLedger}). At most
- * {@code maxInFlight} keep-alive connections each carrying one request at a time. The driver thread writes each
- * request itself, in one segment, on an idle connection (no hand-over to another thread, no selector wakeup); one
- * selector thread reads the answers, with every connection registered for reads once and for good (no
+ * the body is the device's random template with the message's version in its first bytes, see {@link WebPushBody}).
+ * At most {@code maxInFlight} keep-alive connections each carrying one request at a time. The driver thread writes
+ * each request itself, in one segment, on an idle connection (no hand-over to another thread, no selector wakeup);
+ * one selector thread reads the answers, with every connection registered for reads once and for good (no
  * {@code epoll_ctl} per request). A request is built as bytes from the device's cached request head. It understands
  * exactly what an endpoint answers (a status line, {@code Content-Length} or chunked bodies,
  * {@code Connection: close}); it is a load generator, not a general client.
@@ -94,11 +94,14 @@ final class NioPutClient implements PutClient {
         long version;
         byte[] bytes;
         if (device.dialect == Dialect.WEBPUSH) {
-            byte[] body = new byte[bodyBytes];
-            ThreadLocalRandom.current().nextBytes(body);
+            WebPushBody body = device.webPushBody;
+            if (body == null) {
+                body = WebPushBody.random(bodyBytes, ThreadLocalRandom.current());
+                device.webPushBody = body;
+            }
             start = System.nanoTime();
             version = device.ledger.send(start, body);
-            bytes = request(head, body);
+            bytes = request(head, body, version);
         } else {
             start = System.nanoTime();
             version = device.ledger.send(start);
@@ -139,13 +142,13 @@ final class NioPutClient implements PutClient {
                 + ":" + port + "\r\n" + headers + "\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A whole Web Push request: {@code head}, the body's length, and the body. */
-    static byte[] request(byte[] head, byte[] body) {
-        byte[] out = new byte[head.length + digits(body.length) + HEAD_END.length + body.length];
+    /** A whole Web Push request: {@code head}, the body's length, and the body of {@code version}. */
+    static byte[] request(byte[] head, WebPushBody body, long version) {
+        byte[] out = new byte[head.length + digits(body.length()) + HEAD_END.length + body.length()];
         int p = PushJson.put(out, 0, head);
-        p = PushJson.putDigits(out, p, body.length);
+        p = PushJson.putDigits(out, p, body.length());
         p = PushJson.put(out, p, HEAD_END);
-        PushJson.put(out, p, body);
+        body.write(out, p, version);
         return out;
     }
 

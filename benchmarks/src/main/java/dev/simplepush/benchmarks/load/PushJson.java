@@ -253,10 +253,8 @@ final class PushJson {
         }
         int n = 0;
         int i = from;
-        // A digit that is not base64url is -1, which makes the whole group negative.
         for (int full = to - tail; i < full; i += 4) {
-            int group = BASE64URL[b[i] & 0xFF] << 18 | BASE64URL[b[i + 1] & 0xFF] << 12
-                    | BASE64URL[b[i + 2] & 0xFF] << 6 | BASE64URL[b[i + 3] & 0xFF];
+            int group = base64UrlGroup(b, i);
             if (group < 0) {
                 return -1;
             }
@@ -276,6 +274,13 @@ final class PushJson {
             }
         }
         return n;
+    }
+
+    /** The 3 bytes of the 4 base64url digits at {@code b[at]}, as a 24-bit value; negative if one is not a digit. */
+    static int base64UrlGroup(byte[] b, int at) {
+        // A digit that is not base64url is -1, which makes the whole group negative.
+        return BASE64URL[b[at] & 0xFF] << 18 | BASE64URL[b[at + 1] & 0xFF] << 12 | BASE64URL[b[at + 2] & 0xFF] << 6
+                | BASE64URL[b[at + 3] & 0xFF];
     }
 
     /** The longest {@link #ackUpdate} with a channel ID of {@code channelIdLength} bytes. */

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -141,24 +142,57 @@ class NioFleetTest {
                         + device.channelId + "\",\"status\":200,\"pushEndpoint\":\"http://127.0.0.1:1/wpush/v1/t\"}")));
                 assertThat(ready.get(5, TimeUnit.SECONDS)).isSameAs(device);
 
-                byte[] body = new byte[2048];
-                new Random(1).nextBytes(body);
-                device.ledger.answered(device.ledger.send(System.nanoTime(), body), 201);
-                trickle(out, serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-1", body)), 700);
+                WebPushBody bodies = WebPushBody.random(2048, new Random(1));
+                device.webPushBody = bodies;
+                long v1 = device.ledger.send(System.nanoTime(), bodies);
+                device.ledger.answered(v1, 201);
+                byte[] body = bodies.body(v1);
+                trickle(out, serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-1", text(body))), 700);
                 assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-1", 100));
                 assertThat(device.ledger.lost()).isZero();
+                assertThat(stats.corrupt.sum()).isZero();
 
-                // A body that is not the one sent: acked as undecryptable (W8.1), and still missing.
-                byte[] other = new byte[2048];
-                new Random(2).nextBytes(other);
-                device.ledger.answered(device.ledger.send(System.nanoTime(), other), 201);
-                byte[] altered = other.clone();
-                altered[2047] ^= 1;
-                out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-2", altered)));
-                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-2", 101));
+                // Bodies that are not the one sent: acked as undecryptable (W8.1), and still missing.
+                long v2 = device.ledger.send(System.nanoTime(), bodies);
+                device.ledger.answered(v2, 201);
+                byte[] sent = bodies.body(v2);
+                String text = text(sent);
+                List<String> wrong = new ArrayList<>();
+                for (int i : new int[] {8, 1000, 2040, 2047}) {
+                    byte[] altered = sent.clone();
+                    altered[i] ^= 1;
+                    wrong.add(text(altered));
+                }
+                wrong.add(text(WebPushBody.random(2048, new Random(2)).body(v2)));
+                wrong.add(text.substring(0, text.length() - 4));
+                wrong.add(text.substring(0, text.length() - 1));
+                wrong.add(text + "AAAA");
+                wrong.add(text + "A");
+                wrong.add(text.substring(0, 100) + "=" + text.substring(101));
+                for (int i = 0; i < wrong.size(); i++) {
+                    out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-x" + i, wrong.get(i))));
+                    assertThat(readFrame(in).text()).as("wrong body %d", i).isEqualTo(webPushAck(device, "id-x" + i,
+                            101));
+                }
+                // Data as sent, but not with the aes128gcm headers.
+                out.write(serverFrame(true, WsFrames.TEXT, ascii("{\"messageType\":\"notification\",\"channelID\":\""
+                        + device.channelId + "\",\"version\":\"id-h\",\"ttl\":60,\"data\":\"" + text + "\"}")));
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-h", 101));
                 assertThat(device.ledger.lost()).isEqualTo(1);
-                assertThat(stats.corrupt.sum()).isEqualTo(1);
-                assertThat(stats.updatesReceived.sum()).isEqualTo(2);
+                assertThat(stats.corrupt.sum()).isEqualTo(wrong.size() + 1);
+
+                out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-2", text)));
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-2", 100));
+                assertThat(device.ledger.lost()).isZero();
+                // A redelivery, and a version this run never sent: neither is corrupt.
+                out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-3", text)));
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-3", 100));
+                assertThat(stats.duplicates.sum()).isEqualTo(1);
+                out.write(serverFrame(true, WsFrames.TEXT, webPushNotification(device, "id-4",
+                        text(bodies.body(Long.MAX_VALUE)))));
+                assertThat(readFrame(in).text()).isEqualTo(webPushAck(device, "id-4", 100));
+                assertThat(stats.corrupt.sum()).isEqualTo(wrong.size() + 1);
+                assertThat(stats.updatesReceived.sum()).isEqualTo(wrong.size() + 5);
                 assertThat(stats.protocolErrors.sum()).isZero();
             }
         }
@@ -184,10 +218,13 @@ class NioFleetTest {
         }
     }
 
-    private static byte[] webPushNotification(Device device, String id, byte[] body) {
+    private static byte[] webPushNotification(Device device, String id, String data) {
         return ascii("{\"messageType\":\"notification\",\"channelID\":\"" + device.channelId + "\",\"version\":\""
-                + id + "\",\"ttl\":60,\"data\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(body)
-                + "\",\"headers\":{\"encoding\":\"aes128gcm\"}}");
+                + id + "\",\"ttl\":60,\"data\":\"" + data + "\",\"headers\":{\"encoding\":\"aes128gcm\"}}");
+    }
+
+    private static String text(byte[] body) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(body);
     }
 
     private static String webPushAck(Device device, String id, int code) {

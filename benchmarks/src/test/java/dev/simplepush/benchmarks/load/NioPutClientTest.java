@@ -3,6 +3,8 @@ package dev.simplepush.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NioPutClientTest {
@@ -51,12 +53,14 @@ class NioPutClientTest {
     @Test
     void aWebPushRequestIsAPostOfTheBodyWithTtlAndEncoding() {
         byte[] head = NioPutClient.head(java.net.URI.create("http://127.0.0.1:8090/wpush/v1/tok"), Dialect.WEBPUSH);
-        byte[] body = {0, 1, (byte) 0xFF};
-        byte[] request = NioPutClient.request(head, body);
+        WebPushBody bodies = WebPushBody.random(10, new Random(1));
+        byte[] request = NioPutClient.request(head, bodies, 0x01FF);
         String text = new String(request, StandardCharsets.ISO_8859_1);
         assertThat(text).isEqualTo("POST /wpush/v1/tok HTTP/1.1\r\nHost: 127.0.0.1:8090\r\nTTL: 60\r\n"
-                + "Content-Encoding: aes128gcm\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\n"
-                + "\u0000\u0001\u00ff");
+                + "Content-Encoding: aes128gcm\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\n"
+                + "\u0000\u0000\u0000\u0000\u0000\u0000\u0001\u00ff" + new String(bodies.body(2), 8, 2,
+                        StandardCharsets.ISO_8859_1));
+        assertThat(Arrays.copyOfRange(request, request.length - 10, request.length)).isEqualTo(bodies.body(0x01FF));
         assertThat(parse("HTTP/1.1 201 Created\r\nLocation: http://127.0.0.1:8090/m/x\r\nTTL: 60\r\n"
                 + "Content-Length: 0\r\n\r\n")).isEqualTo(new NioPutClient.Response(201, false));
     }
