@@ -432,6 +432,27 @@ class EndpointTokensTest {
     }
 
     @Test
+    void aNonceTellsNothingOfHowManyIdsTheNodeSealedW5_2() {
+        // An app server sees the ids of its messages in clear (Location): their nonces must not count the node's.
+        Subscription subscription = new Subscription(Uaid.random(), ChannelId.of("01234567890123456789012345678901"),
+                Optional.empty(), Subscription.newGeneration());
+        java.util.Set<Long> steps = new java.util.HashSet<>();
+        java.util.Set<Integer> heads = new java.util.HashSet<>();
+        long previous = 0;
+        for (int i = 0; i < 200; i++) {
+            ByteBuffer nonce = ByteBuffer.wrap(URL_DECODER.decode(tokens.newMessageId(subscription).value()), 1, 12);
+            heads.add(nonce.getInt());
+            long tail = nonce.getLong();
+            if (i > 0) {
+                steps.add(tail - previous);
+            }
+            previous = tail;
+        }
+        assertThat(steps).as("steps between consecutive nonces").hasSizeGreaterThan(150);
+        assertThat(heads).as("leading 4 bytes of the nonces").hasSizeGreaterThan(150);
+    }
+
+    @Test
     void aKeyFingerprintIsAShortHashOfItsBytesThatNeverQuotesTheKey() throws Exception {
         byte[] bytes = Base64.getDecoder().decode(key);
         String expected = HexFormat.of().formatHex(
