@@ -109,7 +109,9 @@ public final class ProtocolCodec {
     /**
      * The JSON of a server message (P1.2), UTF-8, written into the buffer that {@code open} gives for its length in
      * bytes (a frame with its header written, for example), and returned flipped. A Web Push notification's
-     * kilobytes of data are copied once, from the payload straight into that buffer.
+     * kilobytes of data are copied once, from the payload straight into that buffer's array.
+     *
+     * @param open gives a writable heap buffer with at least the given number of bytes remaining
      */
     public static ByteBuffer encode(ServerMessage message, IntFunction<ByteBuffer> open) {
         if (message instanceof ServerMessage.WebPushNotification notification && notification.payload().isPresent()) {
